@@ -1,0 +1,108 @@
+/**
+ * rtnetlink for Node: `ip link`, `ip addr`, `ip route`, `ip rule`, `ip neigh`
+ * and `ip netns` over a native NETLINK_ROUTE socket, without forking.
+ *
+ * ```ts
+ * import { open } from 'rtnetlink';
+ * await using nl = await open();
+ * await nl.link.add({ name: 'veth0', kind: 'veth', info: { peer: { name: 'veth1' } } });
+ * await nl.link.set('veth0', { up: true });
+ * console.log(await nl.link.list({ kind: 'veth' }));
+ * ```
+ * @module
+ */
+import { closeSync } from 'node:fs';
+import { bindAsync, bindSync, families, type Families, type SyncFamilies } from './handle.js';
+import { openNetns } from './link.js';
+import { Connection } from './netlink.js';
+import type { NetnsRef } from './types.js';
+
+export * from './errors.js';
+export * from './types.js';
+export type * from './link.js';
+export type * from './kinds.js';
+export { IFF } from './link.js';
+
+/** Options of {@link open}. */
+export interface OpenOptions {
+  /** Work inside this network namespace (default: the caller's own). */
+  netns?: NetnsRef;
+  /** Receive buffer size in bytes (default 8 MiB where allowed). */
+  rcvbuf?: number;
+}
+
+/**
+ * A connection to the kernel's routing subsystem, optionally inside another
+ * network namespace, with every object family bound to it. The socket lives
+ * on its own I/O thread; the event loop never waits for the kernel.
+ */
+export class Handle {
+  /** @internal */
+  readonly conn: Connection;
+  /** Links: `ip link`. */
+  readonly link: Families['link'];
+  /** Addresses: `ip address`. */
+  readonly address: Families['address'];
+  /** Routes: `ip route`. */
+  readonly route: Families['route'];
+  /** Policy rules: `ip rule`. */
+  readonly rule: Families['rule'];
+  /** Neighbours (ARP/NDP, bridge FDB): `ip neigh`. */
+  readonly neigh: Families['neigh'];
+  /** The same families as blocking calls, for scripts and tests. */
+  readonly sync: SyncFamilies;
+
+  /** @internal Use {@link open}. */
+  constructor(conn: Connection) {
+    this.conn = conn;
+    this.link = bindAsync(conn, families.link);
+    this.address = bindAsync(conn, families.address);
+    this.route = bindAsync(conn, families.route);
+    this.rule = bindAsync(conn, families.rule);
+    this.neigh = bindAsync(conn, families.neigh);
+    this.sync = Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops)])) as SyncFamilies;
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.conn.isClosed;
+  }
+
+  /**
+   * Closes the handle: requests in flight reject with `ERR_HANDLE_CLOSED`;
+   * resolves when the I/O thread has released its socket. Idempotent.
+   */
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+
+  /** Same as {@link Handle.close}, without waiting. */
+  [Symbol.dispose](): void {
+    void this.close();
+  }
+
+  /** Same as {@link Handle.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Opens a handle. Equivalent to the context `ip` (or `ip -n NS`) runs in.
+ * The socket is created by a thread that entered `netns`, so it stays there.
+ */
+export function openSync(options: OpenOptions = {}): Handle {
+  let ref = options.netns;
+  if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
+  const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;
+  try {
+    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf }));
+  } finally {
+    if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
+  }
+}
+
+/** Promise form of {@link openSync} (opening is a few microseconds of work). */
+export async function open(options: OpenOptions = {}): Promise<Handle> {
+  return openSync(options);
+}

@@ -1,0 +1,147 @@
+/**
+ * Shared types and the parsing/formatting of addresses, prefixes and names,
+ * with the validation that runs before anything is sent to the kernel.
+ * @module
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+
+/** Address family numbers (`AF_INET`, `AF_INET6`, …) as the kernel uses them. */
+export const AF = { UNSPEC: 0, INET: 2, BRIDGE: 7, INET6: 10, MPLS: 28 } as const;
+
+/** `'inet'` or `'inet6'`, as `ip -4` / `ip -6` and `ip -j` name them. */
+export type Family = 'inet' | 'inet6';
+
+/** A link given by name (`"eth0"`) or by index (`3`). */
+export type LinkRef = string | number;
+
+/**
+ * A network namespace: a name under /run/netns (`ip netns`), `{ path }` of a
+ * namespace file, `{ pid }` of a process living in it, or `{ fd }` open on it.
+ */
+export type NetnsRef = string | { path: string } | { pid: number } | { fd: number };
+
+/** Accepts `AbortSignal` on operations that may wait. */
+export interface Abortable {
+  signal?: AbortSignal;
+}
+
+/** Interface names: at most 15 bytes, no '/', no whitespace, not '.' or '..' (as `ip` checks). */
+export function checkIfname(name: unknown, field = 'name'): string {
+  if (typeof name !== 'string') throw new TypeError(`${field} must be a string, got ${typeof name}`);
+  if (name.length === 0) throw new TypeError(`${field} must not be empty`);
+  if (Buffer.byteLength(name) > 15) throw new RangeError(`${field} '${name}' is longer than 15 bytes`);
+  if (/[\s/:]/.test(name) || name === '.' || name === '..')
+    throw new TypeError(`${field} '${name}' is not a valid interface name (no '/', ':' or whitespace)`);
+  return name;
+}
+
+/** A parsed IP address. */
+export interface ParsedIp {
+  family: Family;
+  bytes: Buffer;
+}
+
+/** Parses an IPv4/IPv6 address string; a TypeError names the field on bad input. */
+export function parseIp(v: unknown, field = 'address'): ParsedIp {
+  if (typeof v === 'string') {
+    if (isIPv4(v)) return { family: 'inet', bytes: Buffer.from(v.split('.').map(Number)) };
+    const zone = v.indexOf('%');
+    const s = zone >= 0 ? v.slice(0, zone) : v;
+    if (isIPv6(s)) return { family: 'inet6', bytes: ipv6Bytes(s) };
+  }
+  throw new TypeError(`${field} must be an IPv4 or IPv6 address, got ${JSON.stringify(v)}`);
+}
+
+function ipv6Bytes(s: string): Buffer {
+  const out = Buffer.alloc(16);
+  let tail = s;
+  // an embedded IPv4 tail (::ffff:1.2.3.4) becomes two groups
+  const dot = s.lastIndexOf(':');
+  if (s.includes('.', dot)) {
+    const v4 = s.slice(dot + 1).split('.').map(Number);
+    tail = `${s.slice(0, dot + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
+  }
+  const [head, rest] = tail.includes('::') ? tail.split('::') : [tail, undefined];
+  const h = head ? head.split(':') : [];
+  const r = rest !== undefined && rest !== '' ? rest.split(':') : [];
+  const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - r.length).fill('0'), ...r];
+  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+/** Formats 4 or 16 address bytes as text (RFC 5952 for IPv6, as `ip` prints). */
+export function formatIp(b: Uint8Array, off = 0, len = b.length - off): string {
+  if (len === 4) return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  if (len !== 16) return formatMac(b, off, len);
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
+  // IPv4-mapped addresses print with a dotted tail, as inet_ntop does
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff)
+    return `::ffff:${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`;
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** A parsed prefix: address bytes, family and prefix length. */
+export interface Prefix extends ParsedIp {
+  address: string;
+  prefixlen: number;
+}
+
+/**
+ * Parses `"10.0.0.1/24"` (or a bare address, taken as a host prefix). The
+ * prefix length must fit the family (0–32 or 0–128).
+ */
+export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
+  if (typeof v !== 'string') throw new TypeError(`${field} must be a CIDR string such as "10.0.0.1/24", got ${JSON.stringify(v)}`);
+  const slash = v.indexOf('/');
+  const addr = slash >= 0 ? v.slice(0, slash) : v;
+  const ip = parseIp(addr, field);
+  const max = ip.family === 'inet' ? 32 : 128;
+  let prefixlen = max;
+  if (slash >= 0) {
+    const p = v.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(p)) throw new TypeError(`${field}: bad prefix length in ${JSON.stringify(v)}`);
+    prefixlen = Number(p);
+    if (prefixlen > max) throw new RangeError(`${field}: prefix length ${prefixlen} is out of range 0..${max} for ${ip.family}`);
+  }
+  return { ...ip, address: addr, prefixlen };
+}
+
+/** Parses "aa:bb:cc:dd:ee:ff" (or "aa-bb-…"); any whole number of bytes. */
+export function parseMac(v: unknown, field = 'address'): Buffer {
+  if (typeof v === 'string' && /^[0-9a-fA-F]{1,2}([:-][0-9a-fA-F]{1,2})*$/.test(v)) {
+    return Buffer.from(v.split(/[:-]/).map((x) => parseInt(x, 16)));
+  }
+  throw new TypeError(`${field} must be a link-layer address such as "02:00:00:00:00:01", got ${JSON.stringify(v)}`);
+}
+
+/** Formats link-layer address bytes as "aa:bb:…". */
+export function formatMac(b: Uint8Array, off = 0, len = b.length - off): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += (i ? ':' : '') + (b[off + i] < 16 ? '0' : '') + b[off + i].toString(16);
+  return s;
+}
+
+/** Checks an integer option against a range before it is sent. */
+export function checkInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be an integer, got ${JSON.stringify(v)}`);
+  if (v < min || v > max) throw new RangeError(`${field} must be in ${min}..${max}, got ${v}`);
+  return v;
+}

@@ -1,0 +1,58 @@
+/**
+ * Test scaffolding: every test file works only inside network namespaces it
+ * made itself (anonymous ones, held by an fd), never in the machine's own.
+ */
+import { closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { native } from '../lib/native.js';
+import { openSync, type Handle } from '../lib/index.js';
+
+/** A fresh network namespace with a handle inside it. */
+export interface TestNetns {
+  fd: number;
+  nl: Handle;
+  /** /proc path of the namespace (for `nsenter --net=…`). */
+  path: string;
+  close(): Promise<void>;
+}
+
+/** Creates a throw-away namespace (only `lo`, down) and opens a handle in it. */
+export function makeNetns(): TestNetns {
+  const fd = native.netnsCreate();
+  const nl = openSync({ netns: { fd } });
+  return {
+    fd,
+    nl,
+    path: `/proc/${process.pid}/fd/${fd}`,
+    async close() {
+      await nl.close();
+      closeSync(fd);
+    },
+  };
+}
+
+let ipChecked: boolean | undefined;
+/** True when iproute2's `ip` (with JSON output) and `nsenter` are available. */
+export function haveIp(): boolean {
+  if (ipChecked === undefined) {
+    try {
+      execFileSync('ip', ['-j', '-V'], { stdio: 'ignore' });
+      execFileSync('nsenter', ['--version'], { stdio: 'ignore' });
+      ipChecked = true;
+    } catch {
+      ipChecked = false;
+    }
+  }
+  return ipChecked;
+}
+
+/** Runs `ip ARGS…` inside the test namespace and returns its parsed JSON. */
+export function ipJson(ns: TestNetns, ...args: string[]): any {
+  const out = execFileSync('nsenter', [`--net=${ns.path}`, 'ip', '-j', ...args], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/** Runs `ip ARGS…` inside the test namespace. */
+export function ip(ns: TestNetns, ...args: string[]): string {
+  return execFileSync('nsenter', [`--net=${ns.path}`, 'ip', ...args], { encoding: 'utf8' });
+}
