@@ -6,7 +6,7 @@ import { openSync, closeSync } from 'node:fs';
 import { AttrTable, attrs, enumOf, flagNames, forEachAttr, struct, t, type ValueCodec, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { kinds, setPeerCodec, type BridgeInfo, type BridgePortInfo, type IpvlanInfo, type MacvlanInfo, type VethInfo, type VlanInfo, type VxlanInfo } from './kinds.js';
-import { NLM_F, RTM, type Op, type Request } from './netlink.js';
+import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
 import { checkIfname, checkInt, parseMac, type LinkRef, type NetnsRef } from './types.js';
 
 /** struct ifinfomsg (linux/rtnetlink.h). */
@@ -576,6 +576,15 @@ export const linkOps = {
     const links = (yield linkDump(filter, master)) as Link[];
     return links.filter((l) => match(l, filter));
   },
+
+  /**
+   * Streams the link dump (bounded memory). Equivalent to `ip link show` piped.
+   * Kind and master are filtered in the kernel; `up`/`group` are not applied here.
+   */
+  stream: streaming(function* (filter: Omit<LinkListFilter, 'name' | 'up' | 'group'> = {}): Op<Request<Link>> {
+    const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
+    return linkDump(filter, master);
+  }),
 
   /** One link by name or index; ENODEV if absent. Equivalent to `ip -d -s link show dev DEV`. */
   *get(dev: LinkRef): Op<Link> {

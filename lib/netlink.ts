@@ -87,6 +87,25 @@ export interface Request<T = unknown> {
 /** A multi-step operation: yields requests (or arrays of them), receives their replies. */
 export type Op<T> = Generator<Request<any> | Request<any>[], T, any>;
 
+const STREAM = Symbol('stream');
+
+declare const streamBrand: unique symbol;
+/**
+ * An operation that prepares one dump (resolving names first) and returns its
+ * request; a handle runs it as an async iterator of the dump's messages.
+ */
+export type StreamOp<T> = Op<Request<T>> & { [streamBrand]?: T };
+
+/** Marks an op as a stream: `nl.route.stream(filter)` yields routes as they arrive. */
+export function streaming<A extends unknown[], T>(fn: (...a: A) => Op<Request<T>>): (...a: A) => StreamOp<T> {
+  return Object.assign(fn as (...a: A) => StreamOp<T>, { [STREAM]: true });
+}
+
+/** True for an op made by {@link streaming}. */
+export function isStream(fn: unknown): boolean {
+  return typeof fn === 'function' && STREAM in fn;
+}
+
 interface Pending {
   req: Request<any>;
   results: unknown[];

@@ -18,3 +18,18 @@ describe('smoke', () => {
     }
   });
 });
+
+describe('stream', () => {
+  it('streams links', async () => {
+    const ns = makeNetns();
+    try {
+      await ns.nl.link.add({ name: 'va', kind: 'veth', info: { peer: { name: 'vb' } } });
+      const names: string[] = [];
+      for await (const l of ns.nl.link.stream()) names.push(l.name);
+      expect(names.sort()).toEqual(['lo', 'va', 'vb']);
+      expect(ns.nl.sync.link.stream().length).toBe(3);
+    } finally {
+      await ns.close();
+    }
+  });
+});
