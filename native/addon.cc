@@ -25,8 +25,15 @@ void throwErrno(Napi::Env env, int err, const std::string& message) {
   e.ThrowAsJavaScriptException();
 }
 
+// Wraps a malloc'd block as a Buffer: small ones are copied into V8's heap
+// (cheaper than a finalizer), large ones are handed over without a copy.
 Napi::Value externalBuffer(Napi::Env env, uint8_t* data, size_t len) {
   if (!data) return Napi::Buffer<uint8_t>::New(env, 0);
+  if (len <= 4096) {
+    Napi::Value copy = Napi::Buffer<uint8_t>::Copy(env, data, len);
+    std::free(data);
+    return copy;
+  }
   return Napi::Buffer<uint8_t>::New(env, data, len, [](Napi::Env, uint8_t* p) { std::free(p); });
 }
 

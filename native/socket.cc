@@ -10,6 +10,7 @@
 #include <limits.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -24,9 +25,19 @@ namespace {
 
 constexpr size_t kRecvRoom = 1 << 20;      // free space offered to each recv()
 constexpr size_t kFlushAt = 1 << 20;       // hand received data to JS past this
+constexpr size_t kSmallDelivery = 64 << 10;  // copied out; larger blocks change hands
 constexpr size_t kMaxWindow = 1024;        // messages in flight per socket
 constexpr size_t kBytesPerReply = 4096;    // rcvbuf budget per in-flight request
 constexpr uint16_t kTruncatedFlag = 0x8000;  // marks a synthetic error (reply too big)
+constexpr std::chrono::microseconds kSpin{100};  // busy-wait for the next request after a reply
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
 
 void setOpt(int fd, int level, int name, int value) {
   setsockopt(fd, level, name, &value, sizeof value);
@@ -71,7 +82,13 @@ size_t writeTruncated(uint8_t* at) {
 
 }  // namespace
 
-RecvBuf::~RecvBuf() { std::free(data_); }
+RecvBuf::~RecvBuf() { release(); }
+
+void RecvBuf::release() {
+  std::free(data_);
+  data_ = nullptr;
+  used_ = cap_ = 0;
+}
 
 uint8_t* RecvBuf::reserve(size_t extra) {
   if (cap_ - used_ < extra) {
@@ -216,9 +233,12 @@ void Engine::run(std::shared_ptr<Engine> self, std::promise<std::string>* ready)
   }
   while (!stop_.load()) {
     sendReady();
+    if (spinForWork()) continue;
     pollfd fds[2] = {{wakeFd_.get(), POLLIN, 0},
                      {pipe_->fd(), static_cast<short>(paused_.load() ? 0 : POLLIN), 0}};
-    if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    int n = poll(fds, 2, -1);
+    sleeping_.store(false);
+    if (n < 0 && errno != EINTR) break;
     if (fds[0].revents & POLLIN) {
       uint64_t v;
       ssize_t r = read(wakeFd_.get(), &v, sizeof v);
@@ -305,6 +325,8 @@ void Engine::drain() {
     for (uint32_t seq : ended)
       if (dumpActive_ && seq == dumpSeq_) dumpActive_ = false;
     if (out_.size() >= kFlushAt) flush();
+    // Every request has its answer: skip the recv() that would say EAGAIN.
+    if (r > 0 && inflight_ == 0 && !dumpActive_ && opts_.groups.empty()) return;
     if (r > 0 && inflight_ <= pipe_->window() / 2) {
       std::lock_guard<std::mutex> lock(mu_);
       if (!queue_.empty()) return;  // room in the window: send more first
@@ -314,9 +336,40 @@ void Engine::drain() {
 
 void Engine::flush() {
   if (out_.size() == 0 || !sink_) return;
+  lastWork_ = std::chrono::steady_clock::now();
   Delivery d;
-  d.data = out_.take(&d.len);
+  if (out_.size() <= kSmallDelivery) {
+    // Keep the large receive block for the next recv; a fresh 1 MiB block per
+    // reply would cost an mmap, page faults and an munmap every round trip.
+    d.len = out_.size();
+    d.data = static_cast<uint8_t*>(std::malloc(d.len));
+    if (!d.data) return;
+    std::memcpy(d.data, out_.data(), d.len);
+    out_.clear();
+  } else {
+    d.data = out_.take(&d.len);
+  }
   sink_(d);
+}
+
+bool Engine::spinForWork() {
+  // A caller awaiting one request at a time submits the next one a few
+  // microseconds after its reply; waking a sleeping thread costs far more
+  // than that on a VM, so stay on the CPU briefly after doing work.
+  auto now = std::chrono::steady_clock::now();
+  uint64_t seen = submitted_.load();
+  if (lastWork_ + kSpin > now) {
+    while (std::chrono::steady_clock::now() < lastWork_ + kSpin) {
+      if (submitted_.load(std::memory_order_relaxed) != seen || stop_.load(std::memory_order_relaxed)) return true;
+      cpuRelax();
+    }
+  }
+  sleeping_.store(true);
+  if (submitted_.load() != seen) {  // a submit raced with going to sleep
+    sleeping_.store(false);
+    return true;
+  }
+  return false;
 }
 
 void Engine::wake() {
@@ -337,7 +390,8 @@ void Engine::submit(std::shared_ptr<std::vector<uint8_t>> chunk) {
                       (h.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP});
     off += NLMSG_ALIGN(h.nlmsg_len);
   }
-  wake();
+  submitted_.fetch_add(1);
+  if (sleeping_.exchange(false)) wake();
 }
 
 void Engine::setPaused(bool paused) {
@@ -350,9 +404,11 @@ void Engine::stop() {
   wake();
 }
 
-int Engine::requestSync(const uint8_t* data, size_t len, RecvBuf* out) {
+int Engine::requestSync(const uint8_t* data, size_t len, RecvBuf* result) {
   if (!syncPipe_) return EOPNOTSUPP;
   std::lock_guard<std::mutex> lock(syncMu_);
+  RecvBuf* out = &syncBuf_;  // reused: a fresh 1 MiB block per call would be mmap'd
+  out->clear();
   auto chunk = std::make_shared<std::vector<uint8_t>>(data, data + len);
   std::vector<Pending> msgs;
   for (size_t off = 0; off + NLMSG_HDRLEN <= len;) {
@@ -379,6 +435,11 @@ int Engine::requestSync(const uint8_t* data, size_t len, RecvBuf* out) {
     if (r < 0) return -r;
     open -= std::min(open, static_cast<size_t>(r));
   }
+  uint8_t* at = result->reserve(out->size());
+  if (!at) return ENOMEM;
+  std::memcpy(at, out->data(), out->size());
+  result->commit(out->size());
+  if (out->size() > kSmallDelivery) out->release();  // give a big dump's memory back
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <linux/netlink.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -33,6 +34,8 @@ class RecvBuf {
   uint8_t* reserve(size_t extra);  // room for `extra` more bytes after size()
   void commit(size_t n) { used_ += n; }
   size_t size() const { return used_; }
+  void clear() { used_ = 0; }
+  void release();  // frees the block
   uint8_t* data() const { return data_; }
   uint8_t* take(size_t* len);  // hand the block to a new owner (free() it)
 
@@ -111,6 +114,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   void drain();
   void flush();
   void wake();
+  bool spinForWork();  // true: new work arrived while spinning
 
   EngineOptions opts_;
   Sink sink_;
@@ -119,7 +123,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::mutex mu_;
   std::deque<Pending> queue_;
   std::mutex syncMu_;
-  std::atomic<bool> stop_{false}, paused_{false};
+  RecvBuf syncBuf_;
+  std::atomic<bool> stop_{false}, paused_{false}, sleeping_{false};
+  std::atomic<uint64_t> submitted_{0};
+  std::chrono::steady_clock::time_point lastWork_;
   // Owned by the I/O thread.
   size_t inflight_ = 0;
   bool dumpActive_ = false;
