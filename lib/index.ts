@@ -12,12 +12,14 @@
  * @module
  */
 import { closeSync } from 'node:fs';
+import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
 import { bindAsync, bindSync, families, type Families, type SyncFamilies } from './handle.js';
 import { openNetns } from './link.js';
 import { Connection } from './netlink.js';
 import type { NetnsRef } from './types.js';
 
 export * from './errors.js';
+export { BatchSkippedError, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
 export * from './types.js';
 export type * from './link.js';
 export type * from './kinds.js';
@@ -61,6 +63,21 @@ export class Handle {
     this.rule = bindAsync(conn, families.rule);
     this.neigh = bindAsync(conn, families.neigh);
     this.sync = Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops)])) as SyncFamilies;
+  }
+
+  /**
+   * Runs many operations together: `build` queues calls (`b.route.add(…)`,
+   * `b.link.set(…)`, …) and their requests are pipelined in as few sendmsg()
+   * calls as the socket allows. Resolves with one result per call, in order.
+   * Bad input in any call throws before anything is sent.
+   * Equivalent to `ip -batch FILE` (`-force` unless `stopOnError`).
+   */
+  batch(build: (b: BatchBuilder) => void, options?: BatchOptions): Promise<BatchResult[]> {
+    try {
+      return runBatch(this.conn, build, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** True once closed. */

@@ -194,6 +194,31 @@ export class Connection {
     });
   }
 
+  /**
+   * Sends many requests at once, atomically with respect to bad input: if any
+   * fails to encode, none is sent and the error is thrown.
+   */
+  requestMany(reqs: readonly Request<any>[]): Promise<unknown[]>[] {
+    const start = this.w.pos;
+    const seqs: number[] = [];
+    const promises: Promise<unknown[]>[] = [];
+    try {
+      for (const req of reqs) {
+        let resolve!: (v: unknown[]) => void;
+        let reject!: (e: unknown) => void;
+        promises.push(new Promise<unknown[]>((a, b) => ((resolve = a), (reject = b))));
+        this.enqueue(req, { resolve, reject });
+        seqs.push(this.seq);
+      }
+    } catch (e) {
+      this.w.pos = start;
+      for (const seq of seqs) this.pending.delete(seq);
+      this.release();
+      throw e;
+    }
+    return promises;
+  }
+
   private enqueue(req: Request<any>, p: Pick<Pending, 'resolve' | 'reject' | 'sink'>): void {
     if (this.closedFlag) throw new ClosedError();
     const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
@@ -293,18 +318,27 @@ export class Connection {
     }
   }
 
-  /** Runs a multi-step operation asynchronously. */
-  async run<T>(op: Op<T>): Promise<T> {
-    let step = op.next();
+  /**
+   * Runs a multi-step operation asynchronously. Its first step runs now, so
+   * bad input throws synchronously, before anything is sent.
+   */
+  run<T>(op: Op<T>): Promise<T> {
+    return this.drive(op, op.next());
+  }
+
+  /** Continues an operation from `step`; `inflight` is the reply to it, if already sent. */
+  async drive<T>(op: Op<T>, step: IteratorResult<Request<any> | Request<any>[], T>, inflight?: Promise<unknown>): Promise<T> {
     while (!step.done) {
       let reply: unknown;
       try {
         const v = step.value;
-        reply = Array.isArray(v) ? await Promise.all(v.map((r) => this.request(r))) : await this.request(v);
+        reply = await (inflight ?? (Array.isArray(v) ? Promise.all(v.map((r) => this.request(r))) : this.request(v)));
       } catch (e) {
+        inflight = undefined;
         step = op.throw(e);
         continue;
       }
+      inflight = undefined;
       step = op.next(reply);
     }
     return step.value;

@@ -1,0 +1,112 @@
+/**
+ * Batches: many operations of any family submitted together. Their requests
+ * leave in as few sendmsg() calls as the socket allows, and every operation
+ * gets its own result. Equivalent to `ip -batch FILE` (with `-force` unless
+ * `stopOnError`).
+ * @module
+ */
+import type { Families } from './handle.js';
+import { families } from './handle.js';
+import { isStream, type Connection, type Op, type Request } from './netlink.js';
+
+/** The outcome of one batched operation, in call order. */
+export type BatchResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: unknown; skipped?: false }
+  | { ok: false; error: Error; skipped: true };
+
+/** Options of {@link Handle.batch}. */
+export interface BatchOptions {
+  /**
+   * Stop at the first failure (`ip -batch` without `-force`). Operations are
+   * then sent in windows of {@link BatchOptions.window}; those after the
+   * failing window are not sent and report `skipped: true`. Operations of the
+   * failing window that follow the failure in call order were already in the
+   * kernel's hands and report their own outcome.
+   */
+  stopOnError?: boolean;
+  /** Window size with `stopOnError` (default 64). */
+  window?: number;
+}
+
+type Recorder<F> = { [M in keyof F as F[M] extends (...a: any[]) => AsyncGenerator<any> ? never : M]: F[M] extends (...a: infer A) => any ? (...a: A) => void : never };
+/** What a batch callback receives: every family, each call queued instead of run. */
+export type BatchBuilder = { [K in keyof Families]: Recorder<Families[K]> };
+
+/** Raised in a `skipped` result of a `stopOnError` batch. */
+export class BatchSkippedError extends Error {
+  override name = 'BatchSkippedError';
+  /** Always `'ERR_BATCH_SKIPPED'`. */
+  readonly code = 'ERR_BATCH_SKIPPED';
+  constructor() {
+    super('not sent: an earlier operation of the batch failed');
+  }
+}
+
+function recorder(queue: (() => Op<unknown>)[]): BatchBuilder {
+  const b: Record<string, Record<string, (...a: unknown[]) => void>> = {};
+  for (const [name, ops] of Object.entries(families)) {
+    const fam: Record<string, (...a: unknown[]) => void> = {};
+    for (const [k, fn] of Object.entries(ops as Record<string, (...a: unknown[]) => Op<unknown>>))
+      if (!isStream(fn)) fam[k] = (...a) => void queue.push(() => fn(...a));
+    b[name] = fam;
+  }
+  return b as unknown as BatchBuilder;
+}
+
+const settle = <T>(p: Promise<T>): Promise<BatchResult<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+/** Runs a batch on a connection (see {@link Handle.batch}). */
+export async function runBatch(conn: Connection, build: (b: BatchBuilder) => void, options: BatchOptions = {}): Promise<BatchResult[]> {
+  const queue: (() => Op<unknown>)[] = [];
+  build(recorder(queue));
+  // Every operation's checks run first: bad input anywhere means nothing is sent.
+  const ops = queue.map((f) => f());
+  let steps: IteratorResult<Request<any> | Request<any>[], unknown>[];
+  try {
+    steps = ops.map((op) => op.next());
+  } catch (e) {
+    for (const op of ops) op.return(undefined);
+    throw e;
+  }
+  const window = options.stopOnError ? Math.max(1, options.window ?? 64) : Math.max(1, ops.length);
+  const results: BatchResult[] = [];
+  for (let i = 0; i < ops.length; i += window) {
+    const part = Promise.all(launch(conn, ops.slice(i, i + window), steps.slice(i, i + window)));
+    const settled = await part;
+    results.push(...settled);
+    if (options.stopOnError && settled.some((r) => !r.ok)) {
+      for (let j = i + window; j < ops.length; j++) {
+        ops[j].return(undefined);
+        results.push({ ok: false, error: new BatchSkippedError(), skipped: true });
+      }
+      break;
+    }
+  }
+  return results;
+}
+
+/** Sends the first requests of a window together, then lets each op go on alone. */
+function launch(conn: Connection, ops: Op<unknown>[], steps: IteratorResult<Request<any> | Request<any>[], unknown>[]): Promise<BatchResult>[] {
+  const flat: Request<any>[] = [];
+  for (const s of steps) if (!s.done) flat.push(...(Array.isArray(s.value) ? s.value : [s.value]));
+  let sent: Promise<unknown[]>[];
+  try {
+    sent = conn.requestMany(flat);
+  } catch (e) {
+    return ops.map(() => Promise.resolve({ ok: false as const, error: e }));
+  }
+  let k = 0;
+  return ops.map((op, i) => {
+    const s = steps[i];
+    if (s.done) return Promise.resolve({ ok: true as const, value: s.value });
+    const n = Array.isArray(s.value) ? s.value.length : 1;
+    const mine = sent.slice(k, (k += n));
+    const reply = Array.isArray(s.value) ? Promise.all(mine) : mine[0];
+    return settle(conn.drive(op, s, reply));
+  });
+}
