@@ -19,6 +19,7 @@ import { Connection } from './netlink.js';
 import type { NetnsRef } from './types.js';
 
 export * from './errors.js';
+export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';
 export { BatchSkippedError, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
 export * from './types.js';
 export type * from './link.js';

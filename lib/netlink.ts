@@ -375,6 +375,11 @@ export class Connection {
     }
   }
 
+  /** Stops (or resumes) reading the socket: the kernel queues, then drops with ENOBUFS. */
+  pause(on: boolean): void {
+    if (!this.closedFlag) this.sock.pause(on);
+  }
+
   /** Keeps the process alive while events are awaited (monitors). */
   keepAlive(on: boolean): void {
     if (on) this.hold();
@@ -400,7 +405,8 @@ export class Connection {
     walk(data, (b, off, len, type, flags, seq) => {
       const p = this.pending.get(seq);
       if (p) this.handle(p, b, off, len, type, flags, false, seq);
-      else if (seq === 0 && this.onEvent) this.onEvent(b, off + HDR, off + len, type);
+      // Notifications carry the seq of whichever request caused them (0 for the kernel's own).
+      else if (this.onEvent) this.onEvent(b, off + HDR, off + len, type);
     });
     this.release();
   }

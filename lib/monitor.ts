@@ -1,0 +1,169 @@
+/**
+ * Events: `ip monitor` as an async iterable. Each kernel notification is
+ * decoded by the same parser its family's `list` uses, so events and lists
+ * carry the same field names.
+ * @module
+ */
+import { closeSync } from 'node:fs';
+import { NetlinkError } from './errors.js';
+import { openNetns, parseLink, type Link } from './link.js';
+import { Connection, RTM, RTNLGRP } from './netlink.js';
+import type { NetnsRef } from './types.js';
+
+/** The object families a monitor can follow (`ip monitor link address route …`). */
+export type MonitorFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nsid';
+
+/** One notification: what changed (`action`) and the object as a list would return it. */
+export type MonitorEvent =
+  | { type: 'link'; action: 'new' | 'del'; data: Link }
+  | { type: Exclude<MonitorFamily, 'link'>; action: 'new' | 'del'; data: Record<string, unknown> }
+  /** Events were lost (the kernel's ENOBUFS); what follows with `resync` is a fresh dump. */
+  | { type: 'resync'; action: 'lost'; data: null };
+
+/** Options of {@link monitor}. */
+export interface MonitorOptions {
+  /** Families to follow (default: all). */
+  families?: MonitorFamily[];
+  /** Watch inside this namespace (default: the caller's). */
+  netns?: NetnsRef;
+  /** Ends the iteration (rejecting a pending `next()` with an AbortError). */
+  signal?: AbortSignal;
+  /** Events queued before reading pauses and the kernel starts dropping (default 4096). */
+  highWaterMark?: number;
+  /**
+   * What lost events mean: `'throw'` (default) ends the iteration with a
+   * NetlinkError `ENOBUFS`; `'resync'` yields `{ type: 'resync' }` and then
+   * carries on, leaving the caller to re-list what it mirrors.
+   */
+  overflow?: 'throw' | 'resync';
+  /** Socket receive buffer in bytes (default 8 MiB where allowed): how much the kernel holds for a slow reader. */
+  rcvbuf?: number;
+}
+
+type Decoder = (b: Buffer, off: number, end: number) => Record<string, unknown>;
+
+/** Message type → family, action and decoder; families register their parsers here. */
+const decoders = new Map<number, [Exclude<MonitorFamily, 'link'> | 'link', 'new' | 'del', Decoder]>([
+  [RTM.NEWLINK, ['link', 'new', parseLink as unknown as Decoder]],
+  [RTM.DELLINK, ['link', 'del', parseLink as unknown as Decoder]],
+]);
+
+/** Lets a family module decode its notifications (called at module load). */
+export function registerEvents(family: Exclude<MonitorFamily, 'link'>, newType: number, delType: number, parse: Decoder): void {
+  decoders.set(newType, [family, 'new', parse]);
+  decoders.set(delType, [family, 'del', parse]);
+}
+
+const groupsOf: Record<MonitorFamily, number[]> = {
+  link: [RTNLGRP.LINK],
+  address: [RTNLGRP.IPV4_IFADDR, RTNLGRP.IPV6_IFADDR],
+  route: [RTNLGRP.IPV4_ROUTE, RTNLGRP.IPV6_ROUTE],
+  neigh: [RTNLGRP.NEIGH],
+  rule: [RTNLGRP.IPV4_RULE, RTNLGRP.IPV6_RULE],
+  nsid: [RTNLGRP.NSID],
+};
+
+/** A running monitor: iterate it with `for await`; `close()` ends it. */
+export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
+  /** Stops listening; a pending `next()` resolves as done. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Follows kernel notifications. Equivalent to `ip monitor [link] [address] [route] …`
+ * (`ip -n NS monitor` with `netns`). The socket is subscribed when this returns,
+ * so changes made afterwards are seen.
+ */
+export function monitor(options: MonitorOptions = {}): Monitor {
+  const fams = options.families ?? (Object.keys(groupsOf) as MonitorFamily[]);
+  for (const f of fams) if (!(f in groupsOf)) throw new TypeError(`monitor: unknown family '${f}'; known: ${Object.keys(groupsOf).join(', ')}`);
+  const highWater = options.highWaterMark ?? 4096;
+  const ns = options.netns !== undefined ? openNetns(options.netns, 'netns') : undefined;
+  let conn: Connection;
+  try {
+    conn = new Connection({ netnsFd: ns?.fd, groups: fams.flatMap((f) => groupsOf[f]), rcvbuf: options.rcvbuf });
+  } finally {
+    if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
+  }
+  const wanted = new Set<string>(fams);
+  const queue: MonitorEvent[] = [];
+  let failure: unknown;
+  let done = false;
+  let paused = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+
+  conn.onEvent = (b, off, end, type) => {
+    const d = decoders.get(type);
+    if (!d || !wanted.has(d[0])) return;
+    queue.push({ type: d[0], action: d[1], data: d[2](b, off, end) } as MonitorEvent);
+    if (!paused && queue.length >= highWater) {
+      paused = true;
+      conn.pause(true);
+    }
+    notify();
+  };
+  conn.onError = (err: NetlinkError) => {
+    if (err.code === 'ENOBUFS' && options.overflow === 'resync') queue.push({ type: 'resync', action: 'lost', data: null });
+    else failure ??= err;
+    notify();
+  };
+  conn.keepAlive(true);
+
+  const close = async () => {
+    if (!done) {
+      done = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      notify();
+    }
+    await conn.close();
+  };
+  const onAbort = () => {
+    failure ??= Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: options.signal?.reason });
+    void close();
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const it: Monitor = {
+    async next(): Promise<IteratorResult<MonitorEvent>> {
+      for (;;) {
+        if (queue.length) {
+          const ev = queue.shift()!;
+          if (paused && queue.length < highWater / 2) {
+            paused = false;
+            conn.pause(false);
+          }
+          return { value: ev, done: false };
+        }
+        if (failure) {
+          const f = failure;
+          failure = undefined;
+          await close();
+          throw f;
+        }
+        if (done) return { value: undefined, done: true };
+        await new Promise<void>((r) => (wake = r));
+      }
+    },
+    async return(): Promise<IteratorResult<MonitorEvent>> {
+      await close();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+    [Symbol.dispose]() {
+      void close();
+    },
+  };
+  return it;
+}
