@@ -1,10 +1,15 @@
 // Adds up vitest JSON reports (one per suite run) into the line CI reads:
-// "N passed, N failed, N skipped". Exit code 1 when anything failed or a
-// report is missing.
+// "N passed, N failed, N skipped". Arguments are REPORT[:EXITCODE]. Exit code 1
+// when anything failed, a report is missing, or a run exited non-zero.
 import { existsSync, readFileSync } from 'node:fs';
 
 let passed = 0, failed = 0, skipped = 0, missing = 0;
-for (const file of process.argv.slice(2)) {
+for (const arg of process.argv.slice(2)) {
+  const [file, rc = '0'] = arg.split(':');
+  if (rc !== '0') {
+    console.error(`summary: the run that wrote ${file} exited ${rc}`);
+    missing++;
+  }
   if (!existsSync(file)) {
     console.error(`summary: no report ${file} (that run crashed before reporting)`);
     missing++;
