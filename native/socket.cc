@@ -232,8 +232,9 @@ void Engine::run(std::shared_ptr<Engine> self, std::promise<std::string>* ready)
     if (!ok) return;
   }
   while (!stop_.load()) {
+    uint64_t seen = submitted_.load();  // before sendReady: a submit after it changes the count
     sendReady();
-    if (spinForWork()) continue;
+    if (spinForWork(seen)) continue;
     pollfd fds[2] = {{wakeFd_.get(), POLLIN, 0},
                      {pipe_->fd(), static_cast<short>(paused_.load() ? 0 : POLLIN), 0}};
     int n = poll(fds, 2, -1);
@@ -352,12 +353,11 @@ void Engine::flush() {
   sink_(d);
 }
 
-bool Engine::spinForWork() {
+bool Engine::spinForWork(uint64_t seen) {
   // A caller awaiting one request at a time submits the next one a few
   // microseconds after its reply; waking a sleeping thread costs far more
   // than that on a VM, so stay on the CPU briefly after doing work.
   auto now = std::chrono::steady_clock::now();
-  uint64_t seen = submitted_.load();
   if (lastWork_ + kSpin > now) {
     while (std::chrono::steady_clock::now() < lastWork_ + kSpin) {
       if (submitted_.load(std::memory_order_relaxed) != seen || stop_.load(std::memory_order_relaxed)) return true;

@@ -114,7 +114,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   void drain();
   void flush();
   void wake();
-  bool spinForWork();  // true: new work arrived while spinning
+  bool spinForWork(uint64_t seen);  // true: new work arrived while spinning
 
   EngineOptions opts_;
   Sink sink_;
