@@ -257,12 +257,17 @@ export function flagBits<N extends string>(names: Record<N, number>, list: reado
   return bits;
 }
 
+const flagEntries = new WeakMap<object, [string, number][]>();
+
 /** Turns bits into flag names, keeping unnamed bits as numbers. */
 export function flagNames<N extends string>(names: Record<N, number>, bits: number): (N | number)[] {
   const out: (N | number)[] = [];
   let rest = bits >>> 0;
-  for (const [k, v] of Object.entries(names) as [N, number][]) {
-    if (v && (bits & v) === v) {
+  if (rest === 0) return out;
+  let entries = flagEntries.get(names) as [N, number][] | undefined;
+  if (!entries) flagEntries.set(names, (entries = Object.entries(names) as [N, number][]));
+  for (const [k, v] of entries) {
+    if (v && ((bits & v) >>> 0) === v) {
       out.push(k);
       rest &= ~v >>> 0;
     }

@@ -8,6 +8,8 @@ import { constants } from 'node:os';
 
 const errnoNames = new Map<number, string>();
 for (const [name, n] of Object.entries(constants.errno)) if (!errnoNames.has(n)) errnoNames.set(n, name);
+// Linux names 95 EOPNOTSUPP (strerrorname_np, the kernel's own headers); Node lists ENOTSUP first.
+if (constants.errno.EOPNOTSUPP !== undefined) errnoNames.set(constants.errno.EOPNOTSUPP, 'EOPNOTSUPP');
 
 /** The symbolic name of a (positive or negative) errno: `17` → `'EEXIST'`. */
 export function errnoName(errno: number): string {

@@ -1,11 +1,36 @@
 /**
- * Links: `ip link show|add|set|del` over RTM_NEWLINK/RTM_DELLINK/RTM_GETLINK.
+ * Links: `ip link show|add|set|del` over RTM_NEWLINK/RTM_SETLINK/RTM_DELLINK/RTM_GETLINK.
  * @module
  */
 import { openSync, closeSync } from 'node:fs';
-import { AttrTable, attrs, enumOf, flagNames, forEachAttr, struct, t, type ValueCodec, type Writer } from './codec.js';
+import { AttrTable, Writer, align4, attrs, enumOf, flagNames, forEachAttr, rd, struct, t, type ValueCodec } from './codec.js';
 import { NetlinkError } from './errors.js';
-import { kinds, setPeerCodec, type BridgeInfo, type BridgePortInfo, type IpvlanInfo, type MacvlanInfo, type VethInfo, type VlanInfo, type VxlanInfo } from './kinds.js';
+import {
+  encodeKindData,
+  kindNames,
+  kinds,
+  type BondInfo,
+  type BondSlaveInfo,
+  type BridgeInfo,
+  type BridgePortInfo,
+  type GeneveInfo,
+  type GreInfo,
+  type IpipInfo,
+  type Ip6greInfo,
+  type Ip6tnlInfo,
+  type IpoibInfo,
+  type IpvlanInfo,
+  type MacsecInfo,
+  type MacvlanInfo,
+  type SitInfo,
+  type TunInfo,
+  type VethInfo,
+  type VlanInfo,
+  type VrfInfo,
+  type VrfSlaveInfo,
+  type VxcanInfo,
+  type VxlanInfo,
+} from './kinds.js';
 import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
 import { checkIfname, checkInt, parseMac, type LinkRef, type NetnsRef } from './types.js';
 
@@ -17,6 +42,7 @@ export interface IfInfoMsg {
   flags: number;
   change: number;
 }
+/** The fixed header of every link message (what `ip link` sends before its attributes). */
 export const ifinfomsg = struct<IfInfoMsg>([
   ['family', 'u8'],
   ['_pad', 'pad8'],
@@ -25,6 +51,7 @@ export const ifinfomsg = struct<IfInfoMsg>([
   ['flags', 'u32'],
   ['change', 'u32'],
 ]);
+const IFINFOMSG = ifinfomsg.size;
 
 /** Interface flags (`IFF_*`, linux/if.h), named as `ip link` prints them. */
 export const IFF = {
@@ -54,40 +81,78 @@ export interface LinkStats {
   rxLengthErrors: number; rxOverErrors: number; rxCrcErrors: number; rxFrameErrors: number;
   rxFifoErrors: number; rxMissedErrors: number; txAbortedErrors: number; txCarrierErrors: number;
   txFifoErrors: number; txHeartbeatErrors: number; txWindowErrors: number;
-  rxCompressed: number; txCompressed: number; rxNohandler: number;
+  rxCompressed: number; txCompressed: number; rxNohandler: number; rxOtherhostDropped: number;
 }
 const stats64 = struct<LinkStats>(
   ([
     'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped',
     'multicast', 'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors',
     'rxFifoErrors', 'rxMissedErrors', 'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors',
-    'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed', 'txCompressed', 'rxNohandler',
+    'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed', 'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
   ] as const).map((n) => [n, 'u64'] as const),
 );
 
-/** Kind-specific options by kind: the `info` of each `kind`. */
+/**
+ * Kind-specific options by kind: the `info` of each `kind`
+ * (`ip link add … type KIND [options]`, read back from `ip -d link show`).
+ */
 export interface LinkKindInfo {
   veth: VethInfo;
+  vxcan: VxcanInfo;
   bridge: BridgeInfo;
   macvlan: MacvlanInfo;
   macvtap: MacvlanInfo;
   vxlan: VxlanInfo;
+  geneve: GeneveInfo;
   vlan: VlanInfo;
   ipvlan: IpvlanInfo;
   ipvtap: IpvlanInfo;
+  bond: BondInfo;
+  macsec: MacsecInfo;
+  vrf: VrfInfo;
+  ipoib: IpoibInfo;
+  gre: GreInfo;
+  gretap: GreInfo;
+  ip6gre: Ip6greInfo;
+  ip6gretap: Ip6greInfo;
+  ipip: IpipInfo;
+  sit: SitInfo;
+  ip6tnl: Ip6tnlInfo;
+  /** Listed only: tun/tap links are made with an ioctl. */
+  tun: TunInfo;
   ifb: Record<string, never>;
   dummy: Record<string, never>;
+  /** Created bare; teams are configured over generic netlink (teamd). */
+  team: Record<string, never>;
+  vcan: Record<string, never>;
+  nlmon: Record<string, never>;
+  /** Created bare; keys and peers are configured over generic netlink (`wg`). */
+  wireguard: Record<string, never>;
 }
-/** A link kind this library can create (`ip link add … type KIND`). */
+/** A link kind this library has a table for. */
 export type LinkKind = keyof LinkKindInfo;
+/** A kind `link.add` can create (`ip link add … type KIND`). */
+export type CreatableLinkKind = Exclude<LinkKind, 'tun'>;
+/**
+ * Other kinds the kernel may report in a list, without decoded options
+ * (their `info` holds nothing). Reported as the kernel names them.
+ */
+export type OtherLinkKind =
+  | 'hsr' | 'prp' | 'netkit' | 'xfrm' | 'vti' | 'vti6' | 'erspan' | 'ip6erspan' | 'bareudp' | 'amt'
+  | 'batadv' | 'gtp' | 'ppp' | 'can' | 'virt_wifi' | 'rmnet' | 'ovpn' | 'netdevsim' | 'openvswitch'
+  | 'lowpan' | 'wpan' | 'caif' | 'pfcp' | 'dsa';
 
 /** `kind` with its typed `info`: one member per kind (a discriminated union). */
-export type LinkKindOptions = { [K in LinkKind]: { kind: K; info?: LinkKindInfo[K] } }[LinkKind];
+export type LinkKindOptions = { [K in CreatableLinkKind]: { kind: K; info?: LinkKindInfo[K] } }[CreatableLinkKind];
 
-/** Port options by the master's kind (`type bridge_slave …`). */
+/** Port options by the master's kind (`type bridge_slave …`, `type bond_slave …`). */
 export interface LinkSlaveInfo {
   bridge: BridgePortInfo;
+  bond: BondSlaveInfo;
+  vrf: VrfSlaveInfo;
 }
+/** A master kind whose ports have options. */
+export type SlaveKind = keyof LinkSlaveInfo;
 
 /** Attributes shared by what you pass to add/set and what list returns. */
 export interface LinkAttributes {
@@ -103,34 +168,40 @@ export interface LinkAttributes {
   txqlen?: number;
   /** `group` — the link group number (0 is `default`). */
   group?: number;
-  /** `alias` (IFLA_IFALIAS). */
+  /** `alias` (IFLA_IFALIAS; `ifalias` in `ip -j`). An empty string removes it. */
   alias?: string;
-  /** `numtxqueues`. */
+  /** `mode default|dormant` (`linkmode`). */
+  linkmode?: 'DEFAULT' | 'DORMANT' | number;
+  /** `numtxqueues` (at creation). */
   numTxQueues?: number;
-  /** `numrxqueues`. */
+  /** `numrxqueues` (at creation). */
   numRxQueues?: number;
   /** `gso_max_size`. */
   gsoMaxSize?: number;
   /** `gso_max_segs`. */
   gsoMaxSegs?: number;
+  /** `gro_max_size`. */
+  groMaxSize?: number;
+  /** `gso_ipv4_max_size`. */
+  gsoIpv4MaxSize?: number;
+  /** `gro_ipv4_max_size`. */
+  groIpv4MaxSize?: number;
   /** `protodown on|off`. */
   protoDown?: boolean;
 }
 
-/** A link as `link.list`/`link.get` return it (`ip -d -s link show`). */
-export type Link = LinkAttributes & {
+/** The fields of a {@link Link} that do not depend on its kind. */
+export interface LinkBase extends LinkAttributes {
   index: number;
   name: string;
   /** `up`: IFF_UP is set (administratively up). */
   up: boolean;
-  /** All IFF_* flags that are set. */
+  /** All IFF_* flags that are set (`ip` hides RUNNING and shows NO-CARRIER instead). */
   flags: (LinkFlag | number)[];
   /** `link_type` (ARPHRD_*): 'ether', 'loopback', 'none', … */
   linkType: string | number;
   /** `operstate`. */
   operstate?: OperState | number;
-  /** `linkmode` (0 default, 1 dormant). */
-  linkmode?: number;
   /** `master` — the index of the master (bridge, bond, vrf). */
   master?: number;
   /** `link` — the index of the lower or peer device (`veth0@veth1`). */
@@ -145,12 +216,20 @@ export type Link = LinkAttributes & {
   carrier?: boolean;
   /** `carrier_changes`. */
   carrierChanges?: number;
+  /** `carrier_up_count`. */
+  carrierUpCount?: number;
+  /** `carrier_down_count`. */
+  carrierDownCount?: number;
   /** `qdisc`. */
   qdisc?: string;
   /** `min_mtu`. */
   minMtu?: number;
   /** `max_mtu`. */
   maxMtu?: number;
+  /** `tso_max_size`. */
+  tsoMaxSize?: number;
+  /** `tso_max_segs`. */
+  tsoMaxSegs?: number;
   /** `permaddr`. */
   permAddress?: string;
   /** `parentdev`. */
@@ -161,22 +240,35 @@ export type Link = LinkAttributes & {
   altnames?: string[];
   /** `-s` counters (IFLA_STATS64). */
   stats64?: LinkStats;
-  /** IFLA_INFO_SLAVE_KIND: the master's kind when this link is a port. */
-  slaveKind?: string;
-  /** IFLA_INFO_SLAVE_DATA: port options. */
-  slaveInfo?: Record<string, unknown>;
-} & ({ kind?: undefined; info?: undefined } | { [K in LinkKind]: { kind: K; info: LinkKindInfo[K] } }[LinkKind] | { kind: string; info?: Record<string, unknown> });
+}
 
-/** What the veth peer may carry (`peer name NAME address … mtu … netns …`). */
+/** Port data as a list reports it: `slaveKind` names the master's kind. */
+export type LinkSlaveState =
+  | { slaveKind?: undefined; slaveInfo?: undefined }
+  | { [K in SlaveKind]: { slaveKind: K; slaveInfo: LinkSlaveInfo[K] } }[SlaveKind];
+
+/** Kind data as a list reports it. */
+export type LinkKindState =
+  | { kind?: undefined; info?: undefined }
+  | { [K in LinkKind]: { kind: K; info: LinkKindInfo[K] } }[LinkKind]
+  | { kind: OtherLinkKind; info: Record<string, unknown> };
+
+/**
+ * A link as `link.list`/`link.get` return it (`ip -d -s link show`). Narrow
+ * on `kind` to get its typed `info`, on `slaveKind` for port options.
+ */
+export type Link = LinkBase & LinkKindState & LinkSlaveState;
+
+/** What a veth/vxcan peer may carry (`peer name NAME address … mtu … netns …`). */
 export interface LinkPeer extends LinkAttributes {
-  /** Name of the peer. */
+  /** Name of the peer (required). */
   name?: string;
-  /** Create the peer directly inside this namespace. */
+  /** Create the peer directly inside this namespace (one request; no move afterwards). */
   netns?: NetnsRef;
 }
 
 /** Options shared by `add` and `set` that are not plain attributes. */
-interface LinkControl {
+export interface LinkControl {
   /** `up` / `down`. */
   up?: boolean;
   /** `promisc on|off`. */
@@ -189,26 +281,32 @@ interface LinkControl {
   allmulticast?: boolean;
   /** `master DEV`; `null` is `nomaster`. */
   master?: LinkRef | null;
-  /** `link DEV` — the lower device (vlan, macvlan, ipvlan parents). */
+  /** `link DEV` — the lower device (vlan, macvlan, ipvlan, macsec parents). */
   link?: LinkRef;
-  /** `netns NS` — create in / move into another namespace. */
+  /** `netns NS` — create in / move into another namespace (a name, `{ path }`, `{ pid }` or `{ fd }`). */
   netns?: NetnsRef;
 }
 
 /** `ip link add NAME … type KIND …`. */
 export type LinkAddOptions = LinkAttributes & LinkControl & { name: string } & LinkKindOptions;
 
-/** `ip link set DEV …`: any subset; `kind`+`info` change kind options (`type bridge …`). */
-export type LinkSetOptions = LinkAttributes &
-  LinkControl & {
-    kind?: LinkKind;
-    info?: LinkKindInfo[LinkKind];
-    /** Port options; needs `slaveKind` (e.g. `'bridge'` for `type bridge_slave`). */
-    slaveKind?: keyof LinkSlaveInfo;
-    slaveInfo?: BridgePortInfo;
-  };
+/** Kind options of `link.set` (`ip link set DEV type KIND …`). */
+export type LinkSetKindOptions =
+  | { kind?: undefined; info?: undefined }
+  | { [K in CreatableLinkKind]: { kind: K; info?: LinkKindInfo[K] } }[CreatableLinkKind];
 
-/** Filters of `link.list` (`ip link show [master DEV] [type KIND] [up]`). */
+/**
+ * Port options of `link.set` (`ip link set DEV type bridge_slave|bond_slave …`).
+ * Without `slaveKind`, the master's kind is looked up first (one RTM_GETLINK).
+ */
+export type LinkSetSlaveOptions =
+  | { slaveKind?: undefined; slaveInfo?: BridgePortInfo | BondSlaveInfo }
+  | { [K in SlaveKind]: { slaveKind: K; slaveInfo: LinkSlaveInfo[K] } }[SlaveKind];
+
+/** `ip link set DEV …`: any subset. */
+export type LinkSetOptions = LinkAttributes & LinkControl & LinkSetKindOptions & LinkSetSlaveOptions;
+
+/** Filters of `link.list` (`ip link show [dev NAME] [master DEV] [type KIND] [up] [group N]`). */
 export interface LinkListFilter {
   /** Only this link (one RTM_GETLINK by name, not a dump). */
   name?: string;
@@ -220,11 +318,34 @@ export interface LinkListFilter {
   up?: boolean;
   /** `group N`. */
   group?: number;
-  /** Include IFLA_STATS64 counters (default true; false is a lighter dump). */
+  /** Include the IFLA_STATS64 counters (default true; false skips decoding them, and VF counters). */
   stats?: boolean;
 }
 
+/** A filter of `link.del`: the links that `link.list(filter)` would return. */
+export type LinkDelFilter = Omit<LinkListFilter, 'stats'>;
+
+/**
+ * What `link.del` deletes: one link by name or index, a list of them, every
+ * link of a group (`{ group: N }` alone), the links matching a
+ * {@link LinkListFilter}, or those a predicate accepts.
+ */
+export type LinkDelTarget = LinkRef | readonly LinkRef[] | LinkDelFilter | ((link: Link) => boolean);
+
 const RTEXT_FILTER_SKIP_STATS = 1 << 3;
+
+const IFLA_LINK = 5;
+const IFLA_IFNAME = 3;
+const IFLA_MASTER = 10;
+const IFLA_LINKINFO = 18;
+const IFLA_NET_NS_PID = 19;
+const IFLA_GROUP = 27;
+const IFLA_NET_NS_FD = 28;
+const IFLA_EXT_MASK = 29;
+const IFLA_INFO_KIND = 1;
+const IFLA_INFO_DATA = 2;
+const IFLA_INFO_SLAVE_KIND = 4;
+const IFLA_INFO_SLAVE_DATA = 5;
 
 /** IFLA_LINKINFO: kind, then the kind's own table for IFLA_INFO_DATA. */
 const linkinfo: ValueCodec<Record<string, unknown>> = {
@@ -233,32 +354,46 @@ const linkinfo: ValueCodec<Record<string, unknown>> = {
   },
   decode(b, off, len) {
     const out: Record<string, unknown> = {};
-    let data: [number, number] | undefined;
-    let slave: [number, number] | undefined;
+    let dataOff = -1;
+    let dataLen = 0;
+    let slaveOff = -1;
+    let slaveLen = 0;
     forEachAttr(b, off, off + len, (type, p, l) => {
-      if (type === 1) out.kind = t.string.decode(b, p, l);
-      else if (type === 2) data = [p, l];
-      else if (type === 4) out.slaveKind = t.string.decode(b, p, l);
-      else if (type === 5) slave = [p, l];
+      if (type === IFLA_INFO_KIND) out.kind = t.string.decode(b, p, l);
+      else if (type === IFLA_INFO_DATA) (dataOff = p), (dataLen = l);
+      else if (type === IFLA_INFO_SLAVE_KIND) out.slaveKind = t.string.decode(b, p, l);
+      else if (type === IFLA_INFO_SLAVE_DATA) (slaveOff = p), (slaveLen = l);
     });
-    const spec = typeof out.kind === 'string' ? kinds[out.kind] : undefined;
-    if (spec?.data && data) {
-      out.info = spec.data.decode(b, data[0], data[0] + data[1]);
-      spec.post?.(out.info as Record<string, unknown>);
-    } else if (out.kind) out.info = {};
-    const sspec = typeof out.slaveKind === 'string' ? kinds[out.slaveKind]?.slaveData : undefined;
-    if (sspec && slave) out.slaveInfo = sspec.decode(b, slave[0], slave[0] + slave[1]);
+    if (typeof out.kind === 'string') {
+      const spec = kinds[out.kind];
+      const info: Record<string, unknown> = {};
+      if (spec?.data && dataOff >= 0) {
+        spec.data.decode(b, dataOff, dataOff + dataLen, info);
+        spec.post?.(info);
+      }
+      out.info = info;
+    }
+    if (typeof out.slaveKind === 'string') {
+      const spec = kinds[out.slaveKind];
+      const info: Record<string, unknown> = {};
+      if (spec?.slaveData && slaveOff >= 0) {
+        spec.slaveData.decode(b, slaveOff, slaveOff + slaveLen, info);
+        spec.slavePost?.(info);
+      }
+      out.slaveInfo = info;
+    }
     return out;
   },
 };
 
-const IFLA_NET_NS_PID = 19;
-const IFLA_NET_NS_FD = 28;
-const IFLA_EXT_MASK = 29;
-const IFLA_LINKINFO = 18;
-const IFLA_MASTER = 10;
-const IFLA_LINK = 5;
-const IFLA_IFNAME = 3;
+/** IFLA_IFALIAS: sent without a NUL (as `ip` does: an empty alias removes it), read as a string. */
+const alias: ValueCodec<string> = {
+  encode(w, v, field) {
+    if (typeof v !== 'string') throw new TypeError(`${field} must be a string`);
+    w.bytes(Buffer.from(v, 'utf8'));
+  },
+  decode: t.string.decode,
+};
 
 /** IFLA_* (linux/if_link.h): the link table shared by add, set and list. */
 export const linkAttrs: AttrTable<Record<string, unknown>> = attrs<Record<string, unknown>>('link', {
@@ -271,9 +406,9 @@ export const linkAttrs: AttrTable<Record<string, unknown>> = attrs<Record<string
   master: [10, t.u32],
   txqlen: [13, t.u32],
   operstate: [16, enumOf(t.u8, operstates)],
-  linkmode: [17, t.u8],
+  linkmode: [17, enumOf(t.u8, { DEFAULT: 0, DORMANT: 1 })],
   linkinfo: [18, linkinfo],
-  alias: [20, t.string],
+  alias: [20, alias],
   stats64: [23, stats64],
   group: [27, t.u32],
   promiscuity: [30, t.u32],
@@ -285,14 +420,20 @@ export const linkAttrs: AttrTable<Record<string, unknown>> = attrs<Record<string
   protoDown: [39, t.bool],
   gsoMaxSegs: [40, t.u32],
   gsoMaxSize: [41, t.u32],
-  targetNetnsid: [46, t.s32],
+  carrierUpCount: [47, t.u32],
+  carrierDownCount: [48, t.u32],
   minMtu: [50, t.u32],
   maxMtu: [51, t.u32],
   altnames: { id: 52, codec: { encode() {}, decode: (b, o, l) => altnames(b, o, l) } },
   permAddress: [54, t.mac],
   parentDevName: [56, t.string],
   parentDevBusName: [57, t.string],
+  groMaxSize: [58, t.u32],
+  tsoMaxSize: [59, t.u32],
+  tsoMaxSegs: [60, t.u32],
   allmulti: [61, t.u32],
+  gsoIpv4MaxSize: [63, t.u32],
+  groIpv4MaxSize: [64, t.u32],
 });
 
 function altnames(b: Buffer, off: number, len: number): string[] {
@@ -303,13 +444,27 @@ function altnames(b: Buffer, off: number, len: number): string[] {
   return names;
 }
 
+/** The same table without IFLA_STATS64: the kernel always sends the counters; `stats: false` skips decoding them. */
+const linkAttrsNoStats = new AttrTable<Record<string, unknown>>('link', Object.fromEntries([...linkAttrs.byName].filter(([k]) => k !== 'stats64')));
+
 /** Decodes one RTM_NEWLINK message payload into a {@link Link}. */
 export function parseLink(b: Buffer, off: number, end: number): Link {
-  const h = ifinfomsg.decode(b, off, ifinfomsg.size);
-  const l = linkAttrs.decode(b, off + ifinfomsg.size, end, { index: h.index }) as Record<string, unknown>;
-  l.up = (h.flags & IFF.UP) !== 0;
-  l.flags = flagNames(IFF, h.flags);
-  l.linkType = linkTypes[h.type] ?? h.type;
+  return decodeLink(b, off, end, linkAttrs);
+}
+
+/** {@link parseLink} without the counters. */
+export function parseLinkNoStats(b: Buffer, off: number, end: number): Link {
+  return decodeLink(b, off, end, linkAttrsNoStats);
+}
+
+function decodeLink(b: Buffer, off: number, end: number, table: AttrTable<Record<string, unknown>>): Link {
+  const l: Record<string, unknown> = { index: rd.s32(b, off + 4) };
+  table.decode(b, off + IFINFOMSG, end, l);
+  const flags = rd.u32(b, off + 8);
+  const type = rd.u16(b, off + 2);
+  l.up = (flags & IFF.UP) !== 0;
+  l.flags = flagNames(IFF, flags);
+  l.linkType = linkTypes[type] ?? type;
   const info = l.linkinfo as Record<string, unknown> | undefined;
   if (info) {
     delete l.linkinfo;
@@ -319,12 +474,30 @@ export function parseLink(b: Buffer, off: number, end: number): Link {
 }
 
 /** Fields of add/set that are not IFLA attributes of the table. */
-const control = new Set(['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link', 'netns', 'kind', 'info', 'slaveKind', 'slaveInfo', 'index', 'name']);
+const control = new Set(['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link', 'netns', 'kind', 'info', 'slaveKind', 'slaveInfo', 'name']);
+/** Fields the kernel reports but that cannot be sent. */
+const readOnlyAttrs = new Set(['index', 'flags', 'linkType', 'operstate', 'qdisc', 'stats64', 'promiscuity', 'allmulti', 'carrier',
+  'carrierChanges', 'carrierUpCount', 'carrierDownCount', 'linkNetnsid', 'minMtu', 'maxMtu', 'altnames', 'permAddress',
+  'parentDevName', 'parentDevBusName', 'tsoMaxSize', 'tsoMaxSegs']);
+
+/** Checks the shape of a namespace reference (opening it comes later). */
+function checkNetnsRef(ref: unknown, where: string): void {
+  if (typeof ref === 'string') {
+    if (ref.includes('/') || ref === '.' || ref === '..' || ref === '') throw new TypeError(`${where}: bad namespace name '${ref}'`);
+    return;
+  }
+  if (ref && typeof ref === 'object') {
+    if ('fd' in ref) return void checkInt((ref as { fd: unknown }).fd, `${where}.fd`, 0, 0x7fffffff);
+    if ('pid' in ref) return void checkInt((ref as { pid: unknown }).pid, `${where}.pid`, 1, 0x7fffffff);
+    if ('path' in ref && typeof (ref as { path: unknown }).path === 'string') return;
+  }
+  throw new TypeError(`${where} must be a namespace name, { path }, { pid } or { fd }`);
+}
 
 /** Checks what can be checked before anything is sent. */
 function validate(o: LinkAttributes & LinkControl, where: string): void {
   if (o.name !== undefined) checkIfname(o.name, `${where}.name`);
-  if (o.mtu !== undefined) checkInt(o.mtu, `${where}.mtu`, 68, 65535 * 16);
+  if (o.mtu !== undefined) checkInt(o.mtu, `${where}.mtu`, 1, 0x7fffffff);
   if (o.txqlen !== undefined) checkInt(o.txqlen, `${where}.txqlen`, 0, 0xffffffff);
   if (o.group !== undefined) checkInt(o.group, `${where}.group`, 0, 0xffffffff);
   if (o.address !== undefined) parseMac(o.address, `${where}.address`);
@@ -333,6 +506,10 @@ function validate(o: LinkAttributes & LinkControl, where: string): void {
     throw new RangeError(`${where}.alias must be a string of at most 255 bytes`);
   for (const k of ['up', 'promisc', 'arp', 'multicast', 'allmulticast'] as const)
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new TypeError(`${where}.${k} must be a boolean`);
+  if (o.master !== undefined && o.master !== null) checkRef(o.master, `${where}.master`);
+  if (o.link !== undefined) checkRef(o.link, `${where}.link`);
+  if (o.netns !== undefined) checkNetnsRef(o.netns, `${where}.netns`);
+  for (const k in o) if (readOnlyAttrs.has(k) && (o as Record<string, unknown>)[k] !== undefined) throw new TypeError(`${where}.${k} is read only`);
 }
 
 /** Computes ifi_flags/ifi_change from the boolean controls. */
@@ -353,7 +530,7 @@ function flagChange(o: LinkControl): { flags: number; change: number } {
 }
 
 /** An fd (or pid) for IFLA_NET_NS_*, opened for the request and closed after. */
-interface NsTarget {
+export interface NsTarget {
   fd?: number;
   pid?: number;
   owned: boolean;
@@ -364,16 +541,11 @@ export const NETNS_RUN_DIR = '/run/netns';
 
 /** Opens what a {@link NetnsRef} names. */
 export function openNetns(ref: NetnsRef, where = 'netns'): NsTarget {
-  if (typeof ref === 'string') {
-    if (ref.includes('/') || ref === '.' || ref === '..' || ref === '') throw new TypeError(`${where}: bad namespace name '${ref}'`);
-    return { fd: openNsFile(`${NETNS_RUN_DIR}/${ref}`, where), owned: true };
-  }
-  if (ref && typeof ref === 'object') {
-    if ('fd' in ref) return { fd: checkInt(ref.fd, `${where}.fd`, 0, 0x7fffffff), owned: false };
-    if ('pid' in ref) return { pid: checkInt(ref.pid, `${where}.pid`, 1, 0x7fffffff), owned: false };
-    if ('path' in ref && typeof ref.path === 'string') return { fd: openNsFile(ref.path, where), owned: true };
-  }
-  throw new TypeError(`${where} must be a namespace name, { path }, { pid } or { fd }`);
+  checkNetnsRef(ref, where);
+  if (typeof ref === 'string') return { fd: openNsFile(`${NETNS_RUN_DIR}/${ref}`, where), owned: true };
+  if ('fd' in ref) return { fd: ref.fd, owned: false };
+  if ('pid' in ref) return { pid: ref.pid, owned: false };
+  return { fd: openNsFile(ref.path, where), owned: true };
 }
 
 function openNsFile(path: string, where: string): number {
@@ -395,20 +567,33 @@ interface Resolved {
   link?: number;
   ns?: NsTarget;
   peerNs?: NsTarget;
-  infoDev?: number;
+  /** Kind options with their link fields resolved (and merged with the current ones for mergeOnSet kinds). */
+  info?: Record<string, unknown>;
+  /** Port options with link fields resolved. */
+  slaveInfo?: Record<string, unknown>;
+  /** The port kind (given, or looked up). */
+  slaveKind?: string;
 }
 
+type AnyOptions = LinkAttributes & LinkControl & { kind?: string; info?: unknown; slaveKind?: string; slaveInfo?: unknown };
+
 /** Writes the IFLA attributes of add/set (everything after ifinfomsg). */
-function writeLinkBody(w: Writer, o: LinkSetOptions & { name?: string }, r: Resolved, where: string, withName: boolean): void {
+function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, withName: boolean, withKind = true, withSlave = true): void {
   const plain: Record<string, unknown> = {};
   for (const k in o) if (!control.has(k)) plain[k] = (o as Record<string, unknown>)[k];
   if (withName && o.name !== undefined) plain.name = o.name;
   linkAttrs.encode(w, plain, where);
   if (r.link !== undefined) u32attr(w, IFLA_LINK, r.link);
   if (r.master !== undefined) u32attr(w, IFLA_MASTER, r.master);
-  if (r.ns?.fd !== undefined) u32attr(w, IFLA_NET_NS_FD, r.ns.fd);
-  if (r.ns?.pid !== undefined) u32attr(w, IFLA_NET_NS_PID, r.ns.pid);
-  if (o.kind !== undefined || o.slaveKind !== undefined) writeLinkinfo(w, o, r, where);
+  nsAttr(w, r.ns);
+  const kind = withKind ? o.kind : undefined;
+  const slaveKind = withSlave ? r.slaveKind : undefined;
+  if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where);
+}
+
+function nsAttr(w: Writer, ns: NsTarget | undefined): void {
+  if (ns?.fd !== undefined) u32attr(w, IFLA_NET_NS_FD, ns.fd);
+  if (ns?.pid !== undefined) u32attr(w, IFLA_NET_NS_PID, ns.pid);
 }
 
 function u32attr(w: Writer, id: number, v: number): void {
@@ -417,58 +602,59 @@ function u32attr(w: Writer, id: number, v: number): void {
   w.endAttr(at);
 }
 
-function writeLinkinfo(w: Writer, o: LinkSetOptions, r: Resolved, where: string): void {
+function stringAttr(w: Writer, id: number, v: string, where: string): void {
+  const at = w.beginAttr(id);
+  t.string.encode(w, v, where);
+  w.endAttr(at);
+}
+
+function writeLinkinfo(
+  w: Writer,
+  kind: string | undefined,
+  info: Record<string, unknown> | undefined,
+  slaveKind: string | undefined,
+  slaveInfo: Record<string, unknown> | undefined,
+  r: Resolved,
+  where: string,
+): void {
   const li = w.beginAttr(IFLA_LINKINFO);
-  if (o.kind !== undefined) {
-    const spec = kinds[o.kind];
-    if (!spec) throw new TypeError(`${where}.kind: unknown link kind '${o.kind}'; known: ${Object.keys(kinds).join(', ')}`);
-    const k = w.beginAttr(1);
-    t.string.encode(w, o.kind, `${where}.kind`);
-    w.endAttr(k);
-    const info = { ...(o.info ?? {}) } as Record<string, unknown>;
-    if (r.infoDev !== undefined) info.dev = r.infoDev;
-    if (Object.keys(info).length) {
-      if (!spec.data) throw new TypeError(`${where}.info: kind '${o.kind}' takes no options`);
-      const d = w.beginAttr(2);
-      if (o.kind === 'veth') writeVethPeer(w, info.peer as LinkPeer | undefined, r, `${where}.info.peer`);
-      else spec.data.encode(w, info, `${where}.info`);
+  if (kind !== undefined) {
+    const spec = kinds[kind];
+    stringAttr(w, IFLA_INFO_KIND, kind, `${where}.kind`);
+    if (info && Object.keys(info).some((k) => info[k] !== undefined)) {
+      if (!spec.data) throw new TypeError(`${where}.info: kind '${kind}' takes no options`);
+      const d = w.beginAttr(IFLA_INFO_DATA);
+      if (spec.peer) {
+        for (const k in info) if (k !== 'peer' && info[k] !== undefined) throw new TypeError(`${where}.info: unknown field '${k}'`);
+        writePeer(w, info.peer as LinkPeer | undefined, r, `${where}.info.peer`);
+      } else encodeKindData(w, kind, info, `${where}.info`);
       w.endAttr(d);
     }
   }
-  if (o.slaveKind !== undefined) {
-    const sspec = kinds[o.slaveKind]?.slaveData;
-    if (!sspec) throw new TypeError(`${where}.slaveKind: no port options for '${o.slaveKind}'`);
-    const k = w.beginAttr(4);
-    t.string.encode(w, o.slaveKind, `${where}.slaveKind`);
-    w.endAttr(k);
-    const d = w.beginAttr(5);
-    sspec.encode(w, (o.slaveInfo ?? {}) as Record<string, unknown>, `${where}.slaveInfo`);
+  if (slaveKind !== undefined) {
+    const spec = kinds[slaveKind];
+    if (!spec?.slaveData) throw new TypeError(`${where}.slaveKind: no port options for '${slaveKind}'; known: ${Object.keys(kinds).filter((k) => kinds[k].slaveData).join(', ')}`);
+    stringAttr(w, IFLA_INFO_SLAVE_KIND, slaveKind, `${where}.slaveKind`);
+    const d = w.beginAttr(IFLA_INFO_SLAVE_DATA);
+    const o = spec.slavePre ? spec.slavePre(slaveInfo ?? {}, `${where}.slaveInfo`) : (slaveInfo ?? {});
+    spec.slaveData.encode(w, o, `${where}.slaveInfo`);
     w.endAttr(d);
   }
   w.endAttr(li);
 }
 
-/** VETH_INFO_PEER: a whole ifinfomsg + attributes for the other end. */
-function writeVethPeer(w: Writer, peer: LinkPeer | undefined, r: Resolved, where: string): void {
+/** VETH_INFO_PEER / VXCAN_INFO_PEER: a whole ifinfomsg + attributes for the other end. */
+function writePeer(w: Writer, peer: LinkPeer | undefined, r: Resolved, where: string): void {
   const at = w.beginAttr(1);
-  const { flags, change } = flagChange(peer as LinkControl ?? {});
-  ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, where);
+  ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, where);
   if (peer) {
     const plain: Record<string, unknown> = {};
-    for (const k in peer) if (!control.has(k) || k === 'name') plain[k] = (peer as Record<string, unknown>)[k];
+    for (const k in peer) if (k !== 'netns') plain[k] = (peer as Record<string, unknown>)[k];
     linkAttrs.encode(w, plain, where);
-    if (r.peerNs?.fd !== undefined) u32attr(w, IFLA_NET_NS_FD, r.peerNs.fd);
-    if (r.peerNs?.pid !== undefined) u32attr(w, IFLA_NET_NS_PID, r.peerNs.pid);
+    nsAttr(w, r.peerNs);
   }
   w.endAttr(at);
 }
-
-setPeerCodec({
-  encode() {
-    throw new Error('the veth peer is encoded by writeVethPeer');
-  },
-  decode: (b, off, len) => parseLink(b, off, off + len),
-});
 
 /** A RTM_GETLINK by name or index (never a dump). */
 export function getLinkRequest(ref: LinkRef, stats = true): Request<Link> {
@@ -476,14 +662,10 @@ export function getLinkRequest(ref: LinkRef, stats = true): Request<Link> {
     type: RTM.GETLINK,
     body(w) {
       ifinfomsg.encode(w, { family: 0, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 }, 'link');
-      if (typeof ref === 'string') {
-        const at = w.beginAttr(IFLA_IFNAME);
-        t.string.encode(w, ref, 'name');
-        w.endAttr(at);
-      }
+      if (typeof ref === 'string') stringAttr(w, IFLA_IFNAME, ref, 'name');
       u32attr(w, IFLA_EXT_MASK, stats ? 0 : RTEXT_FILTER_SKIP_STATS);
     },
-    parse: parseLink,
+    parse: stats ? parseLink : parseLinkNoStats,
   };
 }
 
@@ -508,26 +690,40 @@ export function* linkIndex(ref: LinkRef, where = 'dev'): Op<number> {
 /** Writes ifinfomsg identifying a link by index, or index 0 plus IFLA_IFNAME. */
 function linkHeader(w: Writer, ref: LinkRef, flags: number, change: number, nameAttr: boolean): void {
   ifinfomsg.encode(w, { family: 0, type: 0, index: typeof ref === 'number' ? ref : 0, flags, change }, 'link');
-  if (typeof ref === 'string' && nameAttr) {
-    const at = w.beginAttr(IFLA_IFNAME);
-    t.string.encode(w, ref, 'dev');
-    w.endAttr(at);
-  }
+  if (typeof ref === 'string' && nameAttr) stringAttr(w, IFLA_IFNAME, ref, 'dev');
 }
 
-function* resolve(o: LinkSetOptions & { kind?: string; info?: unknown }, where: string): Generator<any, Resolved, any> {
+/** Resolves the link fields of kind/port options (names → indexes). */
+function* resolveFields(o: Record<string, unknown> | undefined, fields: readonly string[] | undefined, where: string): Op<Record<string, unknown> | undefined> {
+  if (!o || !fields) return o;
+  let out = o;
+  for (const f of fields) {
+    const v = o[f];
+    if (typeof v === 'string') {
+      if (out === o) out = { ...o };
+      out[f] = yield* linkIndex(v, `${where}.${f}`);
+    }
+  }
+  return out;
+}
+
+function* resolve(o: AnyOptions, where: string): Op<Resolved> {
   const r: Resolved = {};
   if (o.master === null) r.master = 0;
   else if (o.master !== undefined) r.master = yield* linkIndex(o.master, `${where}.master`);
   if (o.link !== undefined) r.link = yield* linkIndex(o.link, `${where}.link`);
-  const info = o.info as Record<string, unknown> | undefined;
-  if (o.kind === 'vxlan' && info?.dev !== undefined) r.infoDev = yield* linkIndex(info.dev as LinkRef, `${where}.info.dev`);
+  if (o.kind !== undefined) r.info = yield* resolveFields(o.info as Record<string, unknown> | undefined, kinds[o.kind].linkFields, `${where}.info`);
+  if (o.slaveKind !== undefined) {
+    r.slaveKind = o.slaveKind;
+    r.slaveInfo = yield* resolveFields(o.slaveInfo as Record<string, unknown> | undefined, kinds[o.slaveKind]?.slaveLinkFields, `${where}.slaveInfo`);
+  }
   return r;
 }
 
-function openTargets(o: LinkSetOptions, r: Resolved, where: string): void {
+/** Opens the namespace fds a message needs (closed by {@link closeTargets}). */
+function openTargets(o: AnyOptions, r: Resolved, where: string): void {
   if (o.netns !== undefined) r.ns = openNetns(o.netns, `${where}.netns`);
-  const peer = (o.kind === 'veth' ? (o.info as VethInfo | undefined)?.peer : undefined);
+  const peer = o.kind !== undefined && kinds[o.kind]?.peer ? (o.info as VethInfo | undefined)?.peer : undefined;
   if (peer?.netns !== undefined) {
     try {
       r.peerNs = openNetns(peer.netns, `${where}.info.peer.netns`);
@@ -538,35 +734,242 @@ function openTargets(o: LinkSetOptions, r: Resolved, where: string): void {
   }
 }
 
+function closeTargets(r: Resolved): void {
+  closeNs(r.ns);
+  closeNs(r.peerNs);
+}
+
+/** Resolution stand-ins for a dry-run encode (validation before anything is sent). */
+function placeholders(o: AnyOptions): Resolved {
+  const zeroFields = (v: unknown, fields: readonly string[] | undefined) => {
+    if (!v || typeof v !== 'object' || !fields) return v as Record<string, unknown> | undefined;
+    const c = { ...(v as Record<string, unknown>) };
+    for (const f of fields) if (typeof c[f] === 'string') c[f] = 0;
+    return c;
+  };
+  const spec = o.kind !== undefined ? kinds[o.kind] : undefined;
+  return {
+    master: o.master === undefined ? undefined : 0,
+    link: o.link === undefined ? undefined : 0,
+    info: zeroFields(o.info, spec?.linkFields),
+    slaveKind: o.slaveKind,
+    slaveInfo: zeroFields(o.slaveInfo, o.slaveKind ? kinds[o.slaveKind]?.slaveLinkFields : undefined),
+    ns: o.netns === undefined ? undefined : { fd: 0, owned: false },
+    peerNs: { fd: 0, owned: false },
+  };
+}
+
+const scratch = new Writer(4096);
+/** Encodes a body into a scratch buffer: every TypeError/RangeError of the codecs surfaces here, before any request. */
+function dryRun(fn: (w: Writer) => void): void {
+  scratch.pos = 0;
+  fn(scratch);
+  scratch.pos = 0;
+}
+
+function checkKind(kind: unknown, where: string): void {
+  if (typeof kind !== 'string') throw new TypeError(`${where} must be a string; known kinds: ${kindNames().join(', ')}`);
+  const spec = kinds[kind];
+  if (!spec) throw new TypeError(`${where}: unknown link kind '${kind}'; known: ${kindNames().join(', ')}`);
+  if (spec.noCreate) throw new TypeError(`${where}: ${spec.noCreate}`);
+}
+
+function checkPeer(kind: string, info: unknown, where: string): void {
+  const peer = (info as VethInfo | undefined)?.peer;
+  if (!peer || typeof peer !== 'object' || peer.name === undefined)
+    throw new TypeError(`${where}.info.peer.name is required for kind '${kind}' (ip link add A type ${kind} peer name B)`);
+  for (const k of ['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link'])
+    if ((peer as Record<string, unknown>)[k] !== undefined)
+      throw new TypeError(`${where}.info.peer.${k}: the peer takes attributes only (the kernel cannot change its flags or master while the pair is made; use link.set on the peer afterwards)`);
+  validate(peer, `${where}.info.peer`);
+}
+
 function checkAdd(o: LinkAddOptions): void {
   if (!o || typeof o !== 'object') throw new TypeError('link.add needs an options object');
   checkIfname(o.name, 'link.name');
   validate(o, 'link');
-  if (typeof o.kind !== 'string') throw new TypeError(`link.kind is required; known kinds: ${Object.keys(kinds).join(', ')}`);
+  checkKind(o.kind, 'link.kind');
   const spec = kinds[o.kind];
-  if (!spec) throw new TypeError(`link.kind: unknown link kind '${o.kind}'; known: ${Object.keys(kinds).join(', ')}`);
+  if (o.info !== undefined && (typeof o.info !== 'object' || o.info === null)) throw new TypeError('link.info must be an object');
   const info = (o.info ?? {}) as Record<string, unknown>;
   for (const req of spec.required ?? []) if (info[req] === undefined) throw new TypeError(`link.info.${req} is required for kind '${o.kind}'`);
-  if (o.kind === 'veth') {
-    const peer = (o.info as VethInfo | undefined)?.peer;
-    if (!peer || typeof peer !== 'object' || peer.name === undefined)
-      throw new TypeError("link.info.peer.name is required for kind 'veth' (ip link add A type veth peer name B)");
-    validate(peer, 'link.info.peer');
+  if (spec.peer) checkPeer(o.kind, o.info, 'link');
+  if ((o as AnyOptions).slaveKind !== undefined || (o as AnyOptions).slaveInfo !== undefined)
+    throw new TypeError('link.add takes no port options: set them with link.set once the link has its master');
+}
+
+/** Maps an extended-ack offset back to the caller's field, from a copy of the message that was sent. */
+function fieldAt(msg: Buffer, offset: number, kind: string | undefined, slaveKind: string | undefined): string | undefined {
+  const path: string[] = [];
+  const walk = (off: number, end: number, name: (type: number) => string | undefined, inner: (type: number, p: number, l: number) => boolean): boolean => {
+    while (off + 4 <= end) {
+      const len = rd.u16(msg, off);
+      if (len < 4 || off + len > end) return false;
+      const type = rd.u16(msg, off + 2) & 0x3fff;
+      if (offset >= off && offset < off + align4(len)) {
+        const n = name(type);
+        if (n) path.push(n);
+        if (offset > off && inner(type, off + 4, len - 4)) return true;
+        return true;
+      }
+      off += align4(len);
+    }
+    return false;
+  };
+  const tableName = (table: AttrTable<any> | undefined) => (type: number) => table?.byId[type]?.[0] ?? `attribute ${type}`;
+  const top = (type: number) => (type === IFLA_LINKINFO ? undefined : type === IFLA_NET_NS_FD || type === IFLA_NET_NS_PID ? 'netns' : linkAttrs.byId[type]?.[0] ?? `attribute ${type}`);
+  walk(16 + IFINFOMSG, msg.length, top, (type, p, l) => {
+    if (type !== IFLA_LINKINFO) return false;
+    return walk(p, p + l, (it) => (it === IFLA_INFO_KIND ? 'kind' : it === IFLA_INFO_DATA ? 'info' : it === IFLA_INFO_SLAVE_KIND ? 'slaveKind' : it === IFLA_INFO_SLAVE_DATA ? 'slaveInfo' : undefined), (it, ip, il) => {
+      if (it === IFLA_INFO_DATA && kind) {
+        const spec = kinds[kind];
+        if (spec?.peer) {
+          path.push('peer');
+          return walk(ip + 4 + IFINFOMSG, ip + il, top, () => false);
+        }
+        return walk(ip, ip + il, tableName(spec?.data), () => false);
+      }
+      if (it === IFLA_INFO_SLAVE_DATA && slaveKind) return walk(ip, ip + il, tableName(kinds[slaveKind]?.slaveData), () => false);
+      return false;
+    });
+  });
+  return path.length ? path.join('.') : undefined;
+}
+
+/** A modifying link request whose extack offsets map back to field names. */
+function linkRequest(type: number, flags: number, kind: string | undefined, slaveKind: string | undefined, body: (w: Writer) => void): Request {
+  let copy: Buffer | undefined;
+  return {
+    type,
+    flags,
+    body(w) {
+      const start = w.pos - 16;
+      body(w);
+      copy = Buffer.from(w.buf.subarray(start, w.pos));
+    },
+    field: (offset) => (copy ? fieldAt(copy, offset, kind, slaveKind) : undefined),
+  };
+}
+
+/** Drops what a list reports but `set` cannot take, for kinds whose options are replaced as a whole. */
+function writable(kind: string, info: Record<string, unknown>): Record<string, unknown> {
+  const ro = new Set(kinds[kind].readOnly ?? []);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(info)) if (!ro.has(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+/** An RTM_SETLINK changing only the group of a link (the bulk delete's first step). */
+function setGroupRequest(index: number, group: number): Request {
+  return {
+    type: RTM.SETLINK,
+    body(w) {
+      ifinfomsg.encode(w, { family: 0, type: 0, index, flags: 0, change: 0 }, 'link');
+      u32attr(w, IFLA_GROUP, group);
+    },
+  };
+}
+
+/** `ip link del group N`: RTM_DELLINK with ifi_index 0 and IFLA_GROUP. */
+function delGroupRequest(group: number): Request {
+  return {
+    type: RTM.DELLINK,
+    body(w) {
+      ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, 'link');
+      u32attr(w, IFLA_GROUP, group);
+    },
+  };
+}
+
+function delOneRequest(dev: LinkRef): Request {
+  return { type: RTM.DELLINK, body: (w: Writer) => linkHeader(w, dev, 0, 0, true) };
+}
+
+function checkFilter(f: LinkDelFilter | LinkListFilter, where: string): void {
+  if (f.name !== undefined) checkIfname(f.name, `${where}.name`);
+  if (f.kind !== undefined && typeof f.kind !== 'string') throw new TypeError(`${where}.kind must be a string`);
+  if (f.master !== undefined) checkRef(f.master, `${where}.master`);
+  if (f.up !== undefined && typeof f.up !== 'boolean') throw new TypeError(`${where}.up must be a boolean`);
+  if (f.group !== undefined) checkInt(f.group, `${where}.group`, 0, 0xffffffff);
+  for (const k of Object.keys(f)) if (!['name', 'kind', 'master', 'up', 'group', 'stats'].includes(k)) throw new TypeError(`${where}: unknown filter '${k}'`);
+}
+
+const describe = (links: readonly Link[], max = 5) =>
+  links.slice(0, max).map((l) => l.name).join(', ') + (links.length > max ? ` and ${links.length - max} more` : '');
+
+/**
+ * Deletes many links with one group delete: moves them into a group no link
+ * uses, checks that exactly they are in it, then `RTM_DELLINK` of the group.
+ * Restores their groups if anything goes wrong before the delete.
+ */
+function* bulkDelete(targets: Link[], all: Link[]): Op<void> {
+  const unique = [...new Map(targets.map((l) => [l.index, l])).values()];
+  if (unique.length === 0) return;
+  const fixed = unique.filter((l) => !l.kind);
+  if (fixed.length)
+    throw new NetlinkError(95, 'RTM_DELLINK', {}, `${describe(fixed)} cannot be deleted (no link kind: loopback or hardware devices); nothing was deleted`);
+  if (unique.length === 1) {
+    try {
+      yield delOneRequest(unique[0].index);
+    } catch (e) {
+      if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e; // gone meanwhile: done
+    }
+    return;
+  }
+  const used = new Set(all.map((l) => l.group ?? 0));
+  let group: number;
+  do group = 0x10000000 + Math.floor(Math.random() * 0xefffffff);
+  while (used.has(group));
+
+  const original = new Map(unique.map((l) => [l.index, l.group ?? 0]));
+  let moveError: unknown;
+  try {
+    yield unique.map((l) => setGroupRequest(l.index, group));
+  } catch (e) {
+    moveError = e;
+  }
+  // What the group holds now: exactly the targets still alive, or something went wrong.
+  const after = (yield linkDump({ stats: false }, undefined)) as Link[];
+  const now = new Map(after.map((l) => [l.index, l]));
+  const inGroup = after.filter((l) => l.group === group);
+  const foreign = inGroup.filter((l) => !original.has(l.index));
+  const stuck = unique.filter((l) => now.has(l.index) && now.get(l.index)!.group !== group);
+
+  const restore = function* (what: string, cause: unknown): Op<never> {
+    const mine = inGroup.filter((l) => original.has(l.index));
+    let note = mine.length ? `; the ${mine.length} moved links were returned to their groups` : '';
+    try {
+      if (mine.length) yield mine.map((l) => setGroupRequest(l.index, original.get(l.index)!));
+    } catch (e) {
+      note = `; returning the moved links to their groups FAILED (${e instanceof Error ? e.message : String(e)}): links of group ${group} may remain`;
+    }
+    const ne = cause instanceof NetlinkError ? cause : undefined;
+    throw new NetlinkError(ne ? -ne.errno : 16, ne?.syscall ?? 'RTM_DELLINK', { message: ne?.extack }, `bulk delete: ${what}; nothing was deleted${note}`);
+  };
+
+  if (foreign.length) yield* restore(`group ${group} chosen for it was taken meanwhile by ${describe(foreign)}`, undefined);
+  if (stuck.length) yield* restore(`moving ${describe(stuck)} (${stuck.length} of ${unique.length}) into group ${group} failed`, moveError);
+  if (inGroup.length === 0) return; // all gone meanwhile
+  try {
+    yield delGroupRequest(group);
+  } catch (e) {
+    yield* restore(`the group delete failed`, e);
   }
 }
 
 /** The link operations, written once and run async or sync by a handle. */
 export const linkOps = {
   /**
-   * Lists links. Equivalent to `ip -d -s link show [dev NAME] [master DEV] [type KIND] [up]`.
+   * Lists links. Equivalent to `ip -d -s link show [dev NAME] [master DEV] [type KIND] [up] [group N]`.
    * Kind and master are filtered in the kernel; a name is one RTM_GETLINK.
    */
   *list(filter: LinkListFilter = {}): Op<Link[]> {
+    checkFilter(filter, 'filter');
     if (filter.name !== undefined) {
-      checkIfname(filter.name, 'filter.name');
       try {
         const links = (yield getLinkRequest(filter.name, filter.stats !== false)) as Link[];
-        return links.filter((l) => match(l, filter));
+        const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
+        return links.filter((l) => match(l, filter) && (master === undefined || l.master === master));
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'ENODEV') return [];
         throw e;
@@ -574,7 +977,7 @@ export const linkOps = {
     }
     const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
     const links = (yield linkDump(filter, master)) as Link[];
-    return links.filter((l) => match(l, filter));
+    return filter.up === undefined && filter.group === undefined && filter.kind === undefined ? links : links.filter((l) => match(l, filter));
   },
 
   /**
@@ -582,6 +985,7 @@ export const linkOps = {
    * Kind and master are filtered in the kernel; `up`/`group` are not applied here.
    */
   stream: streaming(function* (filter: Omit<LinkListFilter, 'name' | 'up' | 'group'> = {}): Op<Request<Link>> {
+    checkFilter(filter, 'filter');
     const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
     return linkDump(filter, master);
   }),
@@ -592,60 +996,192 @@ export const linkOps = {
     return l;
   },
 
-  /** Creates a link. Equivalent to `ip link add NAME [options] type KIND [kind options]`. */
+  /**
+   * Creates a link. Equivalent to `ip link add [link DEV] NAME [options] type KIND [kind options]`,
+   * e.g. `{ name: 'va', kind: 'veth', info: { peer: { name: 'vb', netns: 'blue' } } }`.
+   */
   *add(options: LinkAddOptions): Op<void> {
     checkAdd(options);
-    const r = yield* resolve(options, 'link');
-    openTargets(options, r, 'link');
+    const o = options as AnyOptions;
     const { flags, change } = flagChange(options);
+    const body = (w: Writer, r: Resolved) => {
+      ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
+      writeLinkBody(w, o, r, 'link', true);
+    };
+    dryRun((w) => body(w, placeholders(o)));
+    const r = yield* resolve(o, 'link');
+    openTargets(o, r, 'link');
     try {
-      yield {
-        type: RTM.NEWLINK,
-        flags: NLM_F.CREATE | NLM_F.EXCL,
-        body: (w: Writer) => {
-          ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
-          writeLinkBody(w, options, r, 'link', true);
-        },
-      } satisfies Request;
+      yield linkRequest(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL, options.kind, undefined, (w) => body(w, r));
     } finally {
-      closeNs(r.ns);
-      closeNs(r.peerNs);
+      closeTargets(r);
     }
   },
 
   /**
    * Changes a link. Equivalent to `ip link set dev DEV [up|down] [mtu N] [name NEW]
    * [address MAC] [master DEV|nomaster] [alias TEXT] [txqueuelen N] [promisc on|off]
-   * [group N] [netns NS] [type KIND …]`.
+   * [group N] [netns NS] [type KIND …] [type bridge_slave|bond_slave …]`.
+   *
+   * Kinds whose kernel driver replaces all options on change (the IP tunnels)
+   * are read first and the changes merged in, as `ip` does. Joining a master
+   * and setting port options in one call sends two requests (master first).
    */
   *set(dev: LinkRef, changes: LinkSetOptions): Op<void> {
     checkRef(dev, 'dev');
     if (!changes || typeof changes !== 'object') throw new TypeError('link.set needs a changes object');
-    validate(changes, 'changes');
-    if (changes.info !== undefined && changes.kind === undefined) throw new TypeError('changes.kind is required with changes.info (ip link set DEV type KIND …)');
-    // A rename needs the index: IFLA_IFNAME then carries the new name.
-    const renaming = changes.name !== undefined && changes.name !== dev;
-    const target = renaming ? yield* linkIndex(dev) : dev;
-    const r = yield* resolve(changes, 'changes');
-    openTargets(changes, r, 'changes');
-    const { flags, change } = flagChange(changes);
+    const c = changes as AnyOptions;
+    validate(c, 'changes');
+    if (c.info !== undefined && c.kind === undefined) throw new TypeError('changes.kind is required with changes.info (ip link set DEV type KIND …)');
+    if (c.info !== undefined && (typeof c.info !== 'object' || c.info === null)) throw new TypeError('changes.info must be an object');
+    if (c.kind !== undefined) checkKind(c.kind, 'changes.kind');
+    if (c.kind !== undefined && kinds[c.kind].peer && c.info !== undefined) throw new TypeError(`changes.info: a ${c.kind} peer cannot be changed; set the peer link itself`);
+    if (c.slaveKind !== undefined && !kinds[c.slaveKind]?.slaveData) throw new TypeError(`changes.slaveKind: no port options for '${String(c.slaveKind)}'`);
+    if (c.slaveInfo !== undefined && (typeof c.slaveInfo !== 'object' || c.slaveInfo === null)) throw new TypeError('changes.slaveInfo must be an object');
+    const withSlave = c.slaveInfo !== undefined || c.slaveKind !== undefined;
+    // The kernel applies port options before a master change: they go in a second message then.
+    const split = withSlave && c.master !== undefined && c.master !== null;
+    if (split && c.netns !== undefined) throw new TypeError('changes: port options and a namespace move cannot be combined');
+    const { flags, change } = flagChange(c);
+    const renaming = c.name !== undefined && c.name !== dev;
+    const main = (w: Writer, target: LinkRef, r: Resolved) => {
+      linkHeader(w, target, flags, change, !renaming);
+      writeLinkBody(w, c, r, 'changes', renaming, true, !split);
+    };
+    const port = (w: Writer, target: LinkRef, r: Resolved) => {
+      linkHeader(w, target, 0, 0, true);
+      writeLinkinfo(w, undefined, undefined, r.slaveKind, r.slaveInfo, r, 'changes');
+    };
+
+    // Everything that can be checked is checked before the first request.
+    const p = placeholders(c);
+    dryRun((w) => main(w, renaming ? 1 : dev, { ...p, slaveKind: split ? undefined : c.slaveKind }));
+    if (withSlave) {
+      const candidates = c.slaveKind !== undefined ? [c.slaveKind] : Object.keys(kinds).filter((k) => kinds[k].slaveData);
+      let first: unknown;
+      const ok = candidates.some((k) => {
+        try {
+          dryRun((w) => port(w, 1, { ...p, slaveKind: k, slaveInfo: placeholders({ slaveKind: k, slaveInfo: c.slaveInfo }).slaveInfo }));
+          return true;
+        } catch (e) {
+          first ??= e;
+          return false;
+        }
+      });
+      if (!ok) throw first;
+    }
+
+    const mergeKind = c.kind !== undefined && !!kinds[c.kind].mergeOnSet && c.info !== undefined;
+    let target: LinkRef = dev;
+    let current: Link | undefined;
+    if (mergeKind || (withSlave && c.slaveKind === undefined && !split)) {
+      [current] = (yield getLinkRequest(dev, false)) as Link[];
+      target = current.index;
+    } else if (renaming) target = yield* linkIndex(dev);
+    const r = yield* resolve(c, 'changes');
+    if (mergeKind && current && current.kind === c.kind) r.info = { ...writable(c.kind!, (current.info ?? {}) as Record<string, unknown>), ...r.info };
+    if (r.info) {
+      r.info = { ...r.info };
+      for (const k of Object.keys(r.info)) if (r.info[k] === null) delete r.info[k];
+    }
+    if (withSlave && !split && r.slaveKind === undefined) {
+      if (!current?.slaveKind || !kinds[current.slaveKind]?.slaveData)
+        throw new TypeError(`changes.slaveInfo: '${dev}' is not a port of a master with port options; give changes.slaveKind`);
+      r.slaveKind = current.slaveKind;
+      r.slaveInfo = yield* resolveFields(c.slaveInfo as Record<string, unknown>, kinds[r.slaveKind].slaveLinkFields, 'changes.slaveInfo');
+    }
+    openTargets(c, r, 'changes');
     try {
-      yield {
-        type: RTM.NEWLINK,
-        body: (w: Writer) => {
-          linkHeader(w, target, flags, change, !renaming);
-          writeLinkBody(w, changes, r, 'changes', renaming);
-        },
-      } satisfies Request;
+      yield linkRequest(RTM.NEWLINK, 0, c.kind, split ? undefined : r.slaveKind, (w) => main(w, target, r));
     } finally {
-      closeNs(r.ns);
+      closeTargets(r);
+    }
+    if (split) {
+      // The link keeps its index; a rename changed its name.
+      const self: LinkRef = typeof target === 'number' ? target : (c.name ?? target);
+      if (r.slaveKind === undefined) {
+        const [now] = (yield getLinkRequest(self, false)) as Link[];
+        if (!now.slaveKind || !kinds[now.slaveKind]?.slaveData)
+          throw new TypeError(`changes.slaveInfo: '${dev}' has no port options under its new master; give changes.slaveKind`);
+        r.slaveKind = now.slaveKind;
+        r.slaveInfo = yield* resolveFields(c.slaveInfo as Record<string, unknown>, kinds[r.slaveKind].slaveLinkFields, 'changes.slaveInfo');
+      }
+      yield linkRequest(RTM.NEWLINK, 0, undefined, r.slaveKind, (w) => port(w, self, r));
     }
   },
 
-  /** Deletes a link. Equivalent to `ip link del dev DEV`. */
-  *del(dev: LinkRef): Op<void> {
-    checkRef(dev, 'dev');
-    yield { type: RTM.DELLINK, body: (w: Writer) => linkHeader(w, dev, 0, 0, true) } satisfies Request;
+  /**
+   * Deletes links. Equivalent to `ip link del dev DEV` (one name or index) and
+   * `ip link del group N` (`{ group: N }` alone: one request, the kernel deletes
+   * the whole group at once).
+   *
+   * Given several links (an array, a {@link LinkListFilter} such as
+   * `{ kind: 'veth' }` or `{ master: 'br0' }`, or a predicate over {@link Link}),
+   * it deletes them all with a single group delete, which pays the kernel's
+   * per-delete RCU wait (~16 ms) once instead of once per link (measured on
+   * 6.18: 1000 veth pairs in ~0.3 s, against ~18 ms per pair one by one: 60×
+   * and more). To do so it first moves the links
+   * into a fresh group number that no link of the namespace uses (pipelined
+   * RTM_SETLINKs): **their `group` changes just before they are deleted**. It
+   * then checks that the group holds exactly those links and deletes it; if a
+   * move fails, the group was taken meanwhile, or the delete is refused, the
+   * moved links are returned to their groups and a {@link NetlinkError} says
+   * what happened — nothing is deleted. Names that do not exist fail with
+   * ENODEV before anything changes; links that vanish meanwhile count as done.
+   * A veth (or vxcan) dies with its pair: deleting one end deletes its peer,
+   * wherever it lives. A filter or predicate matching nothing deletes nothing;
+   * an empty filter `{}` is refused (it would mean every link). `{ group: N }`
+   * of a group no link is in fails with ENODEV, as `ip link del group N` does.
+   */
+  *del(target: LinkDelTarget): Op<void> {
+    if (typeof target === 'string' || typeof target === 'number') {
+      checkRef(target, 'dev');
+      yield delOneRequest(target);
+      return;
+    }
+    if (Array.isArray(target)) {
+      const refs = target as readonly LinkRef[];
+      refs.forEach((r, i) => checkRef(r, `dev[${i}]`));
+      if (refs.length === 0) return;
+      if (refs.length === 1) return void (yield delOneRequest(refs[0]));
+      const all = (yield linkDump({ stats: false }, undefined)) as Link[];
+      const byName = new Map(all.map((l) => [l.name, l]));
+      const byIndex = new Map(all.map((l) => [l.index, l]));
+      const missing: LinkRef[] = [];
+      const targets: Link[] = [];
+      for (const r of refs) {
+        const l = typeof r === 'number' ? byIndex.get(r) : byName.get(r);
+        if (l) targets.push(l);
+        else missing.push(r);
+      }
+      if (missing.length)
+        throw new NetlinkError(19, 'RTM_DELLINK', {}, `no link ${missing.slice(0, 5).map((m) => `'${m}'`).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; nothing was deleted`);
+      yield* bulkDelete(targets, all);
+      return;
+    }
+    if (typeof target === 'function') {
+      const all = (yield linkDump({ stats: false }, undefined)) as Link[];
+      yield* bulkDelete(all.filter((l) => target(l)), all);
+      return;
+    }
+    if (!target || typeof target !== 'object') throw new TypeError('link.del needs a name, an index, an array of them, a filter or a predicate');
+    const f = target as LinkDelFilter;
+    checkFilter(f, 'filter');
+    const keys = Object.keys(f).filter((k) => (f as Record<string, unknown>)[k] !== undefined);
+    if (keys.length === 0) throw new TypeError('link.del: an empty filter would match every link; give at least one of name, kind, master, up, group');
+    if (keys.length === 1 && keys[0] === 'group') {
+      yield delGroupRequest(f.group!);
+      return;
+    }
+    // One full dump: the kind filter is applied here because the group choice needs every link anyway.
+    const all = (yield linkDump({ stats: false }, undefined)) as Link[];
+    let master: number | undefined;
+    if (f.master !== undefined) {
+      master = typeof f.master === 'number' ? f.master : all.find((l) => l.name === f.master)?.index;
+      if (master === undefined) throw new NetlinkError(19, 'RTM_GETLINK', {}, `filter.master: no link named '${f.master}'`);
+    }
+    const hits = all.filter((l) => match(l, f) && (f.name === undefined || l.name === f.name) && (master === undefined || l.master === master));
+    yield* bulkDelete(hits, all);
   },
 };
 
@@ -658,22 +1194,18 @@ function linkDump(filter: LinkListFilter, master: number | undefined): Request<L
       u32attr(w, IFLA_EXT_MASK, filter.stats === false ? RTEXT_FILTER_SKIP_STATS : 0);
       if (master !== undefined) u32attr(w, IFLA_MASTER, master);
       if (filter.kind !== undefined) {
-        if (typeof filter.kind !== 'string') throw new TypeError('filter.kind must be a string');
         const li = w.beginAttr(IFLA_LINKINFO);
-        const k = w.beginAttr(1);
-        t.string.encode(w, filter.kind, 'filter.kind');
-        w.endAttr(k);
+        stringAttr(w, IFLA_INFO_KIND, filter.kind, 'filter.kind');
         w.endAttr(li);
       }
     },
-    parse: parseLink,
+    parse: filter.stats === false ? parseLinkNoStats : parseLink,
   };
 }
 
 function match(l: Link, f: LinkListFilter): boolean {
   if (f.up !== undefined && l.up !== f.up) return false;
-  if (f.group !== undefined && l.group !== f.group) return false;
+  if (f.group !== undefined && (l.group ?? 0) !== f.group) return false;
   if (f.kind !== undefined && l.kind !== f.kind) return false;
   return true;
 }
-
