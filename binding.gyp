@@ -8,6 +8,13 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2"]
+    },
+    {
+      "target_name": "rtnetlink-nsexec",
+      "type": "executable",
+      "sources": ["native/nsexec.cc"],
+      "cflags_cc!": ["-std=gnu++1y", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2"]
     }
   ]
 }

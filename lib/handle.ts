@@ -8,6 +8,7 @@ import { Connection, isStream, type Op, type Request, type StreamOp } from './ne
 import { addressOps } from './address.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
+import { netnsOps } from './nsid.js';
 import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
 
@@ -63,7 +64,7 @@ export function bindSync<O extends Ops>(conn: Connection, ops: O): SyncOps<O> {
 }
 
 /** The families, by the name `ip` gives them. */
-export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps };
+export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps };
 
 /** Promise API of every family. */
 export type Families = { [K in keyof typeof families]: AsyncOps<(typeof families)[K]> };

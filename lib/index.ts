@@ -24,7 +24,13 @@ export { BatchSkippedError, type BatchBuilder, type BatchOptions, type BatchResu
 export * from './types.js';
 export type * from './link.js';
 export type * from './kinds.js';
+export type * from './address.js';
+export type * from './route.js';
+export type * from './rule.js';
+export type * from './neigh.js';
 export { IFF } from './link.js';
+/** Network namespaces: `ip netns add|del|list|attach|identify|exec`, sockets and processes inside them. */
+export * as netns from './netns.js';
 
 /** Options of {@link open}. */
 export interface OpenOptions {
@@ -52,6 +58,8 @@ export class Handle {
   readonly rule: Families['rule'];
   /** Neighbours (ARP/NDP, bridge FDB): `ip neigh`. */
   readonly neigh: Families['neigh'];
+  /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
+  readonly netns: Families['netns'];
   /** The same families as blocking calls, for scripts and tests. */
   readonly sync: SyncFamilies;
 
@@ -63,6 +71,7 @@ export class Handle {
     this.route = bindAsync(conn, families.route);
     this.rule = bindAsync(conn, families.rule);
     this.neigh = bindAsync(conn, families.neigh);
+    this.netns = bindAsync(conn, families.netns);
     this.sync = Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops)])) as SyncFamilies;
   }
 

@@ -188,6 +188,11 @@ export interface LinkAttributes {
   groIpv4MaxSize?: number;
   /** `protodown on|off`. */
   protoDown?: boolean;
+  /**
+   * Write only: act in the namespace with this nsid, as seen from the handle's
+   * (IFLA_TARGET_NETNSID) — e.g. create a link there without a handle inside it.
+   */
+  targetNetnsid?: number;
 }
 
 /** The fields of a {@link Link} that do not depend on its kind. */
@@ -420,6 +425,7 @@ export const linkAttrs: AttrTable<Record<string, unknown>> = attrs<Record<string
   protoDown: [39, t.bool],
   gsoMaxSegs: [40, t.u32],
   gsoMaxSize: [41, t.u32],
+  targetNetnsid: { id: 46, codec: t.s32, writeOnly: true },
   carrierUpCount: [47, t.u32],
   carrierDownCount: [48, t.u32],
   minMtu: [50, t.u32],

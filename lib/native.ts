@@ -26,6 +26,9 @@ export interface Native {
   ) => NativeSocket;
   netnsCreate(): number;
   netnsCreateAt(path: string): number;
+  /** {@link Native.netnsCreate} off the event loop (the namespace change still on a thread of its own). */
+  netnsCreateAsync(): Promise<number>;
+  netnsCreateAtAsync(path: string): Promise<number>;
   socketInNetns(nsFd: number, domain: number, type: number, protocol: number): number;
   bindSocket(fd: number, address: string, port: number): number;
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;

@@ -6,7 +6,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <utility>
 
 #include "netns.h"
 #include "socket.h"
@@ -16,13 +18,18 @@ namespace {
 using rtnl::Delivery;
 using rtnl::Engine;
 
-// Throws an Error shaped like Node's system errors (code, negative errno).
-void throwErrno(Napi::Env env, int err, const std::string& message) {
+// An Error shaped like Node's system errors (code, negative errno).
+Napi::Error errnoError(Napi::Env env, int err, const std::string& message) {
   Napi::Error e = Napi::Error::New(env, message);
   const char* name = strerrorname_np(err);
   e.Set("code", Napi::String::New(env, name ? name : "EUNKNOWN"));
   e.Set("errno", Napi::Number::New(env, -err));
-  e.ThrowAsJavaScriptException();
+  return e;
+}
+
+// Throws an Error shaped like Node's system errors (code, negative errno).
+void throwErrno(Napi::Env env, int err, const std::string& message) {
+  errnoError(env, err, message).ThrowAsJavaScriptException();
 }
 
 // Wraps a malloc'd block as a Buffer: small ones are copied into V8's heap
@@ -163,6 +170,51 @@ Napi::Value resultOrThrow(Napi::Env env, int r, const std::string& err) {
   return Napi::Number::New(env, r);
 }
 
+// Runs a namespace primitive (which itself changes namespace only on a thread
+// of its own, never on this pool thread) off the event loop; settles a promise
+// with its non-negative result or an errno-shaped error.
+class NetnsWorker : public Napi::AsyncWorker {
+ public:
+  using Fn = std::function<int(std::string*)>;
+  NetnsWorker(Napi::Env env, Fn fn)
+      : Napi::AsyncWorker(env, "rtnetlink-netns"), fn_(std::move(fn)), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { result_ = fn_(&err_); }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (result_ < 0)
+      deferred_.Reject(errnoError(env, -result_, err_).Value());
+    else
+      deferred_.Resolve(Napi::Number::New(env, result_));
+  }
+
+ private:
+  Fn fn_;
+  Napi::Promise::Deferred deferred_;
+  int result_ = 0;
+  std::string err_;
+};
+
+Napi::Value startWorker(Napi::Env env, NetnsWorker::Fn fn) {
+  auto* w = new NetnsWorker(env, std::move(fn));  // deletes itself when done
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+// netnsCreateAsync() -> Promise<fd>
+Napi::Value NetnsCreateAsync(const Napi::CallbackInfo& info) {
+  return startWorker(info.Env(), [](std::string* err) { return rtnl::netnsCreate(err); });
+}
+
+// netnsCreateAtAsync(path) -> Promise<0>
+Napi::Value NetnsCreateAtAsync(const Napi::CallbackInfo& info) {
+  std::string path = info[0].As<Napi::String>();
+  return startWorker(info.Env(), [path](std::string* err) { return rtnl::netnsCreateAt(path, err); });
+}
+
 Napi::Value NetnsCreate(const Napi::CallbackInfo& info) {
   std::string err;
   return resultOrThrow(info.Env(), rtnl::netnsCreate(&err), err);
@@ -220,6 +272,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", Socket::Define(env));
   exports.Set("netnsCreate", Napi::Function::New(env, NetnsCreate));
   exports.Set("netnsCreateAt", Napi::Function::New(env, NetnsCreateAt));
+  exports.Set("netnsCreateAsync", Napi::Function::New(env, NetnsCreateAsync));
+  exports.Set("netnsCreateAtAsync", Napi::Function::New(env, NetnsCreateAtAsync));
   exports.Set("socketInNetns", Napi::Function::New(env, SocketInNetns));
   exports.Set("bindSocket", Napi::Function::New(env, BindSocket));
   exports.Set("mount", Napi::Function::New(env, Mount));

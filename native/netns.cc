@@ -77,8 +77,14 @@ int bindSocket(int fd, const std::string& addr, int port, std::string* err) {
     *err = "not an IP address: " + addr;
     return -EINVAL;
   }
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  // SO_REUSEADDR only for TCP, so a server can re-bind a port in TIME_WAIT;
+  // on UDP it would let two sockets share a port, which nobody asked for.
+  int type = 0;
+  socklen_t tlen = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0 && type == SOCK_STREAM) {
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  }
   if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail(err, "bind");
   return 0;
 }

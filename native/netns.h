@@ -12,7 +12,7 @@ int netnsCreate(std::string* err);
 int netnsCreateAt(const std::string& path, std::string* err);
 // Opens a socket(domain, type, protocol) inside the namespace of `nsFd`.
 int socketInNetns(int nsFd, int domain, int type, int protocol, std::string* err);
-// Binds `fd` to an IPv4/IPv6 address given as text.
+// Binds `fd` to an IPv4/IPv6 address given as text (SO_REUSEADDR on TCP sockets).
 int bindSocket(int fd, const std::string& addr, int port, std::string* err);
 
 }  // namespace rtnl
