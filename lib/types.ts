@@ -3,7 +3,7 @@
  * with the validation that runs before anything is sent to the kernel.
  * @module
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /** Address family numbers (`AF_INET`, `AF_INET6`, …) as the kernel uses them. */
 export const AF = { UNSPEC: 0, INET: 2, BRIDGE: 7, INET6: 10, MPLS: 28 } as const;
@@ -44,12 +44,39 @@ export interface ParsedIp {
 /** Parses an IPv4/IPv6 address string; a TypeError names the field on bad input. */
 export function parseIp(v: unknown, field = 'address'): ParsedIp {
   if (typeof v === 'string') {
-    if (isIPv4(v)) return { family: 'inet', bytes: Buffer.from(v.split('.').map(Number)) };
+    const v4 = ipv4Bytes(v);
+    if (v4) return { family: 'inet', bytes: v4 };
     const zone = v.indexOf('%');
     const s = zone >= 0 ? v.slice(0, zone) : v;
     if (isIPv6(s)) return { family: 'inet6', bytes: ipv6Bytes(s) };
   }
   throw new TypeError(`${field} must be an IPv4 or IPv6 address, got ${JSON.stringify(v)}`);
+}
+
+/** Dotted-quad IPv4 (what `isIPv4` accepts: no leading zeros) without regex or temporary arrays. */
+function ipv4Bytes(s: string): Buffer | undefined {
+  const n = s.length;
+  if (n < 7 || n > 15) return undefined;
+  let part = 0;
+  let val = 0;
+  let digits = 0;
+  const out = Buffer.allocUnsafe(4);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part === 3) return undefined;
+      out[part++] = val;
+      val = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && val === 0) return undefined;
+      val = val * 10 + (c - 48);
+      if (++digits > 3 || val > 255) return undefined;
+    } else return undefined;
+  }
+  if (part !== 3 || digits === 0) return undefined;
+  out[3] = val;
+  return out;
 }
 
 function ipv6Bytes(s: string): Buffer {
@@ -121,7 +148,7 @@ export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
     prefixlen = Number(p);
     if (prefixlen > max) throw new RangeError(`${field}: prefix length ${prefixlen} is out of range 0..${max} for ${ip.family}`);
   }
-  return { ...ip, address: addr, prefixlen };
+  return { family: ip.family, bytes: ip.bytes, address: addr, prefixlen };
 }
 
 /** Parses "aa:bb:cc:dd:ee:ff" (or "aa-bb-…"); any whole number of bytes. */
