@@ -8,6 +8,7 @@ import { NetlinkError } from './errors.js';
 import { getLinkRequest, linkIndex } from './link.js';
 import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
 import { AF, checkIfname, checkInt, formatIp, parseIp, parsePrefix, type Family, type LinkRef } from './types.js';
+import { registerEvents } from './monitor.js';
 
 /** struct ifaddrmsg (linux/if_addr.h). */
 export interface IfAddrMsg {
@@ -709,3 +710,6 @@ export const addressOps = {
     return seen.size;
   },
 };
+
+// Notifications decode exactly like the lists (monitor.ts).
+registerEvents('address', RTM.NEWADDR, RTM.DELADDR, (b, off, end) => parseAddr(b, off, end, { family: AF.UNSPEC, index: 0 }) as Record<string, unknown> | undefined);

@@ -8,6 +8,10 @@ import { closeSync } from 'node:fs';
 import { NetlinkError } from './errors.js';
 import { openNetns, parseLink, type Link } from './link.js';
 import { Connection, RTM, RTNLGRP } from './netlink.js';
+import type { Address } from './address.js';
+import type { Neighbour } from './neigh.js';
+import type { Route } from './route.js';
+import type { Rule } from './rule.js';
 import type { NetnsRef } from './types.js';
 
 /** The object families a monitor can follow (`ip monitor link address route …`). */
@@ -16,7 +20,11 @@ export type MonitorFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'n
 /** One notification: what changed (`action`) and the object as a list would return it. */
 export type MonitorEvent =
   | { type: 'link'; action: 'new' | 'del'; data: Link }
-  | { type: Exclude<MonitorFamily, 'link'>; action: 'new' | 'del'; data: Record<string, unknown> }
+  | { type: 'address'; action: 'new' | 'del'; data: Address }
+  | { type: 'route'; action: 'new' | 'del'; data: Route }
+  | { type: 'neigh'; action: 'new' | 'del'; data: Neighbour }
+  | { type: 'rule'; action: 'new' | 'del'; data: Rule }
+  | { type: 'nsid'; action: 'new' | 'del'; data: Record<string, unknown> }
   /** Events were lost (the kernel's ENOBUFS); what follows with `resync` is a fresh dump. */
   | { type: 'resync'; action: 'lost'; data: null };
 
@@ -40,7 +48,7 @@ export interface MonitorOptions {
   rcvbuf?: number;
 }
 
-type Decoder = (b: Buffer, off: number, end: number) => Record<string, unknown>;
+type Decoder = (b: Buffer, off: number, end: number) => Record<string, unknown> | undefined;
 
 /** Message type → family, action and decoder; families register their parsers here. */
 const decoders = new Map<number, [Exclude<MonitorFamily, 'link'> | 'link', 'new' | 'del', Decoder]>([
@@ -102,7 +110,9 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   conn.onEvent = (b, off, end, type) => {
     const d = decoders.get(type);
     if (!d || !wanted.has(d[0])) return;
-    queue.push({ type: d[0], action: d[1], data: d[2](b, off, end) } as MonitorEvent);
+    const data = d[2](b, off, end);
+    if (data === undefined) return;
+    queue.push({ type: d[0], action: d[1], data } as MonitorEvent);
     if (!paused && queue.length >= highWater) {
       paused = true;
       conn.pause(true);

@@ -11,6 +11,7 @@ import { linkIndex } from './link.js';
 import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
 import { RTPROT, type RouteProtocol } from './route.js';
 import { AF, checkIfname, checkInt, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp } from './types.js';
+import { registerEvents } from './monitor.js';
 
 /** struct ndmsg (linux/neighbour.h). */
 export interface NdMsg {
@@ -563,3 +564,6 @@ export const neighOps = {
     return n;
   },
 };
+
+// Notifications decode exactly like the lists (monitor.ts).
+registerEvents('neigh', RTM.NEWNEIGH, RTM.DELNEIGH, (b, off, end) => parseNeigh(b, off, end) as Record<string, unknown> | undefined);

@@ -9,6 +9,7 @@ import { NetlinkError } from './errors.js';
 import { linkIndex } from './link.js';
 import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
 import { AF, checkIfname, checkInt, formatIp, parseIp, parsePrefix, type Family, type LinkRef, type ParsedIp } from './types.js';
+import { registerEvents } from './monitor.js';
 
 /** struct rtmsg (linux/rtnetlink.h). */
 export interface RtMsg {
@@ -1078,3 +1079,6 @@ export const routeOps = {
     return r;
   },
 };
+
+// Notifications decode exactly like the lists (monitor.ts).
+registerEvents('route', RTM.NEWROUTE, RTM.DELROUTE, (b, off, end) => parseRoute(b, off, end) as Record<string, unknown> | undefined);

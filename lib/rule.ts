@@ -9,6 +9,7 @@ import { NetlinkError } from './errors.js';
 import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
 import { RTPROT, tableName, tableNumber, type RouteProtocol, type RouteTable } from './route.js';
 import { AF, checkIfname, checkInt, parsePrefix, type Family, type Prefix } from './types.js';
+import { registerEvents } from './monitor.js';
 
 /** struct fib_rule_hdr (linux/fib_rules.h). */
 export interface FibRuleHdr {
@@ -455,3 +456,6 @@ export const ruleOps = {
     return found.length;
   },
 };
+
+// Notifications decode exactly like the lists (monitor.ts).
+registerEvents('rule', RTM.NEWRULE, RTM.DELRULE, (b, off, end) => parseRule(b, off, end) as Record<string, unknown> | undefined);

@@ -86,3 +86,25 @@ describe('monitor overflow default', () => {
     }
   });
 });
+
+describe('monitor of layer 3', () => {
+  it('sees addresses and routes come and go, decoded like their lists', async () => {
+    const mon = monitor({ netns: { fd: ns.fd }, families: ['address', 'route'] });
+    try {
+      await ns.nl.link.add({ name: 'm3a', kind: 'veth', up: true, info: { peer: { name: 'm3b' } } });
+      await ns.nl.address.add({ dev: 'm3a', address: '10.77.0.1/24' });
+      await ns.nl.route.add({ dst: '10.78.0.0/16', via: '10.77.0.2' });
+      await ns.nl.address.del({ dev: 'm3a', address: '10.77.0.1/24' });
+      const evs = await take(mon, 3, (e) =>
+        (e.type === 'address' && e.data.address === '10.77.0.1') || (e.type === 'route' && e.data.dst === '10.78.0.0/16'),
+      );
+      expect(evs.map((e) => `${e.type}:${e.action}`)).toEqual(['address:new', 'route:new', 'address:del']);
+      const [listed] = await ns.nl.route.list({ table: 'main' }).then((rs) => rs.filter((r) => r.dst === '10.78.0.0/16'));
+      expect(listed).toBeUndefined(); // the kernel dropped it with its address, without an event (DESIGN.md)
+      const route = evs[1];
+      expect(route.type === 'route' && route.data.gateway).toBe('10.77.0.2');
+    } finally {
+      await mon.close();
+    }
+  });
+});
