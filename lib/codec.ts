@@ -190,6 +190,19 @@ export const t = {
       return b.toString('utf8', off, end);
     },
   } as ValueCodec<string>,
+  /** A string sent without its NUL (as iproute2 sends IFLA_INFO_KIND); reads either form. */
+  chars: {
+    encode(w, v, field) {
+      if (typeof v !== 'string') throw new TypeError(`${field} must be a string`);
+      w.bytes(Buffer.from(v, 'utf8'));
+    },
+    decode(b, off, len) {
+      let end = off;
+      const stop = off + len;
+      while (end < stop && b[end] !== 0) end++;
+      return b.toString('utf8', off, end);
+    },
+  } as ValueCodec<string>,
   binary: {
     encode(w, v, field) {
       if (!(v instanceof Uint8Array)) throw new TypeError(`${field} must be a Buffer or Uint8Array`);

@@ -608,9 +608,9 @@ function u32attr(w: Writer, id: number, v: number): void {
   w.endAttr(at);
 }
 
-function stringAttr(w: Writer, id: number, v: string, where: string): void {
+function stringAttr(w: Writer, id: number, v: string, where: string, codec = t.string): void {
   const at = w.beginAttr(id);
-  t.string.encode(w, v, where);
+  codec.encode(w, v, where);
   w.endAttr(at);
 }
 
@@ -626,7 +626,7 @@ function writeLinkinfo(
   const li = w.beginAttr(IFLA_LINKINFO);
   if (kind !== undefined) {
     const spec = kinds[kind];
-    stringAttr(w, IFLA_INFO_KIND, kind, `${where}.kind`);
+    stringAttr(w, IFLA_INFO_KIND, kind, `${where}.kind`, t.chars);
     if (info && Object.keys(info).some((k) => info[k] !== undefined)) {
       if (!spec.data) throw new TypeError(`${where}.info: kind '${kind}' takes no options`);
       const d = w.beginAttr(IFLA_INFO_DATA);
@@ -640,7 +640,7 @@ function writeLinkinfo(
   if (slaveKind !== undefined) {
     const spec = kinds[slaveKind];
     if (!spec?.slaveData) throw new TypeError(`${where}.slaveKind: no port options for '${slaveKind}'; known: ${Object.keys(kinds).filter((k) => kinds[k].slaveData).join(', ')}`);
-    stringAttr(w, IFLA_INFO_SLAVE_KIND, slaveKind, `${where}.slaveKind`);
+    stringAttr(w, IFLA_INFO_SLAVE_KIND, slaveKind, `${where}.slaveKind`, t.chars);
     const d = w.beginAttr(IFLA_INFO_SLAVE_DATA);
     const o = spec.slavePre ? spec.slavePre(slaveInfo ?? {}, `${where}.slaveInfo`) : (slaveInfo ?? {});
     spec.slaveData.encode(w, o, `${where}.slaveInfo`);
@@ -1201,7 +1201,7 @@ function linkDump(filter: LinkListFilter, master: number | undefined): Request<L
       if (master !== undefined) u32attr(w, IFLA_MASTER, master);
       if (filter.kind !== undefined) {
         const li = w.beginAttr(IFLA_LINKINFO);
-        stringAttr(w, IFLA_INFO_KIND, filter.kind, 'filter.kind');
+        stringAttr(w, IFLA_INFO_KIND, filter.kind, 'filter.kind', t.chars);
         w.endAttr(li);
       }
     },

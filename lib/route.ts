@@ -665,7 +665,7 @@ function* resolveLinks(c: Checked): Op<Links> {
 
 function writeRoute(w: Writer, c: Checked, l: Links): void {
   rtmsg.encode(w, c.h, 'route');
-  u32Attr(w, 15, c.table); // RTA_TABLE
+  if (c.table > 255) u32Attr(w, 15, c.table); // RTA_TABLE; smaller ids ride in rtm_table, as ip sends them
   if (c.dst) ipAttr(w, 1, c.dst);
   if (c.src) ipAttr(w, 2, c.src);
   if (c.prefsrc) ipAttr(w, 7, c.prefsrc);
