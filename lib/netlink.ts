@@ -106,18 +106,27 @@ export function isStream(fn: unknown): boolean {
   return typeof fn === 'function' && STREAM in fn;
 }
 
-interface Pending {
-  req: Request<any>;
-  results: unknown[];
-  resolve(v: unknown[]): void;
-  reject(e: unknown): void;
-  dump: boolean;
-  bytes?: Buffer; // a dump's own message, kept to re-run it after DUMP_INTR
-  intr: boolean;
-  retries: number;
-  error?: unknown;
-  sink?: (v: unknown) => void;
+const NO_REPLIES: unknown[] = Object.freeze([]) as unknown as unknown[];
+
+/** One request in flight (a class: one hidden shape for the hot path). */
+class Pending {
+  /** Parsed replies; shared and empty until the first one (most requests get only an ack). */
+  results: unknown[] = NO_REPLIES;
+  bytes: Buffer | undefined = undefined; // a dump's own message, kept to re-run it after DUMP_INTR
+  intr = false;
+  error: unknown = undefined;
+  constructor(
+    readonly req: Request<any>,
+    readonly dump: boolean,
+    public retries: number,
+    public resolve: (v: unknown[]) => void,
+    public reject: (e: unknown) => void,
+    readonly sink: ((v: unknown) => void) | undefined,
+  ) {}
 }
+
+/** Bytes encoded in one tick after which they are submitted without waiting for the tick's end. */
+const EARLY_FLUSH = 64 << 10;
 
 /** How many times a dump that the kernel marks inconsistent (DUMP_INTR) is re-run. */
 export const DUMP_RETRIES = 8;
@@ -143,6 +152,7 @@ export class Connection {
   private readonly w = new Writer(1 << 16);
   private readonly sw = new Writer(1 << 12);
   private scheduled = false;
+  private batching = false; // requestMany is encoding: keep its messages together
   private refd = false;
   private closedFlag = false;
   private closedResolve!: () => void;
@@ -190,7 +200,7 @@ export class Connection {
   /** Sends one request; resolves with its parsed reply messages. */
   request<T>(req: Request<T>): Promise<T[]> {
     return new Promise<T[]>((resolve, reject) => {
-      this.enqueue(req, { resolve: resolve as (v: unknown[]) => void, reject });
+      this.enqueue(req, resolve as (v: unknown[]) => void, reject, undefined);
     });
   }
 
@@ -202,12 +212,13 @@ export class Connection {
     const start = this.w.pos;
     const seqs: number[] = [];
     const promises: Promise<unknown[]>[] = [];
+    this.batching = true;
     try {
       for (const req of reqs) {
         let resolve!: (v: unknown[]) => void;
         let reject!: (e: unknown) => void;
         promises.push(new Promise<unknown[]>((a, b) => ((resolve = a), (reject = b))));
-        this.enqueue(req, { resolve, reject });
+        this.enqueue(req, resolve, reject, undefined);
         seqs.push(this.seq);
       }
     } catch (e) {
@@ -215,21 +226,27 @@ export class Connection {
       for (const seq of seqs) this.pending.delete(seq);
       this.release();
       throw e;
+    } finally {
+      this.batching = false;
     }
+    if (this.w.pos >= EARLY_FLUSH) this.flush();
     return promises;
   }
 
-  private enqueue(req: Request<any>, p: Pick<Pending, 'resolve' | 'reject' | 'sink'>): void {
+  private enqueue(req: Request<any>, resolve: (v: unknown[]) => void, reject: (e: unknown) => void, sink: ((v: unknown) => void) | undefined): void {
     if (this.closedFlag) throw new ClosedError();
     const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
     const seq = this.nextSeq();
     const start = this.w.pos;
     this.encode(this.w, req, seq, dump);
-    const entry: Pending = { req, results: [], dump, intr: false, retries: 0, ...p };
+    const entry = new Pending(req, dump, 0, resolve, reject, sink);
     if (dump) entry.bytes = Buffer.from(this.w.buf.subarray(start, this.w.pos));
     this.pending.set(seq, entry);
     this.hold();
-    if (!this.scheduled) {
+    // A caller issuing thousands of requests in one tick should not wait for
+    // the tick to end: hand over every 64 KiB so the I/O thread works meanwhile.
+    if (this.w.pos >= EARLY_FLUSH && !this.batching) this.flush();
+    else if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(() => this.flush());
     }
@@ -255,17 +272,18 @@ export class Connection {
       wake = undefined;
       w?.();
     };
-    this.enqueue(req, {
-      resolve: () => {
+    this.enqueue(
+      req,
+      () => {
         done = true;
         notify();
       },
-      reject: (e) => {
+      (e) => {
         failure = e;
         done = true;
         notify();
       },
-      sink: (v) => {
+      (v) => {
         queue.push(v as T);
         if (!paused && queue.length >= highWater) {
           paused = true;
@@ -273,7 +291,7 @@ export class Connection {
         }
         notify();
       },
-    });
+    );
     try {
       for (;;) {
         while (queue.length) {
@@ -302,7 +320,7 @@ export class Connection {
       this.sw.pos = 0;
       this.encode(this.sw, req, seq, dump);
       const reply = this.sock.requestSync(this.sw.buf.subarray(0, this.sw.pos));
-      const p: Pending = { req, results: [], dump, intr: false, retries: attempt, resolve: () => {}, reject: () => {} };
+      const p = new Pending(req, dump, attempt, () => {}, () => {}, undefined);
       let finished = false;
       p.resolve = () => (finished = true);
       p.reject = (e) => {
@@ -444,6 +462,7 @@ export class Connection {
     const v = p.req.parse?.(b, off + HDR, off + len, type);
     if (v === undefined) return;
     if (p.sink) p.sink(v);
+    else if (p.results === NO_REPLIES) p.results = [v];
     else p.results.push(v);
   }
 
@@ -466,7 +485,7 @@ export class Connection {
   private rerun(p: Pending): void {
     const seq = this.nextSeq();
     const bytes = p.bytes!;
-    p.results = [];
+    p.results = NO_REPLIES;
     p.intr = false;
     p.retries++;
     this.pending.set(seq, p);
