@@ -60,34 +60,46 @@ const settle = <T>(p: Promise<T>): Promise<BatchResult<T>> =>
     (error: unknown) => ({ ok: false as const, error }),
   );
 
+/** Operations handled per turn of the event loop: bounds the loop's lag on huge batches. */
+const SLICE = 512;
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
 /** Runs a batch on a connection (see {@link Handle.batch}). */
 export async function runBatch(conn: Connection, build: (b: BatchBuilder) => void, options: BatchOptions = {}): Promise<BatchResult[]> {
   const queue: (() => Op<unknown>)[] = [];
   build(recorder(queue));
   // Every operation's checks run first: bad input anywhere means nothing is sent.
-  const ops = queue.map((f) => f());
-  let steps: IteratorResult<Request<any> | Request<any>[], unknown>[];
+  const ops: Op<unknown>[] = [];
+  const steps: IteratorResult<Request<any> | Request<any>[], unknown>[] = [];
   try {
-    steps = ops.map((op) => op.next());
+    for (let i = 0; i < queue.length; i++) {
+      const op = queue[i]();
+      ops.push(op);
+      steps.push(op.next());
+      if (i % SLICE === SLICE - 1) await turn();
+    }
   } catch (e) {
     for (const op of ops) op.return(undefined);
     throw e;
   }
-  const window = options.stopOnError ? Math.max(1, options.window ?? 64) : Math.max(1, ops.length);
-  const results: BatchResult[] = [];
+  const window = options.stopOnError ? Math.max(1, options.window ?? 64) : SLICE;
+  const results: Promise<BatchResult>[] = [];
   for (let i = 0; i < ops.length; i += window) {
-    const part = Promise.all(launch(conn, ops.slice(i, i + window), steps.slice(i, i + window)));
-    const settled = await part;
-    results.push(...settled);
-    if (options.stopOnError && settled.some((r) => !r.ok)) {
-      for (let j = i + window; j < ops.length; j++) {
-        ops[j].return(undefined);
-        results.push({ ok: false, error: new BatchSkippedError(), skipped: true });
+    const part = launch(conn, ops.slice(i, i + window), steps.slice(i, i + window));
+    results.push(...part);
+    if (options.stopOnError) {
+      const settled = await Promise.all(part);
+      if (settled.some((r) => !r.ok)) {
+        for (let j = i + window; j < ops.length; j++) {
+          ops[j].return(undefined);
+          results.push(Promise.resolve({ ok: false, error: new BatchSkippedError(), skipped: true }));
+        }
+        break;
       }
-      break;
-    }
+    } else if (i + window < ops.length) await turn(); // let acks of earlier slices be handled
   }
-  return results;
+  return Promise.all(results);
 }
 
 /** Sends the first requests of a window together, then lets each op go on alone. */
