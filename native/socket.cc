@@ -24,7 +24,7 @@ namespace rtnl {
 namespace {
 
 constexpr size_t kRecvRoom = 1 << 20;      // free space offered to each recv()
-constexpr size_t kFlushAt = 256 << 10;  // hand received data to JS past this (bounds the JS work per callback)
+constexpr size_t kFlushAt = 64 << 10;  // hand received data to JS past this (bounds the JS work per callback)
 constexpr size_t kSmallDelivery = 64 << 10;  // copied out; larger blocks change hands
 constexpr size_t kMaxWindow = 1024;        // messages in flight per socket
 constexpr size_t kBytesPerReply = 4096;    // rcvbuf budget per in-flight request
