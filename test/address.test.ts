@@ -1,7 +1,7 @@
 import { release } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type Address } from '../lib/index.js';
-import { haveIp, ip, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { clean, agree, haveIp, ip, ipJson, makeNetns, type TestNetns } from './helpers.js';
 
 const FOREVER = 4294967295;
 const [kMajor, kMinor] = release().split('.').map(Number);
@@ -57,27 +57,6 @@ function ours(list: Address[]): Record<string, unknown>[] {
       }),
     ),
   );
-}
-
-/**
- * Our list and `ip`'s, taken when ours did not change around ip's run: the
- * kernel adds some objects by itself a moment after a link comes up (IPv6
- * link-local addresses and routes, MLD neighbours), and a snapshot taken
- * while that happens would compare two different moments.
- */
-async function agree<T>(ours: () => Promise<T>, theirs: () => T): Promise<[T, T]> {
-  for (let i = 0; ; i++) {
-    const a = JSON.stringify(await ours());
-    const b = theirs();
-    const c = await ours();
-    if (a === JSON.stringify(c) || i === 20) return [c, b];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function clean(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 function sortAddrs(l: Record<string, unknown>[]): Record<string, unknown>[] {

@@ -7,16 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ClosedError, openSync } from '../lib/index.js';
-import { makeNetns, type TestNetns } from './helpers.js';
-
-async function withNs<T>(fn: (ns: TestNetns) => Promise<T>): Promise<T> {
-  const ns = makeNetns();
-  try {
-    return await fn(ns);
-  } finally {
-    await ns.close();
-  }
-}
+import { withNs, makeNetns, type TestNetns } from './helpers.js';
 
 const veths = (ns: TestNetns, prefix: string, n: number, from = 0) =>
   Promise.all(Array.from({ length: n }, (_, i) => ns.nl.link.add({ name: `${prefix}${from + i}`, kind: 'veth', info: { peer: { name: `${prefix}${from + i}p` } } })));

@@ -56,3 +56,35 @@ export function ipJson(ns: TestNetns, ...args: string[]): any {
 export function ip(ns: TestNetns, ...args: string[]): string {
   return execFileSync('nsenter', [`--net=${ns.path}`, 'ip', ...args], { encoding: 'utf8' });
 }
+
+/**
+ * Our list and `ip`'s, taken when ours did not change around ip's run: the
+ * kernel adds some objects by itself a moment after a link comes up (IPv6
+ * link-local addresses and routes, MLD neighbours), and a snapshot taken
+ * while that happens would compare two different moments.
+ */
+export async function agree<T>(ours: () => Promise<T>, theirs: () => T): Promise<[T, T]> {
+  for (let i = 0; ; i++) {
+    const a = JSON.stringify(await ours());
+    const b = theirs();
+    const c = await ours();
+    if (a === JSON.stringify(c) || i === 20) return [c, b];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Drops keys whose value is undefined (for deep equality with `ip -j` objects). */
+export function clean(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Runs `fn` with a fresh namespace, closed afterwards even on failure. */
+export async function withNs<T>(fn: (ns: TestNetns) => Promise<T>): Promise<T> {
+  const ns = makeNetns();
+  try {
+    return await fn(ns);
+  } finally {
+    await ns.close();
+  }
+}

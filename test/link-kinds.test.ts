@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { NetlinkError, type Link, type LinkAddOptions, type LinkSetOptions } from '../lib/index.js';
 import { kinds } from '../lib/kinds.js';
 import { Writer } from '../lib/codec.js';
-import { haveIp, ip, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { withNs, haveIp, ip, ipJson, makeNetns, type TestNetns } from './helpers.js';
 
 type Ctx = { skip: (note?: string) => never };
 
@@ -28,15 +28,6 @@ async function addOrSkip(ctx: Ctx, ns: TestNetns, o: LinkAddOptions): Promise<Li
     throw e;
   }
   return ns.nl.link.get(o.name);
-}
-
-async function withNs<T>(fn: (ns: TestNetns) => Promise<T>): Promise<T> {
-  const ns = makeNetns();
-  try {
-    return await fn(ns);
-  } finally {
-    await ns.close();
-  }
 }
 
 /** A veth pair to sit on (lower0 up, lower1 its peer). */

@@ -9,16 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
 import { NetlinkError, openSync, type Handle, type Link } from '../lib/index.js';
-import { haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
-
-async function withNs<T>(fn: (ns: TestNetns) => Promise<T>): Promise<T> {
-  const ns = makeNetns();
-  try {
-    return await fn(ns);
-  } finally {
-    await ns.close();
-  }
-}
+import { withNs, haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
 
 const pair = (nl: Handle, a: string, b: string) => nl.link.add({ name: a, kind: 'veth', info: { peer: { name: b } } });
 

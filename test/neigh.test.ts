@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type Neighbour } from '../lib/index.js';
-import { haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { clean, agree, haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
 
 /** `ip -j neigh show nud all [proxy]` reshaped into what `neigh.list` returns. */
 function ipNeighs(ns: TestNetns, ...args: string[]): Record<string, unknown>[] {
@@ -75,27 +75,6 @@ function oursFdb(list: Neighbour[]): Record<string, unknown>[] {
       }),
     ),
   );
-}
-
-/**
- * Our list and `ip`'s, taken when ours did not change around ip's run: the
- * kernel adds some objects by itself a moment after a link comes up (IPv6
- * link-local addresses and routes, MLD neighbours), and a snapshot taken
- * while that happens would compare two different moments.
- */
-async function agree<T>(ours: () => Promise<T>, theirs: () => T): Promise<[T, T]> {
-  for (let i = 0; ; i++) {
-    const a = JSON.stringify(await ours());
-    const b = theirs();
-    const c = await ours();
-    if (a === JSON.stringify(c) || i === 20) return [c, b];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function clean(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 function sortN(l: Record<string, unknown>[]): Record<string, unknown>[] {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type Route } from '../lib/index.js';
-import { haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { clean, agree, haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
 
 /** `ip -j -d route show …` reshaped into what `route.list` returns. */
 function ipRoutes(ns: TestNetns, table: string, family?: '-4' | '-6'): Record<string, unknown>[] {
@@ -55,27 +55,6 @@ function ipGet(ns: TestNetns, ...args: string[]): Record<string, unknown> {
 function ourGet(r: Route): Record<string, unknown> {
   // ip prints no table for main (nor for 0, the answer when oif forces the link)
   return clean({ type: r.type, dst: r.dst, table: r.table === 'main' || r.table === 0 ? undefined : String(r.table), gateway: r.gateway, dev: r.dev, prefsrc: r.prefsrc, mark: r.mark, uid: r.uid, cache: r.cache, flags: r.flags });
-}
-
-/**
- * Our list and `ip`'s, taken when ours did not change around ip's run: the
- * kernel adds some objects by itself a moment after a link comes up (IPv6
- * link-local addresses and routes, MLD neighbours), and a snapshot taken
- * while that happens would compare two different moments.
- */
-async function agree<T>(ours: () => Promise<T>, theirs: () => T): Promise<[T, T]> {
-  for (let i = 0; ; i++) {
-    const a = JSON.stringify(await ours());
-    const b = theirs();
-    const c = await ours();
-    if (a === JSON.stringify(c) || i === 20) return [c, b];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function clean(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 /** A namespace with lo up and a veth pair va/vb up, va holding 10.0.0.1/24 and 2001:db8::1/64. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type Rule } from '../lib/index.js';
-import { haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { clean, haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
 
 const hex = (v: unknown) => (typeof v === 'string' ? Number(v) : v);
 
@@ -53,11 +53,6 @@ function ours(list: Rule[]): Record<string, unknown>[] {
       uidrange: r.uidrange,
     }),
   );
-}
-
-function clean(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 describe('rule', () => {
