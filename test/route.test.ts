@@ -299,7 +299,9 @@ describe('route: errors', () => {
 
   it('refuses bad input before anything is sent', async () => {
     const nl = ns.nl;
-    const before = await nl.route.list({ table: 'all' });
+    // The kernel adds IPv6 local routes by itself when DAD completes: compare the rest.
+    const mine = async () => (await nl.route.list({ table: 'all' })).filter((r) => r.protocol !== 'kernel');
+    const before = await mine();
     const bad: [unknown, new (...a: any[]) => Error, RegExp][] = [
       [{ dst: '10.1.0.0/33', via: '10.0.0.2' }, RangeError, /0\.\.32/],
       [{ dst: '2001:db8::/129' }, RangeError, /0\.\.128/],
@@ -352,7 +354,7 @@ describe('route: errors', () => {
       expect(e, JSON.stringify(f)).toBeInstanceOf(TypeError);
     }
     await expect(nl.route.flush({})).rejects.toThrow(/needs a filter/);
-    expect(await nl.route.list({ table: 'all' })).toEqual(before);
+    expect(await mine()).toEqual(before);
   });
 
   it('an unknown link is ENODEV from the name lookup, before the route is sent', async () => {
