@@ -13,6 +13,8 @@ export interface NativeSocket {
   submit(messages: Uint8Array): void;
   requestSync(messages: Uint8Array): Buffer;
   pause(paused: boolean): void;
+  /** Returns a delivery credit (call once per data delivery, after yielding to the loop). */
+  credit(): void;
   ref(): void;
   unref(): void;
   close(): void;

@@ -407,6 +407,10 @@ export class Connection {
     }
   }
 
+  private readonly giveCredit = (): void => {
+    if (!this.closedFlag) this.sock.credit();
+  };
+
   private onData(data: Buffer | null, errno: number, closed: boolean): void {
     if (closed) {
       this.closedResolve();
@@ -420,6 +424,8 @@ export class Connection {
       return;
     }
     if (!data) return;
+    // The next block may come once timers and I/O had their turn (native flow control).
+    setImmediate(this.giveCredit);
     walk(data, (b, off, len, type, flags, seq) => {
       const p = this.pending.get(seq);
       if (p) this.handle(p, b, off, len, type, flags, false, seq);

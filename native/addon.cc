@@ -51,6 +51,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
                        {InstanceMethod("submit", &Socket::Submit),
                         InstanceMethod("requestSync", &Socket::RequestSync),
                         InstanceMethod("pause", &Socket::Pause),
+                        InstanceMethod("credit", &Socket::Credit),
                         InstanceMethod("ref", &Socket::Ref),
                         InstanceMethod("unref", &Socket::Unref),
                         InstanceMethod("close", &Socket::Close)});
@@ -135,6 +136,11 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   Napi::Value Pause(const Napi::CallbackInfo& info) {
     if (engine_) engine_->setPaused(info[0].ToBoolean().Value());
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Credit(const Napi::CallbackInfo& info) {
+    if (engine_) engine_->credit();
     return info.Env().Undefined();
   }
 

@@ -26,6 +26,7 @@ namespace {
 constexpr size_t kRecvRoom = 1 << 20;      // free space offered to each recv()
 constexpr size_t kFlushAt = 64 << 10;  // hand received data to JS past this (bounds the JS work per callback)
 constexpr size_t kSmallDelivery = 64 << 10;  // copied out; larger blocks change hands
+constexpr int kCredits = 2;                  // deliveries handed to JS and not yet consumed
 constexpr size_t kMaxWindow = 1024;        // messages in flight per socket
 constexpr size_t kBytesPerReply = 4096;    // rcvbuf budget per in-flight request
 constexpr uint16_t kTruncatedFlag = 0x8000;  // marks a synthetic error (reply too big)
@@ -189,7 +190,7 @@ int Pipe::recvOne(RecvBuf* out, bool block, std::vector<uint32_t>* ended) {
   return terminators;
 }
 
-Engine::Engine(EngineOptions opts, Sink sink) : opts_(std::move(opts)), sink_(std::move(sink)) {}
+Engine::Engine(EngineOptions opts, Sink sink) : opts_(std::move(opts)), sink_(std::move(sink)), credits_(kCredits) {}
 
 Engine::~Engine() = default;
 
@@ -233,10 +234,11 @@ void Engine::run(std::shared_ptr<Engine> self, std::promise<std::string>* ready)
   }
   while (!stop_.load()) {
     uint64_t seen = submitted_.load();  // before sendReady: a submit after it changes the count
+    flush();  // a block held for want of a credit goes as soon as one came back
     sendReady();
     if (spinForWork(seen)) continue;
     pollfd fds[2] = {{wakeFd_.get(), POLLIN, 0},
-                     {pipe_->fd(), static_cast<short>(paused_.load() ? 0 : POLLIN), 0}};
+                     {pipe_->fd(), static_cast<short>(paused_.load() || held() ? 0 : POLLIN), 0}};
     int n = poll(fds, 2, -1);
     sleeping_.store(false);
     if (n < 0 && errno != EINTR) break;
@@ -307,7 +309,7 @@ void Engine::sendReady() {
 
 void Engine::drain() {
   std::vector<uint32_t> ended;
-  while (!paused_.load()) {
+  while (!paused_.load() && !held()) {
     ended.clear();
     int r = pipe_->recvOne(&out_, false, &ended);
     if (r == -EAGAIN) return;
@@ -335,8 +337,14 @@ void Engine::drain() {
   }
 }
 
+bool Engine::held() const { return out_.size() >= kFlushAt && credits_.load() <= 0; }
+
 void Engine::flush() {
   if (out_.size() == 0 || !sink_) return;
+  // Node runs every queued delivery back to back, starving timers: keep at most
+  // kCredits deliveries unconsumed; JS returns a credit once it has yielded.
+  if (credits_.load() <= 0) return;
+  credits_.fetch_sub(1);
   lastWork_ = std::chrono::steady_clock::now();
   Delivery d;
   if (out_.size() <= kSmallDelivery) {
@@ -361,11 +369,12 @@ bool Engine::spinForWork(uint64_t seen) {
   if (lastWork_ + kSpin > now) {
     while (std::chrono::steady_clock::now() < lastWork_ + kSpin) {
       if (submitted_.load(std::memory_order_relaxed) != seen || stop_.load(std::memory_order_relaxed)) return true;
+      if (out_.size() > 0 && credits_.load(std::memory_order_relaxed) > 0) return true;
       cpuRelax();
     }
   }
   sleeping_.store(true);
-  if (submitted_.load() != seen) {  // a submit raced with going to sleep
+  if (submitted_.load() != seen || (out_.size() > 0 && credits_.load() > 0)) {  // raced with going to sleep
     sleeping_.store(false);
     return true;
   }
@@ -391,6 +400,11 @@ void Engine::submit(std::shared_ptr<std::vector<uint8_t>> chunk) {
     off += NLMSG_ALIGN(h.nlmsg_len);
   }
   submitted_.fetch_add(1);
+  if (sleeping_.exchange(false)) wake();
+}
+
+void Engine::credit() {
+  credits_.fetch_add(1);
   if (sleeping_.exchange(false)) wake();
 }
 

@@ -101,6 +101,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // Queues a chunk of encoded messages (any thread). Seq numbers are the caller's.
   void submit(std::shared_ptr<std::vector<uint8_t>> chunk);
   void setPaused(bool paused);
+  // JS has consumed a delivery and let the event loop turn: one more may come.
+  void credit();
   void stop();  // returns at once; the thread ends after its current syscall
   // Synchronous round trip on the caller's thread over a second socket.
   // Returns 0 and every reply datagram in `out`, or a positive errno.
@@ -115,6 +117,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   void flush();
   void wake();
   bool spinForWork(uint64_t seen);  // true: new work arrived while spinning
+  bool held() const;  // a full block waits for JS to consume earlier ones
 
   EngineOptions opts_;
   Sink sink_;
@@ -126,6 +129,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   RecvBuf syncBuf_;
   std::atomic<bool> stop_{false}, paused_{false}, sleeping_{false};
   std::atomic<uint64_t> submitted_{0};
+  std::atomic<int> credits_;
   std::chrono::steady_clock::time_point lastWork_;
   // Owned by the I/O thread.
   size_t inflight_ = 0;
