@@ -136,6 +136,14 @@ const int = (
   };
 };
 
+/** Reads a string up to its NUL (or the end of the payload). */
+function readString(b: Buffer, off: number, len: number): string {
+  let end = off;
+  const stop = off + len;
+  while (end < stop && b[end] !== 0) end++;
+  return b.toString('utf8', off, end);
+}
+
 /** The value types of the attribute tables. */
 export const t = {
   u8: int(8, false, (w, v) => w.u8(v), rd.u8),
@@ -183,12 +191,7 @@ export const t = {
       w.bytes(b);
       w.u8(0);
     },
-    decode(b, off, len) {
-      let end = off;
-      const stop = off + len;
-      while (end < stop && b[end] !== 0) end++;
-      return b.toString('utf8', off, end);
-    },
+    decode: readString,
   } as ValueCodec<string>,
   /** A string sent without its NUL (as iproute2 sends IFLA_INFO_KIND); reads either form. */
   chars: {
@@ -196,12 +199,7 @@ export const t = {
       if (typeof v !== 'string') throw new TypeError(`${field} must be a string`);
       w.bytes(Buffer.from(v, 'utf8'));
     },
-    decode(b, off, len) {
-      let end = off;
-      const stop = off + len;
-      while (end < stop && b[end] !== 0) end++;
-      return b.toString('utf8', off, end);
-    },
+    decode: readString,
   } as ValueCodec<string>,
   binary: {
     encode(w, v, field) {
