@@ -23,6 +23,8 @@
  * ```
  * @module
  */
+// child_process is only for netns.spawn(): starting the caller's own program
+// inside a namespace. The library never forks ip, tc or any helper of its own work.
 import {
   spawn as spawnChild,
   spawnSync as spawnChildSync,
