@@ -6,7 +6,9 @@
 import { attrs, enumOf, flagBits, flagNames, rd, struct, t, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { getLinkRequest, linkIndex } from './link.js';
-import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
+import { NLM_F } from './protocol.js';
+import { RTM } from './wire/rtm.js';
+import { streaming, type Op, type Request } from './request.js';
 import { AF, checkIfname, checkInt, formatIp, parseIp, parsePrefix, type Family, type LinkRef } from './types.js';
 import { registerEvents } from './monitor.js';
 

@@ -7,7 +7,8 @@
  */
 import type { Families } from './handle.js';
 import { families } from './handle.js';
-import { isStream, type Connection, type Op, type Request } from './netlink.js';
+import type { Connection } from './netlink.js';
+import { isStream, type Op, type Request } from './request.js';
 
 /** The outcome of one batched operation, in call order. */
 export type BatchResult<T = unknown> =

@@ -4,7 +4,8 @@
  * (`nl.sync.link.add(…)`). Both run the same operation code.
  * @module
  */
-import { Connection, isStream, type Op, type Request, type StreamOp } from './netlink.js';
+import type { Connection } from './netlink.js';
+import { isStream, type Op, type Request, type StreamOp } from './request.js';
 import { addressOps } from './address.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';

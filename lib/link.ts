@@ -31,7 +31,9 @@ import {
   type VxcanInfo,
   type VxlanInfo,
 } from './kinds.js';
-import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
+import { NLM_F } from './protocol.js';
+import { RTM } from './wire/rtm.js';
+import { streaming, type Op, type Request } from './request.js';
 import { checkIfname, checkInt, parseMac, type LinkRef, type NetnsRef } from './types.js';
 
 /** struct ifinfomsg (linux/rtnetlink.h). */

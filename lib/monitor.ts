@@ -7,7 +7,8 @@
 import { closeSync } from 'node:fs';
 import { NetlinkError } from './errors.js';
 import { openNetns, parseLink, type Link } from './link.js';
-import { Connection, RTM, RTNLGRP } from './netlink.js';
+import { Connection } from './netlink.js';
+import { RTM, RTNLGRP } from './wire/rtm.js';
 import type { Address } from './address.js';
 import type { Neighbour } from './neigh.js';
 import type { Route } from './route.js';

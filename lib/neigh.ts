@@ -8,7 +8,9 @@ import { dumpNamed, lookupMissing, namesFor, prefixMatch, requireSelector, resol
 import { attrs, enumOf, rd, struct, t, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { linkIndex } from './link.js';
-import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
+import { NLM_F } from './protocol.js';
+import { RTM } from './wire/rtm.js';
+import { streaming, type Op, type Request } from './request.js';
 import { RTPROT, type RouteProtocol } from './route.js';
 import { AF, checkIfname, checkInt, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp } from './types.js';
 import { registerEvents } from './monitor.js';

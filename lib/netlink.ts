@@ -9,102 +9,15 @@
 import { AttrTable, Writer, rd, t } from './codec.js';
 import { ClosedError, NetlinkError, type ExtAck } from './errors.js';
 import { native, type NativeSocket } from './native.js';
-
-/** nlmsghdr flags (linux/netlink.h). */
-export const NLM_F = {
-  REQUEST: 0x1,
-  MULTI: 0x2,
-  ACK: 0x4,
-  ECHO: 0x8,
-  DUMP_INTR: 0x10,
-  DUMP_FILTERED: 0x20,
-  ROOT: 0x100,
-  MATCH: 0x200,
-  DUMP: 0x300,
-  REPLACE: 0x100,
-  EXCL: 0x200,
-  CREATE: 0x400,
-  APPEND: 0x800,
-  NONREC: 0x100,
-  BULK: 0x200,
-  CAPPED: 0x100,
-  ACK_TLVS: 0x200,
-} as const;
+import { NLM_F } from './protocol.js';
+import type { Op, Request } from './request.js';
+import { rtmName } from './wire/rtm.js';
 
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 const HDR = 16;
 const TRUNCATED = 0x8000; // set by native/socket.cc on a synthetic EMSGSIZE
 const EXTACK = attrsExtAck();
-
-/** rtnetlink message types (linux/rtnetlink.h). */
-export const RTM = {
-  NEWLINK: 16, DELLINK: 17, GETLINK: 18, SETLINK: 19,
-  NEWADDR: 20, DELADDR: 21, GETADDR: 22,
-  NEWROUTE: 24, DELROUTE: 25, GETROUTE: 26,
-  NEWNEIGH: 28, DELNEIGH: 29, GETNEIGH: 30,
-  NEWRULE: 32, DELRULE: 33, GETRULE: 34,
-  NEWQDISC: 36, DELQDISC: 37, GETQDISC: 38,
-  NEWTCLASS: 40, DELTCLASS: 41, GETTCLASS: 42,
-  NEWTFILTER: 44, DELTFILTER: 45, GETTFILTER: 46,
-  NEWACTION: 48, DELACTION: 49, GETACTION: 50,
-  NEWNEIGHTBL: 64, GETNEIGHTBL: 66, SETNEIGHTBL: 67,
-  NEWNSID: 88, DELNSID: 89, GETNSID: 90,
-  NEWCHAIN: 100, DELCHAIN: 101, GETCHAIN: 102,
-  NEWNEXTHOP: 104, DELNEXTHOP: 105, GETNEXTHOP: 106,
-} as const;
-
-const rtmNames = new Map<number, string>(Object.entries(RTM).map(([k, v]) => [v, `RTM_${k}`]));
-
-/** `'RTM_NEWLINK'` for 16, and so on. */
-export function rtmName(type: number): string {
-  return rtmNames.get(type) ?? `message type ${type}`;
-}
-
-/** rtnetlink multicast groups (`RTNLGRP_*`) that monitors subscribe to. */
-export const RTNLGRP = {
-  LINK: 1, NOTIFY: 2, NEIGH: 3, TC: 4, IPV4_IFADDR: 5, IPV4_MROUTE: 6, IPV4_ROUTE: 7,
-  IPV4_RULE: 8, IPV6_IFADDR: 9, IPV6_MROUTE: 10, IPV6_ROUTE: 11, IPV6_IFINFO: 12,
-  IPV6_PREFIX: 18, IPV6_RULE: 19, ND_USEROPT: 20, NSID: 28, MPLS_ROUTE: 27,
-  IPV4_NETCONF: 24, IPV6_NETCONF: 25, NEXTHOP: 32, BRVLAN: 33, MCTP_IFADDR: 34,
-} as const;
-
-/**
- * One request: its message type and flags, how to write its body (the fixed
- * header and attributes after nlmsghdr), and how to read each reply message.
- */
-export interface Request<T = unknown> {
-  type: number;
-  /** Extra nlmsghdr flags (REQUEST is implied; ACK is added unless dumping). */
-  flags?: number;
-  body(w: Writer): void;
-  /** Reads one reply message's payload [off, end); `undefined` skips it. */
-  parse?(b: Buffer, off: number, end: number, type: number): T | undefined;
-  /** Maps an extended-ack attribute offset (from the message start) to a field name. */
-  field?(offset: number): string | undefined;
-}
-
-/** A multi-step operation: yields requests (or arrays of them), receives their replies. */
-export type Op<T> = Generator<Request<any> | Request<any>[], T, any>;
-
-const STREAM = Symbol('stream');
-
-declare const streamBrand: unique symbol;
-/**
- * An operation that prepares one dump (resolving names first) and returns its
- * request; a handle runs it as an async iterator of the dump's messages.
- */
-export type StreamOp<T> = Op<Request<T>> & { [streamBrand]?: T };
-
-/** Marks an op as a stream: `nl.route.stream(filter)` yields routes as they arrive. */
-export function streaming<A extends unknown[], T>(fn: (...a: A) => Op<Request<T>>): (...a: A) => StreamOp<T> {
-  return Object.assign(fn as (...a: A) => StreamOp<T>, { [STREAM]: true });
-}
-
-/** True for an op made by {@link streaming}. */
-export function isStream(fn: unknown): boolean {
-  return typeof fn === 'function' && STREAM in fn;
-}
 
 const NO_REPLIES: unknown[] = Object.freeze([]) as unknown as unknown[];
 

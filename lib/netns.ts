@@ -348,7 +348,7 @@ export class Netns implements Disposable, AsyncDisposable {
 
   /** An fd open on the namespace; a {@link ClosedError} once closed. */
   get fd(): number {
-    if (this.#fd < 0) throw new ClosedError('network namespace');
+    if (this.#fd < 0) throw new ClosedError('network namespace', '');
     return this.#fd;
   }
 

@@ -11,7 +11,9 @@
 import { closeSync, readdirSync } from 'node:fs';
 import { attrs, struct, t, type Writer } from './codec.js';
 import { NETNS_RUN_DIR, openNetns } from './link.js';
-import { NLM_F, RTM, type Op, type Request } from './netlink.js';
+import { NLM_F } from './protocol.js';
+import { RTM } from './wire/rtm.js';
+import { type Op, type Request } from './request.js';
 import { checkInt, type NetnsRef } from './types.js';
 
 /** struct rtgenmsg (linux/rtnetlink.h), padded to 4 bytes as netlink aligns it. */

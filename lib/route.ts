@@ -7,7 +7,9 @@ import { dumpNamed, familyNumber, lookupMissing, namesFor, requireSelector, reso
 import { attrs, decodeAttr, enumOf, flagBits, flagNames, rd, struct, t, type ValueCodec, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { linkIndex } from './link.js';
-import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
+import { NLM_F } from './protocol.js';
+import { RTM } from './wire/rtm.js';
+import { streaming, type Op, type Request } from './request.js';
 import { AF, checkIfname, checkInt, formatIp, parseIp, parsePrefix, type Family, type LinkRef, type ParsedIp } from './types.js';
 import { registerEvents } from './monitor.js';
 

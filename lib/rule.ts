@@ -6,7 +6,9 @@
 import { familyNumber } from './address.js';
 import { attrs, enumOf, flagBits, flagNames, struct, t, type ValueCodec, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
-import { NLM_F, RTM, streaming, type Op, type Request } from './netlink.js';
+import { NLM_F } from './protocol.js';
+import { RTM } from './wire/rtm.js';
+import { streaming, type Op, type Request } from './request.js';
 import { RTPROT, tableName, tableNumber, type RouteProtocol, type RouteTable } from './route.js';
 import { AF, checkIfname, checkInt, parsePrefix, type Family, type Prefix } from './types.js';
 import { registerEvents } from './monitor.js';
