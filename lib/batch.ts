@@ -5,8 +5,7 @@
  * `stopOnError`).
  * @module
  */
-import type { Families } from './handle.js';
-import { families } from './handle.js';
+import { families, type Families } from './families.js';
 import type { Connection } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
 

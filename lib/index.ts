@@ -11,12 +11,7 @@
  * ```
  * @module
  */
-import { closeSync } from 'node:fs';
-import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
-import { bindAsync, bindSync, families, type Families, type SyncFamilies } from './handle.js';
-import { openNetns } from './link.js';
-import { Connection } from './netlink.js';
-import type { NetnsRef } from './types.js';
+export { Handle, open, openSync, type OpenOptions } from './handle.js';
 
 export * from './errors.js';
 export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';
@@ -32,104 +27,3 @@ export { IFF } from './link.js';
 /** Network namespaces: `ip netns add|del|list|attach|identify|exec`, sockets and processes inside them. */
 export * as netns from './netns.js';
 
-/** Options of {@link open}. */
-export interface OpenOptions {
-  /** Work inside this network namespace (default: the caller's own). */
-  netns?: NetnsRef;
-  /** Receive buffer size in bytes (default 8 MiB where allowed). */
-  rcvbuf?: number;
-}
-
-/**
- * A connection to the kernel's routing subsystem, optionally inside another
- * network namespace, with every object family bound to it. The socket lives
- * on its own I/O thread; the event loop never waits for the kernel.
- */
-export class Handle {
-  /** @internal */
-  readonly conn: Connection;
-  /** Links: `ip link`. */
-  readonly link: Families['link'];
-  /** Addresses: `ip address`. */
-  readonly address: Families['address'];
-  /** Routes: `ip route`. */
-  readonly route: Families['route'];
-  /** Policy rules: `ip rule`. */
-  readonly rule: Families['rule'];
-  /** Neighbours (ARP/NDP, bridge FDB): `ip neigh`. */
-  readonly neigh: Families['neigh'];
-  /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
-  readonly netns: Families['netns'];
-  /** The same families as blocking calls, for scripts and tests. */
-  readonly sync: SyncFamilies;
-
-  /** @internal Use {@link open}. */
-  constructor(conn: Connection) {
-    this.conn = conn;
-    this.link = bindAsync(conn, families.link);
-    this.address = bindAsync(conn, families.address);
-    this.route = bindAsync(conn, families.route);
-    this.rule = bindAsync(conn, families.rule);
-    this.neigh = bindAsync(conn, families.neigh);
-    this.netns = bindAsync(conn, families.netns);
-    this.sync = Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops)])) as SyncFamilies;
-  }
-
-  /**
-   * Runs many operations together: `build` queues calls (`b.route.add(…)`,
-   * `b.link.set(…)`, …) and their requests are pipelined in as few sendmsg()
-   * calls as the socket allows. Resolves with one result per call, in order.
-   * Bad input in any call throws before anything is sent.
-   * Equivalent to `ip -batch FILE` (`-force` unless `stopOnError`).
-   */
-  batch(build: (b: BatchBuilder) => void, options?: BatchOptions): Promise<BatchResult[]> {
-    try {
-      return runBatch(this.conn, build, options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /** True once closed. */
-  get closed(): boolean {
-    return this.conn.isClosed;
-  }
-
-  /**
-   * Closes the handle: requests in flight reject with `ERR_HANDLE_CLOSED`;
-   * resolves when the I/O thread has released its socket. Idempotent.
-   */
-  close(): Promise<void> {
-    return this.conn.close();
-  }
-
-  /** Same as {@link Handle.close}, without waiting. */
-  [Symbol.dispose](): void {
-    void this.close();
-  }
-
-  /** Same as {@link Handle.close}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-}
-
-/**
- * Opens a handle. Equivalent to the context `ip` (or `ip -n NS`) runs in.
- * The socket is created by a thread that entered `netns`, so it stays there.
- */
-export function openSync(options: OpenOptions = {}): Handle {
-  let ref = options.netns;
-  if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
-  const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;
-  try {
-    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf }));
-  } finally {
-    if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
-  }
-}
-
-/** Promise form of {@link openSync} (opening is a few microseconds of work). */
-export async function open(options: OpenOptions = {}): Promise<Handle> {
-  return openSync(options);
-}

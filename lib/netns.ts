@@ -42,7 +42,7 @@ import { arch } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClosedError } from './errors.js';
-import { openSync as openHandle, type Handle, type OpenOptions } from './index.js';
+import { openSync as openHandle, type Handle, type OpenOptions } from './handle.js';
 import { NETNS_RUN_DIR, openNetns } from './link.js';
 import { native } from './native.js';
 import { checkInt, type NetnsRef } from './types.js';
