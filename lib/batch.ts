@@ -6,7 +6,7 @@
  * @module
  */
 import { families, type Families } from './families.js';
-import type { Connection } from './netlink.js';
+import type { CallOptions, Connection } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
 
 /** The outcome of one batched operation, in call order. */
@@ -27,6 +27,10 @@ export interface BatchOptions {
   stopOnError?: boolean;
   /** Window size with `stopOnError` (default 64). */
   window?: number;
+  /** Aborts the operations not answered yet (each result says whether its request was sent). */
+  signal?: AbortSignal;
+  /** Milliseconds each operation may wait for its answer (default: the handle's timeout). */
+  timeout?: number;
 }
 
 type Recorder<F> = { [M in keyof F as F[M] extends (...a: any[]) => AsyncGenerator<any> ? never : M]: F[M] extends (...a: infer A) => any ? (...a: A) => void : never };
@@ -83,10 +87,11 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => voi
     for (const op of ops) op.return(undefined);
     throw e;
   }
+  const call = options.signal !== undefined || options.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
   const window = options.stopOnError ? Math.max(1, options.window ?? 64) : SLICE;
   const results: Promise<BatchResult>[] = [];
   for (let i = 0; i < ops.length; i += window) {
-    const part = launch(conn, ops.slice(i, i + window), steps.slice(i, i + window));
+    const part = launch(conn, ops.slice(i, i + window), steps.slice(i, i + window), call);
     results.push(...part);
     if (options.stopOnError) {
       const settled = await Promise.all(part);
@@ -103,12 +108,12 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => voi
 }
 
 /** Sends the first requests of a window together, then lets each op go on alone. */
-function launch(conn: Connection, ops: Op<unknown>[], steps: IteratorResult<Request<any> | Request<any>[], unknown>[]): Promise<BatchResult>[] {
+function launch(conn: Connection, ops: Op<unknown>[], steps: IteratorResult<Request<any> | Request<any>[], unknown>[], call: CallOptions | undefined): Promise<BatchResult>[] {
   const flat: Request<any>[] = [];
   for (const s of steps) if (!s.done) flat.push(...(Array.isArray(s.value) ? s.value : [s.value]));
   let sent: Promise<unknown[]>[];
   try {
-    sent = conn.requestMany(flat);
+    sent = conn.requestMany(flat, call);
   } catch (e) {
     return ops.map(() => Promise.resolve({ ok: false as const, error: e }));
   }
@@ -119,6 +124,6 @@ function launch(conn: Connection, ops: Op<unknown>[], steps: IteratorResult<Requ
     const n = Array.isArray(s.value) ? s.value.length : 1;
     const mine = sent.slice(k, (k += n));
     const reply = Array.isArray(s.value) ? Promise.all(mine) : mine[0];
-    return settle(conn.drive(op, s, reply));
+    return settle(conn.drive(op, s, reply, call));
   });
 }

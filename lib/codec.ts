@@ -28,6 +28,11 @@ export class Writer {
   constructor(size = 16384) {
     this.buf = Buffer.allocUnsafe(size);
   }
+  /** Leaves the current buffer to whoever holds views of it and starts a fresh one. */
+  detach(): void {
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.pos = 0;
+  }
   /** Makes room for `n` more bytes. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;

@@ -7,6 +7,7 @@ import { addressOps } from './address.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
 import { netnsOps } from './nsid.js';
+import type { CallOptions } from './netlink.js';
 import type { Op, StreamOp } from './request.js';
 import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
@@ -17,17 +18,17 @@ export type Ops = Record<string, (...args: any[]) => Op<any>>;
 /** A family's operations as promises (streams as async iterators). */
 export type AsyncOps<O extends Ops> = {
   [K in keyof O]: O[K] extends (...a: infer A) => StreamOp<infer T>
-    ? (...a: A) => AsyncGenerator<T>
+    ? (...a: [...A, CallOptions?]) => AsyncGenerator<T>
     : O[K] extends (...a: infer A) => Op<infer R>
-      ? (...a: A) => Promise<R>
+      ? (...a: [...A, CallOptions?]) => Promise<R>
       : never;
 };
 /** A family's operations as blocking calls (streams return arrays). */
 export type SyncOps<O extends Ops> = {
   [K in keyof O]: O[K] extends (...a: infer A) => StreamOp<infer T>
-    ? (...a: A) => T[]
+    ? (...a: [...A, CallOptions?]) => T[]
     : O[K] extends (...a: infer A) => Op<infer R>
-      ? (...a: A) => R
+      ? (...a: [...A, CallOptions?]) => R
       : never;
 };
 

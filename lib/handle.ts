@@ -7,39 +7,89 @@
 import { closeSync } from 'node:fs';
 import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
 import { openNetns } from './link.js';
-import { Connection } from './netlink.js';
+import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
 import { families, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps } from './families.js';
 import { isStream, type Op, type Request } from './request.js';
 
-async function* runStream<T>(conn: Connection, op: Op<Request<T>>): AsyncGenerator<T> {
-  const req = await conn.run(op);
-  yield* conn.stream(req);
+/**
+ * How many arguments each operation takes before the call options
+ * (`{ signal, timeout }`), which may always come last.
+ */
+export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in keyof (typeof families)[F]]: number } } = {
+  link: { list: 1, stream: 1, get: 1, add: 1, set: 2, del: 1 },
+  address: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1 },
+  route: { add: 1, replace: 1, append: 1, del: 1, list: 1, stream: 1, flush: 1, get: 2 },
+  rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
+  neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
+  netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
+};
+
+const callKeys = new Set(['signal', 'timeout']);
+
+/** Splits the call options off the arguments of `where` and checks them. */
+export function splitCall(args: unknown[], arity: number, where: string): CallOptions | undefined {
+  if (args.length <= arity) return undefined;
+  if (args.length > arity + 1) throw new TypeError(`${where} takes at most ${arity + 1} arguments, got ${args.length}`);
+  const call = args.pop();
+  if (call === undefined) return undefined;
+  if (typeof call !== 'object' || call === null || Array.isArray(call) || Object.getPrototypeOf(call) !== Object.prototype && Object.getPrototypeOf(call) !== null)
+    throw new TypeError(`${where}: the last argument must be call options { signal?, timeout? }, got ${describeValue(call)}`);
+  for (const k of Object.keys(call)) if (!callKeys.has(k)) throw new TypeError(`${where}: unknown call option '${k}' (known: signal, timeout)`);
+  return call as CallOptions;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  return typeof v;
+}
+
+async function* runStream<T>(conn: Connection, op: Op<Request<T>>, call: CallOptions | undefined): AsyncGenerator<T> {
+  const req = await conn.run(op, call);
+  yield* conn.stream(req, call);
 }
 
 /** Binds a family's operations to a connection, returning promises. */
-export function bindAsync<O extends Ops>(conn: Connection, ops: O): AsyncOps<O> {
+export function bindAsync<O extends Ops>(conn: Connection, ops: O, arity: Record<string, number>, family: string): AsyncOps<O> {
   const out: Record<string, unknown> = {};
-  for (const [k, fn] of Object.entries(ops))
+  for (const [k, fn] of Object.entries(ops)) {
+    const n = arity[k];
+    const where = `${family}.${k}`;
     out[k] = isStream(fn)
-      ? (...a: unknown[]) => runStream(conn, fn(...a))
+      ? (...a: unknown[]) => {
+          const call = splitCall(a, n, where);
+          return runStream(conn, fn(...a) as Op<Request<unknown>>, call);
+        }
       : (...a: unknown[]) => {
           try {
-            return conn.run(fn(...a));
+            const call = splitCall(a, n, where);
+            return conn.run(fn(...a), call);
           } catch (e) {
             return Promise.reject(e);
           }
         };
+  }
   return out as AsyncOps<O>;
 }
 
 /** Binds a family's operations to a connection, blocking the calling thread. */
-export function bindSync<O extends Ops>(conn: Connection, ops: O): SyncOps<O> {
+export function bindSync<O extends Ops>(conn: Connection, ops: O, arity: Record<string, number>, family: string): SyncOps<O> {
   const out: Record<string, unknown> = {};
-  for (const [k, fn] of Object.entries(ops))
+  for (const [k, fn] of Object.entries(ops)) {
+    const n = arity[k];
+    const where = `sync.${family}.${k}`;
     out[k] = isStream(fn)
-      ? (...a: unknown[]) => conn.requestSync(conn.runSync(fn(...a)))
-      : (...a: unknown[]) => conn.runSync(fn(...a));
+      ? (...a: unknown[]) => {
+          const call = splitCall(a, n, where);
+          return conn.requestSync(conn.runSync(fn(...a) as Op<Request<unknown>>, call), call);
+        }
+      : (...a: unknown[]) => {
+          const call = splitCall(a, n, where);
+          return conn.runSync(fn(...a), call);
+        };
+  }
   return out as SyncOps<O>;
 }
 
@@ -49,12 +99,35 @@ export interface OpenOptions {
   netns?: NetnsRef;
   /** Receive buffer size in bytes (default 8 MiB where allowed). */
   rcvbuf?: number;
+  /**
+   * Milliseconds a call waits for the kernel's answer before it rejects with a
+   * `TimeoutError` (`code: 'ETIMEDOUT'`, `sent` saying whether the request
+   * had gone out). Default 60000; 0 disables it. A call's own `{ timeout }` wins.
+   */
+  timeout?: number;
+}
+
+const openKeys = new Set(['netns', 'rcvbuf', 'timeout']);
+
+function checkOpen(o: OpenOptions): void {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new TypeError('open options must be an object');
+  for (const k of Object.keys(o)) if (!openKeys.has(k)) throw new TypeError(`open: unknown option '${k}' (known: ${[...openKeys].join(', ')})`);
+  if (o.rcvbuf !== undefined && !(Number.isInteger(o.rcvbuf) && o.rcvbuf >= 1024 && o.rcvbuf <= 0x7fffffff))
+    throw new RangeError(`open: rcvbuf must be a whole number of bytes in 1024..${0x7fffffff}, got ${String(o.rcvbuf)}`);
+  if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout >= 0 && o.timeout <= 0x7fffffff))
+    throw new RangeError(`open: timeout must be a whole number of milliseconds (0: none), got ${String(o.timeout)}`);
 }
 
 /**
  * A connection to the kernel's routing subsystem, optionally inside another
- * network namespace, with every object family bound to it. The socket lives
- * on its own I/O thread; the event loop never waits for the kernel.
+ * network namespace, with every object family bound to it. Its sockets are
+ * served by the process's I/O thread; the event loop never waits for the
+ * kernel. Every call takes call options last (`{ signal, timeout }`).
+ *
+ * Lifetime: an idle handle does not keep the process alive (calls in flight
+ * do); a handle dropped without `close()` is reclaimed by the garbage
+ * collector (its sockets close); handles still open when the process or a
+ * worker thread ends are closed by the runtime's cleanup, safely.
  */
 export class Handle {
   /** @internal */
@@ -77,13 +150,15 @@ export class Handle {
   /** @internal Use {@link open}. */
   constructor(conn: Connection) {
     this.conn = conn;
-    this.link = bindAsync(conn, families.link);
-    this.address = bindAsync(conn, families.address);
-    this.route = bindAsync(conn, families.route);
-    this.rule = bindAsync(conn, families.rule);
-    this.neigh = bindAsync(conn, families.neigh);
-    this.netns = bindAsync(conn, families.netns);
-    this.sync = Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops)])) as SyncFamilies;
+    this.link = bindAsync(conn, families.link, ARITY.link, 'link');
+    this.address = bindAsync(conn, families.address, ARITY.address, 'address');
+    this.route = bindAsync(conn, families.route, ARITY.route, 'route');
+    this.rule = bindAsync(conn, families.rule, ARITY.rule, 'rule');
+    this.neigh = bindAsync(conn, families.neigh, ARITY.neigh, 'neigh');
+    this.netns = bindAsync(conn, families.netns, ARITY.netns, 'netns');
+    this.sync = Object.fromEntries(
+      Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops, ARITY[k as keyof typeof families], k)]),
+    ) as SyncFamilies;
   }
 
   /**
@@ -107,11 +182,36 @@ export class Handle {
   }
 
   /**
-   * Closes the handle: requests in flight reject with `ERR_HANDLE_CLOSED`;
-   * resolves when the I/O thread has released its socket. Idempotent.
+   * Closes the handle. New calls are refused at once (`ERR_HANDLE_CLOSED`);
+   * calls already made get their answers first (the kernel's, or a timeout),
+   * streams end with `ERR_HANDLE_CLOSED`, then the sockets close. With
+   * `{ force: true }` it does not wait: calls whose request was sent reject
+   * with `ERR_OUTCOME_UNKNOWN` (`sent: true`: it may have been applied), the
+   * others with `ERR_HANDLE_CLOSED` (`sent: false`). `{ timeout }` bounds the
+   * wait. Resolves when the sockets are closed. Idempotent.
    */
-  close(): Promise<void> {
-    return this.conn.close();
+  close(options: CloseOptions = {}): Promise<void> {
+    if (!options || typeof options !== 'object') return Promise.reject(new TypeError('close options must be an object'));
+    for (const k of Object.keys(options)) if (k !== 'force' && k !== 'timeout') return Promise.reject(new TypeError(`close: unknown option '${k}' (known: force, timeout)`));
+    if (options.force !== undefined && typeof options.force !== 'boolean') return Promise.reject(new TypeError('close: force must be a boolean'));
+    if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout >= 0)) return Promise.reject(new RangeError('close: timeout must be a whole number of milliseconds'));
+    return this.conn.close(options);
+  }
+
+  /**
+   * Keeps the process alive while the handle is open, even with nothing in
+   * flight (by default an idle handle does not: a script ends when its work
+   * is done, open handles or not). As `net.Socket#ref()`.
+   */
+  ref(): this {
+    this.conn.setRef(true);
+    return this;
+  }
+
+  /** Never keeps the process alive, even with calls in flight. As `net.Socket#unref()`. */
+  unref(): this {
+    this.conn.setRef(false);
+    return this;
   }
 
   /** Same as {@link Handle.close}, without waiting. */
@@ -130,11 +230,12 @@ export class Handle {
  * The socket is created by a thread that entered `netns`, so it stays there.
  */
 export function openSync(options: OpenOptions = {}): Handle {
+  checkOpen(options);
   let ref = options.netns;
   if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
   const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;
   try {
-    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf }));
+    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout }));
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }

@@ -12,6 +12,7 @@
  * @module
  */
 export { Handle, open, openSync, type OpenOptions } from './handle.js';
+export type { CallOptions, CloseOptions } from './netlink.js';
 
 export * from './errors.js';
 export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';

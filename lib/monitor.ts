@@ -125,7 +125,6 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     else failure ??= err;
     notify();
   };
-  conn.keepAlive(true);
 
   const close = async () => {
     if (!done) {
@@ -160,7 +159,13 @@ export function monitor(options: MonitorOptions = {}): Monitor {
           throw f;
         }
         if (done) return { value: undefined, done: true };
-        await new Promise<void>((r) => (wake = r));
+        // Someone waits for events: that keeps the process alive (a monitor nobody reads does not).
+        conn.keepAlive(true);
+        try {
+          await new Promise<void>((r) => (wake = r));
+        } finally {
+          conn.keepAlive(false);
+        }
       }
     },
     async return(): Promise<IteratorResult<MonitorEvent>> {

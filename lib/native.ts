@@ -8,23 +8,40 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** One netlink socket driven by its own I/O thread (native/socket.cc). */
+/**
+ * One handle's sockets on the process's I/O thread (native/addon.cc,
+ * native/reactor.cc). Channel 0 is the request (or event) socket; dumps get
+ * channels of their own; a separate socket serves blocking calls.
+ */
 export interface NativeSocket {
-  submit(messages: Uint8Array): void;
-  requestSync(messages: Uint8Array): Buffer;
-  pause(paused: boolean): void;
-  /** Returns a delivery credit (call once per data delivery, after yielding to the loop). */
+  /** Queues one sendmsg() of `bytes` on `channel`. */
+  submit(channel: number, chunk: number, bytes: Uint8Array): void;
+  /** Rewrites bytes of a chunk not yet taken for sending; false once it was taken. */
+  patch(chunk: number, offset: number, bytes: Uint8Array): boolean;
+  openChannel(channel: number): void;
+  closeChannel(channel: number): void;
+  pause(channel: number, paused: boolean): void;
+  /** Returns a delivery credit (once per block, after yielding to the loop). */
   credit(): void;
   ref(): void;
   unref(): void;
-  close(): void;
+  /** Closes everything; returns the id of the last chunk taken for sending. Idempotent. */
+  destroy(): number;
+  info(): { rcvbuf: number; sndbuf: number };
+  /** Opens the blocking-call socket (once); returns its receive buffer size. */
+  openSync(): number;
+  /** 0, or the errno of a failed send (nothing was sent). */
+  sendSync(bytes: Uint8Array): number;
+  /** Records of what arrived, or null after `timeoutMs` without anything. */
+  recvSync(timeoutMs: number): Buffer | null;
+  stats(): { submitted: number; sent: number; syncSent: number };
 }
 
 /** The addon's exports (native/addon.cc). */
 export interface Native {
   Socket: new (
-    options: { netnsFd?: number; groups?: number[]; rcvbuf?: number },
-    onData: (data: Buffer | null, errno: number, closed: boolean) => void,
+    options: { netnsFd?: number; events?: boolean; groups?: number[]; rcvbuf?: number },
+    onBlock: (block: Buffer | null) => void,
   ) => NativeSocket;
   netnsCreate(): number;
   netnsCreateAt(path: string): number;

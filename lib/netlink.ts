@@ -1,98 +1,222 @@
 /**
- * Netlink framing and the request engine on top of the native socket:
- * sequence numbers, pipelining (every request made in one tick goes out in
- * one submission, many messages per sendmsg()), matching acks, errors and
- * multi-part dumps to their requests, `NLM_F_DUMP_INTR` retries, extended
- * acks, streaming dumps with back-pressure, and the synchronous path.
+ * The connection: one handle's sockets (lib/native.ts) driven by the protocol
+ * machine (lib/protocol.ts). Requests made in one tick are encoded into one
+ * buffer and handed over together; replies settle their promises; every
+ * request settles exactly once with what is known (see lib/errors.ts).
  * @module
  */
-import { AttrTable, Writer, rd, t } from './codec.js';
-import { ClosedError, NetlinkError, type ExtAck } from './errors.js';
+import { Writer } from './codec.js';
+import { AbortError, ClosedError, NetlinkError, OutcomeUnknownError, TimeoutError } from './errors.js';
 import { native, type NativeSocket } from './native.js';
-import { NLM_F } from './protocol.js';
+import { ACK_COST, Exchange, NLM_F, Protocol, REPLY_COST, type Action, type Handler, type Outcome } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { rtmName } from './wire/rtm.js';
 
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
 const HDR = 16;
-const TRUNCATED = 0x8000; // set by native/socket.cc on a synthetic EMSGSIZE
-const EXTACK = attrsExtAck();
-
-const NO_REPLIES: unknown[] = Object.freeze([]) as unknown as unknown[];
-
-/** One request in flight (a class: one hidden shape for the hot path). */
-class Pending {
-  /** Parsed replies; shared and empty until the first one (most requests get only an ack). */
-  results: unknown[] = NO_REPLIES;
-  bytes: Buffer | undefined = undefined; // a dump's own message, kept to re-run it after DUMP_INTR
-  intr = false;
-  error: unknown = undefined;
-  constructor(
-    readonly req: Request<any>,
-    readonly dump: boolean,
-    public retries: number,
-    public resolve: (v: unknown[]) => void,
-    public reject: (e: unknown) => void,
-    readonly sink: ((v: unknown) => void) | undefined,
-  ) {}
-}
-
-/** Bytes encoded in one tick after which they are submitted without waiting for the tick's end. */
+/** Bytes encoded in one tick after which they are handed over without waiting for the tick's end. */
 const EARLY_FLUSH = 64 << 10;
-
-/** How many times a dump that the kernel marks inconsistent (DUMP_INTR) is re-run. */
-export const DUMP_RETRIES = 8;
+/** Default time a request may wait for its answer, in milliseconds. */
+export const DEFAULT_TIMEOUT = 60_000;
 
 /** Options of {@link Connection}. */
 export interface ConnectionOptions {
-  /** An fd open on the network namespace the socket must live in. */
+  /** An fd open on the network namespace the sockets must live in. */
   netnsFd?: number;
-  /** Multicast groups to join (a monitor socket). */
+  /** Multicast groups to join: an event socket (a monitor) instead of a request socket. */
   groups?: number[];
-  /** Receive buffer size in bytes (default 8 MiB; capped by rmem_max without CAP_NET_ADMIN). */
+  /** Receive buffer size in bytes (default 8 MiB for requests where allowed; capped by rmem_max without CAP_NET_ADMIN). */
   rcvbuf?: number;
+  /** Default reply timeout in milliseconds (0: none). */
+  timeout?: number;
+  /** @internal Tests: the window in bytes instead of one sized from the receive buffer. */
+  window?: number;
+}
+
+/** What every call takes besides its own arguments. */
+export interface CallOptions {
+  /** Aborts the call: it rejects with an `AbortError` that says whether the request was sent. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for the answer (default: the handle's `timeout`; 0: no limit). */
+  timeout?: number;
+}
+
+/** Options of {@link Connection.close}. */
+export interface CloseOptions {
+  /** Do not wait for the answers of requests already made: sent ones reject with `ERR_OUTCOME_UNKNOWN`, others with `ERR_HANDLE_CLOSED`. */
+  force?: boolean;
+  /** Longest wait for those answers in milliseconds, after which it closes as with `force` (default: no bound beyond each request's own timeout). */
+  timeout?: number;
+}
+
+const TIMED_OUT = Symbol('timeout');
+const CLOSING = Symbol('closing');
+
+/** Closes the sockets of connections that were dropped without `close()`. */
+const reclaim = new FinalizationRegistry<NativeSocket>((sock) => {
+  try {
+    sock.destroy();
+  } catch {
+    // nothing left to release
+  }
+});
+
+/** Connections with work under way, kept reachable until it settles (their callers hold only promises). */
+const busy = new Set<Connection>();
+
+/** The native callback must not hold the connection: a dropped handle has to be collectable. */
+function deliverTo(weak: WeakRef<Connection>): (block: Buffer | null) => void {
+  return (block) => weak.deref()?.onBlock(block);
+}
+
+/** One request in flight: collects its replies, maps its outcome to a value or an error. */
+class Pending implements Handler {
+  results: unknown[] = [];
+  ex!: Exchange;
+  deadline = 0;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  done = false;
+  constructor(
+    readonly conn: Connection,
+    readonly req: Request<any>,
+    readonly resolve: (v: unknown[]) => void,
+    readonly reject: (e: unknown) => void,
+    readonly sink: ((v: unknown) => void) | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly timeout: number,
+  ) {}
+
+  get retryable(): boolean {
+    return this.sink === undefined;
+  }
+
+  message(b: Buffer, off: number, len: number, type: number): void {
+    const v = this.req.parse?.(b, off + HDR, off + len, type);
+    if (v === undefined) return;
+    if (this.sink) this.sink(v);
+    else this.results.push(v);
+  }
+
+  restart(): void {
+    this.results = [];
+  }
+
+  settle(o: Outcome): void {
+    this.done = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    if (o.kind === 'ok') this.resolve(this.results);
+    else this.reject(this.error(o));
+    this.conn.settled();
+  }
+
+  private error(o: Exclude<Outcome, { kind: 'ok' }>): unknown {
+    const syscall = rtmName(this.req.type);
+    switch (o.kind) {
+      case 'kernel': {
+        const field = o.ack.offset !== undefined ? this.req.field?.(o.ack.offset) : undefined;
+        const e = new NetlinkError(o.errno, syscall, o.ack, undefined, field);
+        e.sent = true;
+        return e;
+      }
+      case 'intr': {
+        const e = new NetlinkError(4, syscall, {}, `dump interrupted by concurrent changes ${o.tries} time${o.tries > 1 ? 's' : ''}${this.sink ? '; the items streamed may be inconsistent' : ''}`);
+        e.sent = true;
+        e.partial = this.results;
+        return e;
+      }
+      case 'error':
+        return o.error;
+      case 'sendFailed': {
+        const e = new NetlinkError(o.errno, syscall, {}, 'sendmsg failed; the request was not sent');
+        e.sent = false;
+        return e;
+      }
+      case 'lost':
+        return new OutcomeUnknownError(syscall, o.reason);
+      case 'unsent':
+        return new ClosedError();
+      case 'aborted':
+        if (o.reason === TIMED_OUT) return new TimeoutError(o.sent, this.timeout, syscall);
+        if (o.reason === CLOSING) return o.sent ? new OutcomeUnknownError(syscall, 'closed') : new ClosedError();
+        return new AbortError(o.sent, o.reason);
+    }
+  }
+}
+
+function checkCall(call: CallOptions | undefined): void {
+  if (call === undefined) return;
+  if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+  if (call.timeout !== undefined && (typeof call.timeout !== 'number' || !(call.timeout >= 0) || call.timeout > 2 ** 31 - 1))
+    throw new RangeError(`options.timeout must be a number of milliseconds in 0..${2 ** 31 - 1} (0: no limit), got ${String(call.timeout)}`);
 }
 
 /**
- * A NETLINK_ROUTE socket with its I/O thread. Requests made in the same tick
- * are submitted together and pipelined; replies resolve their promises.
+ * A handle's netlink sockets. Requests made in the same tick are encoded
+ * together and pipelined; replies resolve their promises.
  */
 export class Connection {
   private readonly sock: NativeSocket;
-  private readonly pending = new Map<number, Pending>();
-  private seq = (Math.random() * 0x7fffffff) >>> 0;
+  private readonly proto: Protocol;
+  private sync: Protocol | undefined;
   private readonly w = new Writer(1 << 16);
   private readonly sw = new Writer(1 << 12);
   private scheduled = false;
-  private batching = false; // requestMany is encoding: keep its messages together
   private refd = false;
-  private closedFlag = false;
+  private keep = 0;
+  private userRef: boolean | undefined;
+  private closing = false;
+  private destroyed = false;
+  private drained: (() => void) | undefined;
   private closedResolve!: () => void;
-  /** Resolves once the I/O thread has exited after {@link Connection.close}. */
+  private readonly deadlines: Pending[] = [];
+  private deadlineHead = 0;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly streams = new Set<Pending>();
+  readonly timeout: number;
+  /** Resolves once the sockets are closed (the I/O thread has let go of them). */
   readonly closed: Promise<void>;
-  /** Called with each message of a monitor socket (seq 0, unsolicited). */
+  /** Called with each message of an event socket (payload offsets, as a family's parser takes them). */
   onEvent?: (b: Buffer, off: number, end: number, type: number) => void;
-  /** Called when the kernel reports lost messages (ENOBUFS) or another socket error. */
+  /** Called when an event socket reports lost messages (ENOBUFS) or another socket error. */
   onError?: (err: NetlinkError) => void;
 
   constructor(opts: ConnectionOptions = {}) {
     this.closed = new Promise((r) => (this.closedResolve = r));
-    this.sock = new native.Socket(opts, (data, errno, closed) => this.onData(data, errno, closed));
+    this.timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+    const events = opts.groups !== undefined;
+    this.sock = new native.Socket(
+      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups },
+      deliverTo(new WeakRef(this)),
+    );
+    const { rcvbuf, sndbuf } = this.sock.info();
+    this.proto = new Protocol({
+      window: opts.window ?? windowOf(rcvbuf),
+      maxChunk: Math.max(4096, Math.min(sndbuf - 1024, 1 << 20)),
+      dumpChannels: true,
+      ...(events
+        ? {
+            onEvent: (b, off, len, type) => this.onEvent?.(b, off + HDR, off + len, type),
+            onEventError: (errno) =>
+              this.onError?.(new NetlinkError(errno, 'recvmsg', {}, errno === 105 ? 'the kernel dropped messages: receive buffer overrun' : undefined)),
+          }
+        : {}),
+    });
+    reclaim.register(this, this.sock, this);
   }
 
   /** True once {@link Connection.close} was called. */
   get isClosed(): boolean {
-    return this.closedFlag;
+    return this.closing;
   }
 
-  private nextSeq(): number {
-    this.seq = (this.seq + 1) >>> 0 || 1;
-    return this.seq;
+  /** @internal Counts at the native boundary: chunks handed over, sendmsg() calls made, blocking sends. */
+  stats(): { submitted: number; sent: number; syncSent: number } {
+    return this.sock.stats();
   }
 
-  /** Writes one complete message into `w`; rolls back on bad input. */
-  private encode(w: Writer, req: Request<any>, seq: number, dump: boolean): void {
+  /** Writes one complete message into `w` and returns it; rolls back on bad input. */
+  private encode(w: Writer, req: Request<any>, seq: number, dump: boolean): Uint8Array {
     const start = w.pos;
     try {
       w.ensure(HDR);
@@ -108,12 +232,16 @@ export class Connection {
     w.setU16(start + 6, flags);
     w.setU32(start + 8, seq);
     w.setU32(start + 12, 0);
+    const end = w.pos;
+    w.pad();
+    // A dump's bytes are kept to re-run it (DUMP_INTR); the writer's buffer is reused.
+    return dump ? Buffer.from(w.buf.subarray(start, end)) : w.buf.subarray(start, end);
   }
 
   /** Sends one request; resolves with its parsed reply messages. */
-  request<T>(req: Request<T>): Promise<T[]> {
+  request<T>(req: Request<T>, call?: CallOptions): Promise<T[]> {
     return new Promise<T[]>((resolve, reject) => {
-      this.enqueue(req, resolve as (v: unknown[]) => void, reject, undefined);
+      this.enqueue([req], [resolve as (v: unknown[]) => void], [reject], undefined, call);
     });
   }
 
@@ -121,60 +249,138 @@ export class Connection {
    * Sends many requests at once, atomically with respect to bad input: if any
    * fails to encode, none is sent and the error is thrown.
    */
-  requestMany(reqs: readonly Request<any>[]): Promise<unknown[]>[] {
-    const start = this.w.pos;
-    const seqs: number[] = [];
-    const promises: Promise<unknown[]>[] = [];
-    this.batching = true;
-    try {
-      for (const req of reqs) {
-        let resolve!: (v: unknown[]) => void;
-        let reject!: (e: unknown) => void;
-        promises.push(new Promise<unknown[]>((a, b) => ((resolve = a), (reject = b))));
-        this.enqueue(req, resolve, reject, undefined);
-        seqs.push(this.seq);
-      }
-    } catch (e) {
-      this.w.pos = start;
-      for (const seq of seqs) this.pending.delete(seq);
-      this.release();
-      throw e;
-    } finally {
-      this.batching = false;
-    }
-    if (this.w.pos >= EARLY_FLUSH) this.flush();
+  requestMany(reqs: readonly Request<any>[], call?: CallOptions): Promise<unknown[]>[] {
+    const resolves: ((v: unknown[]) => void)[] = [];
+    const rejects: ((e: unknown) => void)[] = [];
+    const promises = reqs.map(
+      () =>
+        new Promise<unknown[]>((a, b) => {
+          resolves.push(a);
+          rejects.push(b);
+        }),
+    );
+    this.enqueue(reqs, resolves, rejects, undefined, call);
     return promises;
   }
 
-  private enqueue(req: Request<any>, resolve: (v: unknown[]) => void, reject: (e: unknown) => void, sink: ((v: unknown) => void) | undefined): void {
-    if (this.closedFlag) throw new ClosedError();
-    const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
-    const seq = this.nextSeq();
+  private enqueue(
+    reqs: readonly Request<any>[],
+    resolves: ((v: unknown[]) => void)[],
+    rejects: ((e: unknown) => void)[],
+    sink: ((v: unknown) => void) | undefined,
+    call: CallOptions | undefined,
+  ): Pending[] {
+    if (this.closing) throw new ClosedError();
+    checkCall(call);
+    const signal = call?.signal;
+    if (signal?.aborted) throw new AbortError(false, signal.reason);
+    const timeout = call?.timeout ?? this.timeout;
     const start = this.w.pos;
-    this.encode(this.w, req, seq, dump);
-    const entry = new Pending(req, dump, 0, resolve, reject, sink);
-    if (dump) entry.bytes = Buffer.from(this.w.buf.subarray(start, this.w.pos));
-    this.pending.set(seq, entry);
+    const made: Pending[] = [];
+    try {
+      for (let i = 0; i < reqs.length; i++) {
+        const req = reqs[i];
+        const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
+        const seq = this.proto.nextSeq();
+        const bytes = this.encode(this.w, req, seq, dump);
+        const p = new Pending(this, req, resolves[i], rejects[i], sink, signal, timeout);
+        p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p);
+        made.push(p);
+      }
+    } catch (e) {
+      this.w.pos = start;
+      throw e;
+    }
+    for (const p of made) {
+      this.proto.add(p.ex);
+      this.arm(p);
+    }
     this.hold();
-    // A caller issuing thousands of requests in one tick should not wait for
-    // the tick to end: hand over every 64 KiB so the I/O thread works meanwhile.
-    if (this.w.pos >= EARLY_FLUSH && !this.batching) this.flush();
+    if (this.w.pos >= EARLY_FLUSH) this.pump();
     else if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => this.pump());
+    }
+    return made;
+  }
+
+  /** Timers and signal listeners of one request. */
+  private arm(p: Pending): void {
+    if (p.signal) {
+      p.onAbort = () => this.abort(p, p.signal!.reason);
+      p.signal.addEventListener('abort', p.onAbort, { once: true });
+    }
+    if (p.sink || p.timeout <= 0) return;
+    if (p.timeout === this.timeout) {
+      // One timer for all requests with the handle's timeout: their deadlines come in order.
+      p.deadline = performance.now() + p.timeout;
+      this.deadlines.push(p);
+      if (this.deadlineTimer === undefined) this.armDeadlines();
+    } else {
+      p.timer = setTimeout(() => this.abort(p, TIMED_OUT), p.timeout);
+      p.timer.unref?.();
     }
   }
 
-  /** Hands everything encoded this tick to the I/O thread in one submission. */
-  private flush(): void {
-    this.scheduled = false;
-    if (this.w.pos === 0 || this.closedFlag) return;
-    this.sock.submit(this.w.buf.subarray(0, this.w.pos));
-    this.w.pos = 0;
+  private armDeadlines(): void {
+    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead].done) this.deadlineHead++;
+    if (this.deadlineHead >= this.deadlines.length) {
+      this.deadlines.length = 0;
+      this.deadlineHead = 0;
+      this.deadlineTimer = undefined;
+      return;
+    }
+    const wait = Math.max(1, this.deadlines[this.deadlineHead].deadline - performance.now());
+    this.deadlineTimer = setTimeout(() => this.expire(), wait);
+    this.deadlineTimer.unref?.();
   }
 
-  /** Streams a dump: yields each parsed message as it arrives (bounded memory). */
-  async *stream<T>(req: Request<T>, highWater = 4096): AsyncGenerator<T> {
+  private expire(): void {
+    const now = performance.now();
+    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead].deadline <= now) {
+      const p = this.deadlines[this.deadlineHead++];
+      if (!p.done) this.abort(p, TIMED_OUT);
+    }
+    if (this.deadlineHead > 1024 && this.deadlineHead * 2 > this.deadlines.length) {
+      this.deadlines.splice(0, this.deadlineHead);
+      this.deadlineHead = 0;
+    }
+    this.armDeadlines();
+  }
+
+  private abort(p: Pending, reason: unknown): void {
+    if (p.done) return;
+    this.proto.abort(p.ex, reason, (chunk, offset, bytes) => !this.destroyed && this.sock.patch(chunk, offset, bytes));
+    this.pump();
+  }
+
+  /** Carries out what the machine asks: open channels, send chunks, close channels. */
+  private pump(): void {
+    this.scheduled = false;
+    if (this.destroyed) return;
+    for (;;) {
+      const actions = this.proto.pull();
+      if (!actions.length) break;
+      for (const a of actions) this.act(a);
+    }
+    // Requests still waiting for room keep views of the writer's buffer: leave it to them.
+    if (this.proto.waiting === 0) this.w.pos = 0;
+    else this.w.detach();
+  }
+
+  private act(a: Action): void {
+    if (a.kind === 'send') this.sock.submit(a.channel, a.chunk, a.bytes);
+    else if (a.kind === 'open') {
+      try {
+        this.sock.openChannel(a.channel);
+      } catch (e) {
+        this.proto.channelFailed(a.channel, e);
+      }
+    } else this.sock.closeChannel(a.channel);
+  }
+
+  /** Streams a dump: yields each parsed message as it arrives (bounded memory, paused while unread). */
+  async *stream<T>(req: Request<T>, call?: CallOptions, highWater = 4096): AsyncGenerator<T> {
     const queue: T[] = [];
     let done = false;
     let failure: unknown;
@@ -185,85 +391,126 @@ export class Connection {
       wake = undefined;
       w?.();
     };
-    this.enqueue(
-      req,
-      () => {
-        done = true;
-        notify();
-      },
-      (e) => {
-        failure = e;
-        done = true;
-        notify();
-      },
+    const [p] = this.enqueue(
+      [req],
+      [
+        () => {
+          done = true;
+          notify();
+        },
+      ],
+      [
+        (e) => {
+          failure = e;
+          done = true;
+          notify();
+        },
+      ],
       (v) => {
         queue.push(v as T);
-        if (!paused && queue.length >= highWater) {
+        if (!paused && queue.length >= highWater && p.ex.channel > 0) {
           paused = true;
-          this.sock.pause(true);
+          this.sock.pause(p.ex.channel, true);
         }
         notify();
       },
+      call,
     );
+    this.streams.add(p);
+    const timeout = call?.timeout ?? this.timeout;
     try {
       for (;;) {
         while (queue.length) {
           const batch = queue.splice(0, queue.length);
           if (paused) {
             paused = false;
-            this.sock.pause(false);
+            if (!p.done) this.sock.pause(p.ex.channel, false);
           }
           for (const item of batch) yield item;
         }
         if (done) break;
+        // Waiting for the kernel (not for the consumer): that is what the timeout bounds.
+        const timer = timeout > 0 ? setTimeout(() => this.abort(p, TIMED_OUT), timeout) : undefined;
+        timer?.unref?.();
         await new Promise<void>((r) => (wake = r));
+        if (timer) clearTimeout(timer);
       }
       if (failure) throw failure;
     } finally {
-      if (paused) this.sock.pause(false);
+      this.streams.delete(p);
+      // Left early: the rest of the dump is dropped in the kernel, not parsed into a dead queue.
+      if (!p.done) this.abort(p, new Error('stream abandoned'));
     }
   }
 
-  /** The synchronous path: same encoding and parsing, blocking this thread. */
-  requestSync<T>(req: Request<T>): T[] {
-    if (this.closedFlag) throw new ClosedError();
-    const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
-    for (let attempt = 0; ; attempt++) {
-      const seq = this.nextSeq();
-      this.sw.pos = 0;
-      this.encode(this.sw, req, seq, dump);
-      const reply = this.sock.requestSync(this.sw.buf.subarray(0, this.sw.pos));
-      const p = new Pending(req, dump, attempt, () => {}, () => {}, undefined);
-      let finished = false;
-      p.resolve = () => (finished = true);
-      p.reject = (e) => {
-        finished = true;
-        p.error = e;
-      };
-      walk(reply, (b, off, len, type, flags, s) => {
-        if (s === seq && !finished) this.handle(p, b, off, len, type, flags, true);
-      });
-      if (p.intr && dump && attempt < DUMP_RETRIES) continue;
-      if (p.error) throw p.error;
-      return p.results as T[];
+  /** The blocking path: the same machine, on a socket of its own, waited for on this thread. */
+  requestSync<T>(req: Request<T>, call?: CallOptions): T[] {
+    return this.requestManySync([req], call)[0] as T[];
+  }
+
+  /** Several requests pipelined on the blocking path; throws the first failure once all have ended. */
+  requestManySync(reqs: readonly Request<any>[], call?: CallOptions): unknown[][] {
+    if (this.closing) throw new ClosedError();
+    checkCall(call);
+    if (call?.signal?.aborted) throw new AbortError(false, call.signal.reason);
+    const m = (this.sync ??= new Protocol({ window: windowOf(this.sock.openSync()), maxChunk: 1 << 16, dumpChannels: false }));
+    const timeout = call?.timeout ?? this.timeout;
+    const results: unknown[][] = [];
+    const errors: unknown[] = [];
+    const pend: Pending[] = [];
+    this.sw.pos = 0;
+    reqs.forEach((req, i) => {
+      const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
+      const seq = m.nextSeq();
+      const bytes = Buffer.from(this.encode(this.sw, req, seq, dump));
+      const p = new Pending(this, req, (v) => (results[i] = v), (e) => (errors[i] ??= e), undefined, undefined, timeout);
+      p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p);
+      pend.push(p);
+    });
+    for (const p of pend) m.add(p.ex);
+    const deadline = timeout > 0 ? performance.now() + timeout : Infinity;
+    {
+      while (pend.some((p) => !p.done)) {
+        for (const a of m.pull()) {
+          if (a.kind !== 'send') continue;
+          const err = this.sock.sendSync(a.bytes);
+          if (err) m.sendFailed(a.chunk, err);
+        }
+        if (!pend.some((p) => !p.done)) break;
+        const left = deadline - performance.now();
+        const block = left > 0 ? this.sock.recvSync(Math.min(Math.ceil(left), 2 ** 31 - 1)) : null;
+        if (block === null) {
+          for (const p of pend) if (!p.done) m.abort(p.ex, TIMED_OUT, () => false);
+          break;
+        }
+        walkRecords(block, m);
+      }
     }
+    const first = errors.find((e) => e !== undefined);
+    if (first !== undefined) throw first;
+    return results;
   }
 
   /**
    * Runs a multi-step operation asynchronously. Its first step runs now, so
    * bad input throws synchronously, before anything is sent.
    */
-  run<T>(op: Op<T>): Promise<T> {
-    return this.drive(op, op.next());
+  run<T>(op: Op<T>, call?: CallOptions): Promise<T> {
+    return this.drive(op, op.next(), undefined, call);
   }
 
   /** Continues an operation from `step`; `inflight` is the reply to it, if already sent. */
-  async drive<T>(op: Op<T>, step: IteratorResult<Request<any> | Request<any>[], T>, inflight?: Promise<unknown>): Promise<T> {
+  async drive<T>(
+    op: Op<T>,
+    step: IteratorResult<Request<any> | Request<any>[], T>,
+    inflight?: Promise<unknown>,
+    call?: CallOptions,
+  ): Promise<T> {
     while (!step.done) {
       let reply: unknown;
       try {
         const v = step.value;
-        reply = await (inflight ?? (Array.isArray(v) ? Promise.all(v.map((r) => this.request(r))) : this.request(v)));
+        reply = await (inflight ?? (Array.isArray(v) ? Promise.all(this.requestMany(v, call)) : this.request(v, call)));
       } catch (e) {
         inflight = undefined;
         step = op.throw(e);
@@ -276,13 +523,13 @@ export class Connection {
   }
 
   /** Runs a multi-step operation synchronously. */
-  runSync<T>(op: Op<T>): T {
+  runSync<T>(op: Op<T>, call?: CallOptions): T {
     let step = op.next();
     while (!step.done) {
       let reply: unknown;
       try {
         const v = step.value;
-        reply = Array.isArray(v) ? v.map((r) => this.requestSync(r)) : this.requestSync(v);
+        reply = Array.isArray(v) ? this.requestManySync(v, call) : this.requestSync(v, call);
       } catch (e) {
         step = op.throw(e);
         continue;
@@ -292,175 +539,139 @@ export class Connection {
     return step.value;
   }
 
+  /** @internal A request settled: drop references and the loop's hold when nothing is left. */
+  settled(): void {
+    if (this.proto.unsettled === 0) {
+      // An armed timer would keep a dropped handle reachable: none while idle.
+      if (this.deadlineTimer !== undefined) {
+        clearTimeout(this.deadlineTimer);
+        this.deadlineTimer = undefined;
+        this.deadlines.length = 0;
+        this.deadlineHead = 0;
+      }
+      this.release();
+      const d = this.drained;
+      this.drained = undefined;
+      d?.();
+    }
+  }
+
+  private wantRef(): boolean {
+    if (this.userRef !== undefined) return this.userRef && !this.destroyed;
+    return !this.destroyed && (this.proto.unsettled > 0 || this.keep > 0);
+  }
+
   private hold(): void {
-    if (!this.refd) {
+    busy.add(this);
+    if (!this.refd && this.wantRef()) {
       this.refd = true;
       this.sock.ref();
     }
   }
 
   private release(): void {
-    if (this.refd && this.pending.size === 0 && !this.onEvent) {
+    if (this.proto.unsettled === 0 && this.keep === 0) busy.delete(this);
+    if (this.refd && !this.wantRef()) {
       this.refd = false;
       this.sock.unref();
     }
   }
 
-  /** Stops (or resumes) reading the socket: the kernel queues, then drops with ENOBUFS. */
-  pause(on: boolean): void {
-    if (!this.closedFlag) this.sock.pause(on);
-  }
-
-  /** Keeps the process alive while events are awaited (monitors). */
+  /** Keeps the process alive while events are awaited (a monitor's pending `next()`). */
   keepAlive(on: boolean): void {
+    this.keep += on ? 1 : -1;
     if (on) this.hold();
-    else if (this.refd) {
-      this.refd = false;
-      this.sock.unref();
-    }
+    else this.release();
   }
 
-  private readonly giveCredit = (): void => {
-    if (!this.closedFlag) this.sock.credit();
-  };
-
-  private onData(data: Buffer | null, errno: number, closed: boolean): void {
-    if (closed) {
-      this.closedResolve();
-      return;
-    }
-    if (errno) {
-      const err = new NetlinkError(errno, 'recvmsg', {}, errno === 105 ? 'the kernel dropped messages: receive buffer overrun' : undefined);
-      if (this.onEvent || this.onError) this.onError?.(err);
-      // Requests whose acks were lost would never complete: fail them all.
-      if (!this.onEvent) for (const seq of [...this.pending.keys()]) this.fail(seq, err);
-      return;
-    }
-    if (!data) return;
-    // The next block may come once timers and I/O had their turn (native flow control).
-    setImmediate(this.giveCredit);
-    walk(data, (b, off, len, type, flags, seq) => {
-      const p = this.pending.get(seq);
-      if (p) this.handle(p, b, off, len, type, flags, false, seq);
-      // Notifications carry the seq of whichever request caused them (0 for the kernel's own).
-      else if (this.onEvent) this.onEvent(b, off + HDR, off + len, type);
-    });
+  /**
+   * `ref()`: keep the process alive while this handle is open, even idle.
+   * `unref()`: never keep it alive, even with requests in flight (as `net.Socket`).
+   * By default it is kept alive exactly while requests are in flight.
+   */
+  setRef(on: boolean | undefined): void {
+    this.userRef = on;
+    this.hold();
     this.release();
   }
 
-  private fail(seq: number, err: unknown): void {
-    const p = this.pending.get(seq);
-    if (!p) return;
-    this.pending.delete(seq);
-    p.reject(err);
+  /** Stops (or resumes) reading channel 0 (an event socket): the kernel queues, then drops with ENOBUFS. */
+  pause(on: boolean): void {
+    if (!this.destroyed) this.sock.pause(0, on);
   }
 
-  /** Applies one reply message to its pending request. */
-  private handle(p: Pending, b: Buffer, off: number, len: number, type: number, flags: number, sync: boolean, seq = 0): void {
-    if (type === NLMSG_ERROR) {
-      const errno = rd.s32(b, off + HDR);
-      if (flags & TRUNCATED) {
-        p.error = new NetlinkError(-errno, rtmName(p.req.type), {}, 'a reply was larger than the receive buffer');
-        return;
-      }
-      if (errno !== 0 && !p.error) {
-        const ack = parseExtAck(b, off, len, flags);
-        const field = ack.offset !== undefined ? p.req.field?.(ack.offset) : undefined;
-        p.error = new NetlinkError(-errno, rtmName(p.req.type), ack, undefined, field);
-      }
-      this.finish(p, sync, seq);
-      return;
-    }
-    if (flags & NLM_F.DUMP_INTR) p.intr = true;
-    if (type === NLMSG_DONE) {
-      const errno = len >= HDR + 4 ? rd.s32(b, off + HDR) : 0;
-      if (errno < 0 && !p.error) p.error = new NetlinkError(-errno, rtmName(p.req.type), parseExtAck(b, off, len, flags));
-      this.finish(p, sync, seq);
-      return;
-    }
-    const v = p.req.parse?.(b, off + HDR, off + len, type);
-    if (v === undefined) return;
-    if (p.sink) p.sink(v);
-    else if (p.results === NO_REPLIES) p.results = [v];
-    else p.results.push(v);
-  }
+  private readonly giveCredit = (): void => {
+    if (!this.destroyed) this.sock.credit();
+  };
 
-  private finish(p: Pending, sync: boolean, seq: number): void {
-    if (sync) {
-      if (p.error) p.reject(p.error);
-      else p.resolve(p.results);
-      return;
-    }
-    this.pending.delete(seq);
-    if (p.intr && !p.error) {
-      if (!p.sink && p.retries < DUMP_RETRIES && p.bytes) return this.rerun(p);
-      p.error = new NetlinkError(4, rtmName(p.req.type), {}, `dump interrupted by concurrent changes${p.sink ? '; the streamed items may be inconsistent' : ` ${p.retries + 1} times`}`);
-    }
-    if (p.error) p.reject(p.error);
-    else p.resolve(p.results);
-  }
-
-  /** Re-runs a dump the kernel marked inconsistent, under a new seq. */
-  private rerun(p: Pending): void {
-    const seq = this.nextSeq();
-    const bytes = p.bytes!;
-    p.results = NO_REPLIES;
-    p.intr = false;
-    p.retries++;
-    this.pending.set(seq, p);
-    const at = this.w.pos;
-    this.w.bytes(bytes);
-    this.w.setU32(at + 8, seq);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => this.flush());
+  /** @internal One block of records from the reactor (null: the sockets are closed). Never throws into the native callback. */
+  onBlock(block: Buffer | null): void {
+    if (block === null) return this.closedResolve();
+    if (this.destroyed) return;
+    // The next block may come once timers and I/O had their turn (native flow control).
+    setImmediate(this.giveCredit);
+    try {
+      walkRecords(block, this.proto);
+      this.pump();
+    } catch (e) {
+      // A bug of ours, not the kernel's: say so without taking the host down.
+      process.emitWarning(`rtnetlink: internal error while reading replies: ${e instanceof Error ? e.stack : String(e)}`, 'RtnetlinkWarning');
     }
   }
 
   /**
-   * Closes the socket. Requests still in flight reject with a
-   * {@link ClosedError}; the returned promise resolves once the I/O thread
-   * has released its socket. Idempotent.
+   * Closes the handle. New requests are refused at once; by default the
+   * answers of requests already made are waited for (see {@link CloseOptions}).
+   * Streams end with `ERR_HANDLE_CLOSED`. Resolves when the sockets are
+   * closed. Idempotent.
    */
-  close(): Promise<void> {
-    if (!this.closedFlag) {
-      this.closedFlag = true;
-      this.flush();
-      this.sock.close();
-      const err = new ClosedError();
-      for (const seq of [...this.pending.keys()]) this.fail(seq, err);
+  close(opts: CloseOptions = {}): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      for (const p of [...this.streams]) this.abort(p, CLOSING);
+      if (this.scheduled) this.pump();
+    }
+    if (this.destroyed) return this.closed;
+    if (opts.force || this.proto.unsettled === 0) this.finalize();
+    else {
+      const wait = new Promise<void>((r) => (this.drained = r));
+      const bound = opts.timeout !== undefined ? new Promise<void>((r) => setTimeout(r, opts.timeout).unref?.()) : undefined;
+      void (bound ? Promise.race([wait, bound]) : wait).then(() => this.finalize());
     }
     return this.closed;
   }
-}
 
-/** Calls `fn` for each complete message in a block of datagrams. */
-function walk(b: Buffer, fn: (b: Buffer, off: number, len: number, type: number, flags: number, seq: number) => void): void {
-  let off = 0;
-  const end = b.length;
-  while (off + HDR <= end) {
-    const len = rd.u32(b, off);
-    if (len < HDR || off + len > end) break;
-    fn(b, off, len, rd.u16(b, off + 4), rd.u16(b, off + 6), rd.u32(b, off + 8));
-    off += (len + 3) & ~3;
+  private finalize(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    reclaim.unregister(this);
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    const taken = this.sock.destroy();
+    this.proto.closed(taken);
+    this.sync?.closed(Infinity);
+    busy.delete(this);
+    this.refd = false;
   }
 }
 
-function attrsExtAck(): AttrTable<ExtAck> {
-  return new AttrTable<ExtAck>('extack', {
-    message: { id: 1, codec: t.string },
-    offset: { id: 2, codec: t.u32 },
-    missingType: { id: 5, codec: t.u32 },
-  });
+/** The window of a socket: the replies in flight must fit its receive buffer (as the kernel counts it). */
+function windowOf(rcvbuf: number): number {
+  return Math.max(ACK_COST, Math.floor(rcvbuf * 0.75));
 }
 
-/** Reads the extended-ack TLVs after an error (or DONE) payload. */
-function parseExtAck(b: Buffer, off: number, len: number, flags: number): ExtAck {
-  if (!(flags & NLM_F.ACK_TLVS)) return {};
-  // nlmsgerr = error + the request's header; with NETLINK_CAP_ACK (CAPPED) no payload.
-  const isError = rd.u16(b, off + 4) === NLMSG_ERROR;
-  let start = off + HDR + 4;
-  if (isError) start += flags & NLM_F.CAPPED ? HDR : rd.u32(b, off + HDR + 4);
-  const ack = EXTACK.decode(b, (start + 3) & ~3, off + len);
-  return ack; // ack.offset counts from the start of the request's nlmsghdr
+/** Feeds a block of records (native/reactor.h; host order, and every supported target is little-endian) to a machine. */
+function walkRecords(b: Buffer, m: Protocol): void {
+  let off = 0;
+  const end = b.length;
+  while (off + 8 <= end) {
+    const len = b.readUInt32LE(off);
+    const chan = b.readUInt16LE(off + 4);
+    const kind = b.readUInt16LE(off + 6);
+    const p = off + 8;
+    if (p + len > end) break;
+    if (kind === 0 || kind === 1) m.receive(chan, b, p, p + len, kind === 1);
+    else if (kind === 2) m.socketError(chan, b.readInt32LE(p));
+    else if (kind === 3) m.sendFailed(b.readDoubleLE(p), b.readInt32LE(p + 8));
+    off = p + ((len + 3) & ~3);
+  }
 }

@@ -1,22 +1,26 @@
 // N-API glue: exposes the engine (native/socket.*) and the namespace
 // primitives (native/netns.*) to lib/. Everything here converts arguments and
 // results; no netlink knowledge lives in this file.
+#include <fcntl.h>
+#include <linux/netlink.h>
 #include <napi.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 #include "netns.h"
-#include "socket.h"
+#include "reactor.h"
+#include "sockets.h"
 
 namespace {
-
-using rtnl::Delivery;
-using rtnl::Engine;
 
 // An Error shaped like Node's system errors (code, negative errno).
 Napi::Error errnoError(Napi::Env env, int err, const std::string& message) {
@@ -32,6 +36,14 @@ void throwErrno(Napi::Env env, int err, const std::string& message) {
   errnoError(env, err, message).ThrowAsJavaScriptException();
 }
 
+// An Error for a failed system call: code, negative errno, syscall, as Node's own.
+Napi::Error sysError(Napi::Env env, const rtnl::SysError& e) {
+  std::string msg = e.call + (e.detail.empty() ? "" : " (" + e.detail + ")") + ": " + strerror(e.err);
+  Napi::Error err = errnoError(env, e.err, msg);
+  err.Set("syscall", Napi::String::New(env, e.call));
+  return err;
+}
+
 // Wraps a malloc'd block as a Buffer: small ones are copied into V8's heap
 // (cheaper than a finalizer), large ones are handed over without a copy.
 Napi::Value externalBuffer(Napi::Env env, uint8_t* data, size_t len) {
@@ -44,128 +56,360 @@ Napi::Value externalBuffer(Napi::Env env, uint8_t* data, size_t len) {
   return Napi::Buffer<uint8_t>::New(env, data, len, [](Napi::Env, uint8_t* p) { std::free(p); });
 }
 
+int32_t int32Of(const Napi::Object& o, const char* key, int32_t dflt) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : dflt;
+}
+
+// What outlives the JS Socket object: the endpoint and the threadsafe
+// function, until the reactor is done with them. Released exactly once, on
+// the JS thread: by the endpoint's last block (after close() or a collected
+// handle), or by the environment's cleanup hook (worker exit, process exit),
+// which waits for the reactor first.
+struct Life {
+  std::shared_ptr<rtnl::Endpoint> ep;
+  Napi::ThreadSafeFunction tsfn;
+  napi_env env = nullptr;
+  std::shared_ptr<Life>* hookArg = nullptr;
+  bool detached = false;
+  bool released = false;
+  double taken = 0;
+
+  double detach(bool wait) {
+    rtnl::SysError err;
+    rtnl::Reactor* r = rtnl::Reactor::instance(&err);
+    if (!detached) {
+      detached = true;
+      if (r) taken = r->detach(ep, !wait);
+    }
+    if (wait) ep->waitFinished();
+    return taken;
+  }
+
+  void release(bool inHook) {
+    if (released) return;
+    released = true;
+    tsfn.Release();
+    if (hookArg) {
+      if (!inHook) napi_remove_env_cleanup_hook(env, Hook, hookArg);
+      auto* arg = hookArg;
+      hookArg = nullptr;
+      delete arg;  // may drop the last reference to this Life: nothing after
+    }
+  }
+
+  static void Hook(void* arg) {
+    std::shared_ptr<Life> life = *static_cast<std::shared_ptr<Life>*>(arg);
+    life->detach(true);  // the reactor never calls into this environment again
+    life->release(true);
+  }
+};
+
+// What the reactor hands to the JS thread.
+struct Delivery {
+  rtnl::Block block;
+  std::shared_ptr<Life> life;  // set on the last one
+};
+
+// One handle's sockets. Channel 0 is the request socket (or the event socket
+// of a monitor); more channels are opened for dumps; a separate socket serves
+// blocking calls on the JS thread. Everything else runs on the reactor.
 class Socket : public Napi::ObjectWrap<Socket> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Socket",
                        {InstanceMethod("submit", &Socket::Submit),
-                        InstanceMethod("requestSync", &Socket::RequestSync),
+                        InstanceMethod("patch", &Socket::Patch),
+                        InstanceMethod("openChannel", &Socket::OpenChannel),
+                        InstanceMethod("closeChannel", &Socket::CloseChannel),
                         InstanceMethod("pause", &Socket::Pause),
                         InstanceMethod("credit", &Socket::Credit),
                         InstanceMethod("ref", &Socket::Ref),
                         InstanceMethod("unref", &Socket::Unref),
-                        InstanceMethod("close", &Socket::Close)});
+                        InstanceMethod("destroy", &Socket::Destroy),
+                        InstanceMethod("info", &Socket::Info),
+                        InstanceMethod("openSync", &Socket::OpenSync),
+                        InstanceMethod("sendSync", &Socket::SendSync),
+                        InstanceMethod("recvSync", &Socket::RecvSync),
+                        InstanceMethod("stats", &Socket::Stats)});
   }
 
-  // new Socket({ netnsFd?, groups?, rcvbuf? }, onData(buffer|null, errno, closed))
+  // new Socket({ netnsFd?, events?, groups?, rcvbuf? }, onBlock(block | null))
   explicit Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
-      Napi::TypeError::New(env, "Socket(options, onData)").ThrowAsJavaScriptException();
+      Napi::TypeError::New(env, "Socket(options, onBlock)").ThrowAsJavaScriptException();
       return;
     }
-    rtnl::EngineOptions opts;
     Napi::Object o = info[0].As<Napi::Object>();
-    if (o.Has("netnsFd") && o.Get("netnsFd").IsNumber())
-      opts.netnsFd = o.Get("netnsFd").As<Napi::Number>().Int32Value();
-    if (o.Has("rcvbuf") && o.Get("rcvbuf").IsNumber())
-      opts.rcvbuf = o.Get("rcvbuf").As<Napi::Number>().Int32Value();
-    if (o.Has("groups") && o.Get("groups").IsArray()) {
-      Napi::Array g = o.Get("groups").As<Napi::Array>();
-      for (uint32_t i = 0; i < g.Length(); i++)
-        opts.groups.push_back(g.Get(i).As<Napi::Number>().Uint32Value());
+    int nsFd = int32Of(o, "netnsFd", -1);
+    rtnl::SocketSpec spec;
+    spec.rcvbuf = int32Of(o, "rcvbuf", 0);
+    if (o.Get("events").ToBoolean().Value()) {
+      spec.role = rtnl::Role::Events;
+      Napi::Value g = o.Get("groups");
+      if (g.IsArray()) {
+        Napi::Array arr = g.As<Napi::Array>();
+        for (uint32_t i = 0; i < arr.Length(); i++) spec.groups.push_back(arr.Get(i).As<Napi::Number>().Uint32Value());
+      }
     }
-    tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtnetlink-io", 0, 1);
-    tsfn_.Unref(env);
-    Napi::ThreadSafeFunction tsfn = tsfn_;
-    auto sink = [tsfn](Delivery d) mutable {
-      bool last = d.closed;
-      tsfn.NonBlockingCall(new Delivery(d), Deliver);
-      if (last) tsfn.Release();
-    };
-    std::string err;
-    engine_ = Engine::start(opts, sink, &err);
-    if (!engine_) {
-      tsfn_.Release();
-      throwErrno(env, errno ? errno : EIO, err);
+    rtnlRcvbuf_ = spec.rcvbuf;
+    rtnl::SysError err;
+    rtnl::Reactor* reactor = rtnl::Reactor::instance(&err);
+    if (!reactor) {
+      sysError(env, err).ThrowAsJavaScriptException();
+      return;
     }
+    std::vector<rtnl::Fd> fds;
+    if (!rtnl::openSockets(nsFd, {spec}, &fds, &err)) {
+      sysError(env, err).ThrowAsJavaScriptException();
+      return;
+    }
+    rcvbuf_ = rtnl::receiveBuffer(fds[0].get());
+    sndbuf_ = rtnl::sendBuffer(fds[0].get());
+    if (nsFd >= 0 && spec.role == rtnl::Role::Requests) {
+      // Kept to open more channels (dumps, blocking calls) in the same namespace.
+      nsFd_.reset(fcntl(nsFd, F_DUPFD_CLOEXEC, 0));
+      if (!nsFd_.valid()) {
+        err.err = errno;
+        err.call = "fcntl";
+        err.detail = "F_DUPFD_CLOEXEC";
+        sysError(env, err).ThrowAsJavaScriptException();
+        return;
+      }
+    }
+    life_ = std::make_shared<Life>();
+    life_->env = env;
+    life_->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtnetlink", 0, 1);
+    life_->tsfn.Unref(env);
+    std::weak_ptr<Life> weak = life_;
+    Napi::ThreadSafeFunction tsfn = life_->tsfn;
+    life_->ep = std::make_shared<rtnl::Endpoint>([tsfn, weak](rtnl::Block b) mutable {
+      auto* d = new Delivery{b, b.last ? weak.lock() : nullptr};
+      if (tsfn.NonBlockingCall(d, Deliver) == napi_ok) return true;
+      delete d;
+      return false;
+    });
+    reactor->attach(life_->ep, 0, std::move(fds[0]));
+    // Registered after the threadsafe function, so it runs before the one
+    // Node registered for it (cleanup hooks run last-in, first-out).
+    life_->hookArg = new std::shared_ptr<Life>(life_);
+    napi_add_env_cleanup_hook(env, Life::Hook, life_->hookArg);
   }
 
   ~Socket() override {
-    if (engine_) engine_->stop();
+    if (life_ && !life_->detached) life_->detach(false);
   }
 
  private:
+  rtnl::Endpoint* ep() const { return life_ && !life_->detached ? life_->ep.get() : nullptr; }
+  const std::shared_ptr<rtnl::Endpoint>& epRef() const { return life_->ep; }
+
+  // Runs on the JS thread; also while the environment is torn down, when
+  // calls into JS fail: raw N-API here, every failure ignored, nothing thrown.
   static void Deliver(Napi::Env env, Napi::Function fn, Delivery* raw) {
     std::unique_ptr<Delivery> d(raw);
-    if (!env) {
-      std::free(d->data);
+    if (!env || !fn) {  // the environment is going away
+      std::free(d->block.data);
       return;
     }
-    Napi::Value buf = d->data ? externalBuffer(env, d->data, d->len) : env.Null();
-    fn.Call({buf, Napi::Number::New(env, d->error), Napi::Boolean::New(env, d->closed)});
+    napi_value arg = nullptr;
+    if (d->block.last) {
+      napi_get_null(env, &arg);
+    } else if (d->block.len <= 4096) {
+      // Small blocks are copied into V8's heap (cheaper than a finalizer).
+      void* out;
+      if (napi_create_buffer_copy(env, d->block.len, d->block.data, &out, &arg) != napi_ok) arg = nullptr;
+      std::free(d->block.data);
+    } else if (napi_create_external_buffer(env, d->block.len, d->block.data, [](napi_env, void* p, void*) { std::free(p); },
+                                           nullptr, &arg) != napi_ok) {
+      std::free(d->block.data);
+      arg = nullptr;
+    }
+    if (arg) {
+      napi_value undefined, result;
+      napi_get_undefined(env, &undefined);
+      if (napi_call_function(env, undefined, fn, 1, &arg, &result) != napi_ok) {
+        // lib/netlink.ts catches everything; whatever escaped must not reach Node's handler.
+        bool pending = false;
+        napi_value ex;
+        if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &ex);
+      }
+    }
+    if (d->block.last && d->life) d->life->release(false);
   }
 
-  bool open(Napi::Env env) {
-    if (engine_) return true;
+  bool alive(Napi::Env env) {
+    if (ep()) return true;
     throwErrno(env, EBADF, "netlink socket is closed");
     return false;
   }
 
+  rtnl::Reactor* reactor() {
+    rtnl::SysError err;
+    return rtnl::Reactor::instance(&err);  // exists: the constructor started it
+  }
+
+  // submit(channel, chunkId, bytes)
   Napi::Value Submit(const Napi::CallbackInfo& info) {
-    if (!open(info.Env())) return info.Env().Undefined();
-    auto buf = info[0].As<Napi::Uint8Array>();
-    engine_->submit(std::make_shared<std::vector<uint8_t>>(buf.Data(), buf.Data() + buf.ByteLength()));
+    Napi::Env env = info.Env();
+    if (!alive(env)) return env.Undefined();
+    auto buf = info[2].As<Napi::Uint8Array>();
+    reactor()->send(epRef(), info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Number>().DoubleValue(), buf.Data(),
+                    buf.ByteLength());
+    return env.Undefined();
+  }
+
+  // patch(chunkId, offset, bytes) -> true when the chunk was not taken for sending yet
+  Napi::Value Patch(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ep()) return Napi::Boolean::New(env, false);
+    auto buf = info[2].As<Napi::Uint8Array>();
+    bool ok = reactor()->patch(ep(), info[0].As<Napi::Number>().DoubleValue(),
+                               info[1].As<Napi::Number>().Uint32Value(), buf.Data(), buf.ByteLength());
+    return Napi::Boolean::New(env, ok);
+  }
+
+  // openChannel(channel): a socket for dumps, in the handle's namespace
+  Napi::Value OpenChannel(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!alive(env)) return env.Undefined();
+    rtnl::SocketSpec spec;
+    spec.role = rtnl::Role::Dump;
+    std::vector<rtnl::Fd> fds;
+    rtnl::SysError err;
+    if (!rtnl::openSockets(nsFd_.valid() ? nsFd_.get() : -1, {spec}, &fds, &err)) {
+      sysError(env, err).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    reactor()->attach(epRef(), info[0].As<Napi::Number>().Uint32Value(), std::move(fds[0]));
+    return env.Undefined();
+  }
+
+  Napi::Value CloseChannel(const Napi::CallbackInfo& info) {
+    if (ep()) reactor()->closeChannel(epRef(), info[0].As<Napi::Number>().Uint32Value());
     return info.Env().Undefined();
   }
 
-  Napi::Value RequestSync(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!open(env)) return env.Undefined();
-    auto buf = info[0].As<Napi::Uint8Array>();
-    rtnl::RecvBuf out;
-    int err = engine_->requestSync(buf.Data(), buf.ByteLength(), &out);
-    if (err) {
-      throwErrno(env, err, std::string("netlink request: ") + strerror(err));
-      return env.Undefined();
-    }
-    size_t len;
-    uint8_t* data = out.take(&len);
-    return externalBuffer(env, data, len);
-  }
-
+  // pause(channel, paused)
   Napi::Value Pause(const Napi::CallbackInfo& info) {
-    if (engine_) engine_->setPaused(info[0].ToBoolean().Value());
+    if (ep()) reactor()->pause(epRef(), info[0].As<Napi::Number>().Uint32Value(), info[1].ToBoolean().Value());
     return info.Env().Undefined();
   }
 
   Napi::Value Credit(const Napi::CallbackInfo& info) {
-    if (engine_) engine_->credit();
-    return info.Env().Undefined();
-  }
-
-  Napi::Value Ref(const Napi::CallbackInfo& info) {
-    if (engine_) tsfn_.Ref(info.Env());
-    return info.Env().Undefined();
-  }
-
-  Napi::Value Unref(const Napi::CallbackInfo& info) {
-    if (engine_) tsfn_.Unref(info.Env());
-    return info.Env().Undefined();
-  }
-
-  // Stops the I/O thread; onData(null, 0, true) follows once it has exited.
-  Napi::Value Close(const Napi::CallbackInfo& info) {
-    if (engine_) {
-      tsfn_.Ref(info.Env());  // keep the loop alive until the closed delivery
-      engine_->stop();
-      engine_.reset();
+    if (ep()) {
+      ep()->credit();
+      reactor()->nudge();
     }
     return info.Env().Undefined();
   }
 
-  std::shared_ptr<Engine> engine_;
-  Napi::ThreadSafeFunction tsfn_;
+  Napi::Value Ref(const Napi::CallbackInfo& info) {
+    if (ep()) life_->tsfn.Ref(info.Env());
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Unref(const Napi::CallbackInfo& info) {
+    if (ep()) life_->tsfn.Unref(info.Env());
+    return info.Env().Undefined();
+  }
+
+  // destroy() -> id of the last chunk taken for sending (later ones were never
+  // sent); onBlock(null) follows once the sockets are closed. Idempotent.
+  Napi::Value Destroy(const Napi::CallbackInfo& info) {
+    // The loop stays alive until the last block says the sockets are closed.
+    if (life_ && !life_->detached) life_->tsfn.Ref(info.Env());
+    double taken = life_ ? life_->detach(false) : 0;
+    sync_.reset();
+    nsFd_.reset();
+    syncBuf_.release();
+    return Napi::Number::New(info.Env(), taken);
+  }
+
+  // info() -> { rcvbuf, sndbuf } of channel 0
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("rcvbuf", Napi::Number::New(info.Env(), rcvbuf_));
+    o.Set("sndbuf", Napi::Number::New(info.Env(), sndbuf_));
+    return o;
+  }
+
+  // openSync() -> rcvbuf of the socket that blocking calls use (opened once)
+  Napi::Value OpenSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!alive(env)) return env.Undefined();
+    if (!sync_.valid()) {
+      rtnl::SocketSpec spec;
+      spec.rcvbuf = rtnlRcvbuf_;
+      std::vector<rtnl::Fd> fds;
+      rtnl::SysError err;
+      if (!rtnl::openSockets(nsFd_.valid() ? nsFd_.get() : -1, {spec}, &fds, &err)) {
+        sysError(env, err).ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+      sync_ = std::move(fds[0]);
+    }
+    return Napi::Number::New(env, rtnl::receiveBuffer(sync_.get()));
+  }
+
+  // sendSync(bytes) -> 0 or a positive errno (nothing of it was sent)
+  Napi::Value SendSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!alive(env) || !sync_.valid()) return Napi::Number::New(env, EBADF);
+    auto buf = info[0].As<Napi::Uint8Array>();
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    ssize_t r;
+    do r = sendto(sync_.get(), buf.Data(), buf.ByteLength(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+    while (r < 0 && errno == EINTR);
+    syncSent_++;
+    return Napi::Number::New(env, r < 0 ? errno : 0);
+  }
+
+  // recvSync(timeoutMs) -> records of what arrived (the first datagram waited
+  // for, then what is already queued), or null when nothing came in time
+  Napi::Value RecvSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!alive(env) || !sync_.valid()) return env.Null();
+    int timeout = info[0].As<Napi::Number>().Int32Value();
+    pollfd p{sync_.get(), POLLIN, 0};
+    int n;
+    do n = poll(&p, 1, timeout);
+    while (n < 0 && errno == EINTR);
+    if (n == 0) return env.Null();
+    if (syncScratch_.empty()) syncScratch_.resize(1 << 20);
+    syncBuf_.clear();
+    for (int i = 0; syncBuf_.size() < (64u << 10); i++) {
+      int r = rtnl::receiveRecord(sync_.get(), 0, &syncBuf_, syncScratch_.data(), syncScratch_.size(), false);
+      if (r == 0) break;
+    }
+    size_t len = syncBuf_.size();
+    auto* data = static_cast<uint8_t*>(std::malloc(len ? len : 1));
+    if (!data) {
+      throwErrno(env, ENOMEM, "recvSync");
+      return env.Undefined();
+    }
+    std::memcpy(data, syncBuf_.data(), len);
+    return externalBuffer(env, data, len);
+  }
+
+  // stats() -> { submitted, sent, syncSent }: chunks handed to the reactor, sendmsg() calls it made, blocking sends
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("submitted", Napi::Number::New(env, life_ ? static_cast<double>(life_->ep->submitted()) : 0));
+    o.Set("sent", Napi::Number::New(env, life_ ? static_cast<double>(life_->ep->sent()) : 0));
+    o.Set("syncSent", Napi::Number::New(env, static_cast<double>(syncSent_)));
+    return o;
+  }
+
+  std::shared_ptr<Life> life_;
+  int rcvbuf_ = 0, sndbuf_ = 0, rtnlRcvbuf_ = 0;
+  rtnl::Fd nsFd_, sync_;
+  rtnl::ByteBuf syncBuf_;
+  std::vector<uint8_t> syncScratch_;
+  uint64_t syncSent_ = 0;
 };
 
 Napi::Value resultOrThrow(Napi::Env env, int r, const std::string& err) {
@@ -274,7 +518,17 @@ Napi::Value Umount(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// At process exit (natural or process.exit()), the I/O and opener threads are
+// stopped and joined before static destructors run. Worker threads' handles
+// were detached by their environments' cleanup hooks already.
+void atExit() {
+  rtnl::Reactor::shutdown();
+  rtnl::stopOpener();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit(atExit); });
   exports.Set("Socket", Socket::Define(env));
   exports.Set("netnsCreate", Napi::Function::New(env, NetnsCreate));
   exports.Set("netnsCreateAt", Napi::Function::New(env, NetnsCreateAt));

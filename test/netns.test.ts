@@ -323,6 +323,7 @@ describe('named namespaces, as ip netns makes them', () => {
   it('100 namespaces created, used (a veth into each) and deleted leave no mounts, fds, threads or links behind', { timeout: SLOW }, async () => {
     await using hub = await netns.create();
     const nl = hub.open();
+    await nl.link.list(); // the handle's pooled dump channel and the process's I/O threads exist from here on
     const fdsBefore = fdLinks();
     const threadsBefore = threadCount();
     const N = 100;
@@ -353,6 +354,7 @@ describe('named namespaces, as ip netns makes them', () => {
   it('100 anonymous namespaces, each with a veth peer born inside, closed, leave nothing behind', { timeout: SLOW }, async () => {
     await using hub = await netns.create();
     const nl = hub.open();
+    await nl.link.list(); // its pooled dump channel exists from here on
     const fdsBefore = fdLinks().length;
     const N = 100;
     const t0 = performance.now();

@@ -1,0 +1,174 @@
+#include "sockets.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <sys/socket.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+namespace rtnl {
+
+namespace {
+
+constexpr int kRequestRcvbuf = 8 << 20;
+constexpr int kSndbuf = 1 << 20;
+
+void setOpt(int fd, int level, int name, int value) { setsockopt(fd, level, name, &value, sizeof value); }
+
+int getOpt(int fd, int level, int name) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  getsockopt(fd, level, name, &value, &len);
+  return value;
+}
+
+// SO_*BUFFORCE works with CAP_NET_ADMIN; the plain option is capped by
+// net.core.[rw]mem_max otherwise.
+void setBuf(int fd, int force, int plain, int bytes) {
+  if (setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) != 0) setOpt(fd, SOL_SOCKET, plain, bytes);
+}
+
+bool fail(SysError* err, const char* call, std::string detail = {}) {
+  err->err = errno ? errno : EIO;
+  err->call = call;
+  err->detail = std::move(detail);
+  return false;
+}
+
+bool openOne(const SocketSpec& spec, Fd* out, SysError* err) {
+  Fd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+  if (!fd.valid()) return fail(err, "socket");
+  int rcvbuf = spec.rcvbuf > 0 ? spec.rcvbuf : spec.role == Role::Requests ? kRequestRcvbuf : 0;
+  if (rcvbuf > 0) setBuf(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF, rcvbuf);
+  if (spec.role != Role::Events) {
+    setBuf(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF, kSndbuf);
+    setOpt(fd.get(), SOL_NETLINK, NETLINK_EXT_ACK, 1);
+    setOpt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, 1);
+    setOpt(fd.get(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);  // absent before 4.20: ignored
+  }
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return fail(err, "bind");
+  for (uint32_t g : spec.groups) {
+    int group = static_cast<int>(g);
+    if (setsockopt(fd.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0)
+      return fail(err, "setsockopt", "NETLINK_ADD_MEMBERSHIP group " + std::to_string(g));
+  }
+  *out = std::move(fd);
+  return true;
+}
+
+bool openHere(const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysError* err) {
+  std::vector<Fd> fds(specs.size());
+  for (size_t i = 0; i < specs.size(); i++)
+    if (!openOne(specs[i], &fds[i], err)) return false;
+  for (auto& f : fds) out->push_back(std::move(f));
+  return true;
+}
+
+struct Job {
+  int nsFd;
+  const std::vector<SocketSpec>* specs;
+  std::vector<Fd>* out;
+  SysError* err;
+  bool ok = false;
+  bool done = false;
+};
+
+// The one thread that enters other namespaces to create sockets there.
+class Opener {
+ public:
+  bool run(int nsFd, const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysError* err) {
+    std::lock_guard<std::mutex> one(callMu_);  // callers (JS threads of several workers) take turns
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!running_) {
+      if (thread_.joinable()) thread_.join();  // it ended after failing to return home
+      stop_ = false;
+      try {
+        thread_ = std::thread(&Opener::loop, this);
+      } catch (const std::system_error& e) {
+        err->err = e.code().value() ? e.code().value() : EAGAIN;
+        err->call = "pthread_create";
+        return false;
+      }
+      running_ = true;
+    }
+    Job job{nsFd, &specs, out, err};
+    job_ = &job;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return job.done; });
+    return job.ok;
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void loop() {
+    // The thread starts in the namespace of the thread that made it: the
+    // process's own (JS threads never change namespace).
+    Fd home(open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || job_ != nullptr; });
+      if (stop_) break;
+      Job* job = job_;
+      job_ = nullptr;
+      bool goHome = false;
+      if (setns(job->nsFd, CLONE_NEWNET) != 0) {
+        fail(job->err, "setns");
+      } else {
+        goHome = true;
+        job->ok = openHere(*job->specs, job->out, job->err);
+      }
+      // A thread that cannot go back would keep the namespace alive: it ends instead.
+      bool lost = goHome && (!home.valid() || setns(home.get(), CLONE_NEWNET) != 0);
+      job->done = true;
+      cv_.notify_all();
+      if (lost) break;
+    }
+    running_ = false;
+  }
+
+  std::mutex callMu_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  Job* job_ = nullptr;
+  std::thread thread_;
+  bool running_ = false;
+  bool stop_ = false;
+};
+
+Opener& opener() {
+  static Opener* o = new Opener();  // never destroyed: stopped by stopOpener() at exit
+  return *o;
+}
+
+}  // namespace
+
+bool openSockets(int nsFd, const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysError* err) {
+  if (nsFd < 0) return openHere(specs, out, err);
+  return opener().run(nsFd, specs, out, err);
+}
+
+int receiveBuffer(int fd) { return getOpt(fd, SOL_SOCKET, SO_RCVBUF); }
+int sendBuffer(int fd) { return getOpt(fd, SOL_SOCKET, SO_SNDBUF); }
+
+void stopOpener() { opener().stop(); }
+
+}  // namespace rtnl
