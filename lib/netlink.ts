@@ -10,7 +10,7 @@ import { AbortError, ClosedError, NetlinkError, OutcomeUnknownError, TimeoutErro
 import { native, type NativeSocket } from './native.js';
 import { ACK_COST, Exchange, NLM_F, Protocol, REPLY_COST, type Action, type Handler, type Outcome } from './protocol.js';
 import type { Op, Request } from './request.js';
-import { rtmName } from './wire/rtm.js';
+import { isGetRequest, rtmName } from './wire/rtm.js';
 
 const HDR = 16;
 /** Bytes encoded in one tick after which they are handed over without waiting for the tick's end. */
@@ -133,6 +133,12 @@ class Pending implements Handler {
         return e;
       }
       case 'lost':
+        if (this.ex.readOnly) {
+          // A read changes nothing: its lost answer is a plain failure.
+          const e = new NetlinkError(105, syscall, {}, 'the kernel dropped the answer (receive buffer overrun); nothing was changed');
+          e.sent = false;
+          return e;
+        }
         return new OutcomeUnknownError(syscall, o.reason);
       case 'unsent':
         return new ClosedError();
@@ -216,7 +222,7 @@ export class Connection {
   }
 
   /** Writes one complete message into `w` and returns it; rolls back on bad input. */
-  private encode(w: Writer, req: Request<any>, seq: number, dump: boolean): Uint8Array {
+  private encode(w: Writer, req: Request<any>, seq: number, dump: boolean, keep: boolean): Uint8Array {
     const start = w.pos;
     try {
       w.ensure(HDR);
@@ -234,8 +240,8 @@ export class Connection {
     w.setU32(start + 12, 0);
     const end = w.pos;
     w.pad();
-    // A dump's bytes are kept to re-run it (DUMP_INTR); the writer's buffer is reused.
-    return dump ? Buffer.from(w.buf.subarray(start, end)) : w.buf.subarray(start, end);
+    // A read's bytes are kept to send it again (DUMP_INTR, a dropped answer); the writer's buffer is reused.
+    return keep ? Buffer.from(w.buf.subarray(start, end)) : w.buf.subarray(start, end);
   }
 
   /** Sends one request; resolves with its parsed reply messages. */
@@ -281,10 +287,11 @@ export class Connection {
       for (let i = 0; i < reqs.length; i++) {
         const req = reqs[i];
         const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
+        const read = dump || isGetRequest(req.type);
         const seq = this.proto.nextSeq();
-        const bytes = this.encode(this.w, req, seq, dump);
+        const bytes = this.encode(this.w, req, seq, dump, read);
         const p = new Pending(this, req, resolves[i], rejects[i], sink, signal, timeout);
-        p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p);
+        p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p, read);
         made.push(p);
       }
     } catch (e) {
@@ -462,9 +469,9 @@ export class Connection {
     reqs.forEach((req, i) => {
       const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
       const seq = m.nextSeq();
-      const bytes = Buffer.from(this.encode(this.sw, req, seq, dump));
+      const bytes = this.encode(this.sw, req, seq, dump, true);
       const p = new Pending(this, req, (v) => (results[i] = v), (e) => (errors[i] ??= e), undefined, undefined, timeout);
-      p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p);
+      p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p, dump || isGetRequest(req.type));
       pend.push(p);
     });
     for (const p of pend) m.add(p.ex);

@@ -39,6 +39,8 @@ export const ACK_COST = 1536;
 export const REPLY_COST = 16384;
 /** How many times a dump that the kernel marks inconsistent (DUMP_INTR) is re-run. */
 export const DUMP_RETRIES = 8;
+/** How many times a read whose answer the kernel dropped (ENOBUFS) is asked again. */
+export const READ_RESENDS = 3;
 
 /** What the kernel said about a failed request, besides the errno. */
 export interface KernelAck {
@@ -94,6 +96,8 @@ export class Exchange {
   tries = 1;
   gotMessage = false;
   suspect = false;
+  /** Answers of a read lost to ENOBUFS are asked for again, this many times at most. */
+  resends = 0;
   constructor(
     /** The whole encoded message, its sequence number in place. */
     public bytes: Uint8Array,
@@ -102,6 +106,8 @@ export class Exchange {
     /** Receive-buffer budget of its replies ({@link ACK_COST}, {@link REPLY_COST}; 0 on a dump channel). */
     readonly cost: number,
     readonly handler: Handler,
+    /** It only reads (a GET or a dump): safe to send again; its loss changes nothing. */
+    readonly readOnly = dump,
   ) {}
   /** Settled or finished: nothing more will be reported to its handler. */
   get settled(): boolean {
@@ -208,11 +214,14 @@ export class Protocol {
   private dumpOnZero: Exchange | undefined;
   private barrier: Exchange | undefined;
   private unsettledCount = 0;
+  /** Receive-buffer bytes that replies in flight may take (shrinks after an overrun). */
+  window: number;
   private readonly actions: Action[] = [];
   readonly opts: Required<Omit<ProtocolOptions, 'onEvent' | 'onEventError' | 'seq'>> & ProtocolOptions;
 
   constructor(opts: ProtocolOptions) {
     this.opts = { maxDumpChannels: 16, idleChannels: 2, ...opts };
+    this.window = opts.window;
     this.seq = opts.seq ?? ((Math.random() * 0xfffffff0) >>> 0);
   }
 
@@ -279,7 +288,7 @@ export class Protocol {
       }
       if (ex.dump && this.dumpOnZero) break; // one dump at a time per socket (else EBUSY)
       // The barrier goes past a full window: the room it waits for may never come back.
-      if (ex !== this.barrier && this.inflightCost > 0 && this.inflightCost + ex.cost > this.opts.window) break;
+      if (ex !== this.barrier && this.inflightCost > 0 && this.inflightCost + ex.cost > this.window) break;
       if (bytes > 0 && bytes + align(ex.bytes.length) > this.opts.maxChunk) emit();
       this.head++;
       ex.state = HANDED;
@@ -383,7 +392,7 @@ export class Protocol {
     ex.handler.settle(outcome);
   }
 
-  /** Re-runs a dump the kernel marked inconsistent, under a new sequence number, ahead of the queue. */
+  /** Sends a read again (a dump the kernel marked inconsistent, an answer it dropped), under a new sequence number, ahead of the queue. */
   private rerun(ex: Exchange): void {
     const copy = Buffer.from(ex.bytes);
     ex.seq = this.nextSeq();
@@ -421,6 +430,8 @@ export class Protocol {
     // answers one socket's requests in order), so whatever has no answer when
     // the NOOP's ack arrives never will.
     for (const ex of this.bySeq.values()) if (ex.channel === 0) ex.suspect = true;
+    // The window was too large for this socket after all: halve what was in flight (as TCP backs off).
+    this.window = Math.max(ACK_COST, Math.min(this.window, Math.floor(this.inflightCost / 2)));
     const seq = this.nextSeq();
     const barrier: Exchange = new Exchange(noopHeader(HDR, seq), seq, false, ACK_COST, {
       message() {},
@@ -436,12 +447,24 @@ export class Protocol {
   private recovered(barrier: Exchange): void {
     if (this.barrier !== barrier) return;
     this.barrier = undefined;
+    const again: Exchange[] = [];
     for (const ex of [...this.bySeq.values()]) {
       if (ex.channel !== 0 || !ex.suspect) continue;
-      // A GET whose reply came and only the ack went missing has its answer.
-      if (ex.gotMessage && ex.cost === REPLY_COST && ex.error === undefined && !ex.dump) this.finish(ex, { kind: 'ok' });
-      else this.finish(ex, { kind: 'lost', reason: 'overrun' });
+      if (ex.state === GHOST) {
+        this.finish(ex, { kind: 'lost', reason: 'overrun' });
+      } else if (ex.gotMessage && ex.cost === REPLY_COST && ex.error === undefined && !ex.dump) {
+        // A GET whose reply came and only the ack went missing has its answer.
+        this.finish(ex, { kind: 'ok' });
+      } else if (ex.readOnly && ex.resends < READ_RESENDS) {
+        // A read changes nothing: ask again rather than report a loss.
+        this.bySeq.delete(ex.seq);
+        this.inflightCost -= ex.cost;
+        if (this.dumpOnZero === ex) this.dumpOnZero = undefined;
+        ex.resends++;
+        again.push(ex);
+      } else this.finish(ex, { kind: 'lost', reason: 'overrun' });
     }
+    for (const ex of again.reverse()) this.rerun(ex);
   }
 
   /** sendmsg() of `chunk` failed: none of its messages reached the kernel. */
@@ -476,7 +499,8 @@ export class Protocol {
     const header = noopHeader(ex.bytes.length, ex.seq).subarray(4, 8);
     const cancelled = patch(ex.chunk, ex.offset + 4, header);
     ex.state = GHOST;
-    this.settleWith(ex, { kind: 'aborted', sent: !cancelled, reason });
+    // `sent` is about changes: a read that went out changed nothing.
+    this.settleWith(ex, { kind: 'aborted', sent: !cancelled && !ex.readOnly, reason });
     if (!cancelled && ex.channel > 0) {
       // A dump under way: closing its socket ends it in the kernel.
       this.bySeq.delete(ex.seq);
@@ -497,7 +521,8 @@ export class Protocol {
       if (ex.state !== HANDED) continue;
       this.bySeq.delete(ex.seq);
       ex.state = DONE;
-      this.settleWith(ex, ex.chunk <= takenThrough ? { kind: 'lost', reason: 'closed' } : { kind: 'unsent' });
+      // A read cut off changes nothing: it did not happen, as far as the kernel's state goes.
+      this.settleWith(ex, ex.chunk <= takenThrough && !ex.readOnly ? { kind: 'lost', reason: 'closed' } : { kind: 'unsent' });
     }
     this.bySeq.clear();
     for (let i = this.head; i < this.queue.length; i++) {

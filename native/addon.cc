@@ -71,6 +71,7 @@ struct Life {
   Napi::ThreadSafeFunction tsfn;
   napi_env env = nullptr;
   std::shared_ptr<Life>* hookArg = nullptr;
+  rtnl::Fd nsFd, sync;  // the namespace (to open more channels) and the blocking-call socket
   bool detached = false;
   bool released = false;
   double taken = 0;
@@ -89,6 +90,8 @@ struct Life {
   void release(bool inHook) {
     if (released) return;
     released = true;
+    nsFd.reset();
+    sync.reset();
     tsfn.Release();
     if (hookArg) {
       if (!inHook) napi_remove_env_cleanup_hook(env, Hook, hookArg);
@@ -167,10 +170,11 @@ class Socket : public Napi::ObjectWrap<Socket> {
     }
     rcvbuf_ = rtnl::receiveBuffer(fds[0].get());
     sndbuf_ = rtnl::sendBuffer(fds[0].get());
+    rtnl::Fd keptNs;
     if (nsFd >= 0 && spec.role == rtnl::Role::Requests) {
       // Kept to open more channels (dumps, blocking calls) in the same namespace.
-      nsFd_.reset(fcntl(nsFd, F_DUPFD_CLOEXEC, 0));
-      if (!nsFd_.valid()) {
+      keptNs.reset(fcntl(nsFd, F_DUPFD_CLOEXEC, 0));
+      if (!keptNs.valid()) {
         err.err = errno;
         err.call = "fcntl";
         err.detail = "F_DUPFD_CLOEXEC";
@@ -180,6 +184,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
     }
     life_ = std::make_shared<Life>();
     life_->env = env;
+    life_->nsFd = std::move(keptNs);
     life_->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtnetlink", 0, 1);
     life_->tsfn.Unref(env);
     std::weak_ptr<Life> weak = life_;
@@ -278,7 +283,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
     spec.role = rtnl::Role::Dump;
     std::vector<rtnl::Fd> fds;
     rtnl::SysError err;
-    if (!rtnl::openSockets(nsFd_.valid() ? nsFd_.get() : -1, {spec}, &fds, &err)) {
+    if (!rtnl::openSockets(life_->nsFd.valid() ? life_->nsFd.get() : -1, {spec}, &fds, &err)) {
       sysError(env, err).ThrowAsJavaScriptException();
       return env.Undefined();
     }
@@ -321,8 +326,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
     // The loop stays alive until the last block says the sockets are closed.
     if (life_ && !life_->detached) life_->tsfn.Ref(info.Env());
     double taken = life_ ? life_->detach(false) : 0;
-    sync_.reset();
-    nsFd_.reset();
+    if (life_) {
+      life_->sync.reset();
+      life_->nsFd.reset();
+    }
     syncBuf_.release();
     return Napi::Number::New(info.Env(), taken);
   }
@@ -339,29 +346,29 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value OpenSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!alive(env)) return env.Undefined();
-    if (!sync_.valid()) {
+    if (!life_->sync.valid()) {
       rtnl::SocketSpec spec;
       spec.rcvbuf = rtnlRcvbuf_;
       std::vector<rtnl::Fd> fds;
       rtnl::SysError err;
-      if (!rtnl::openSockets(nsFd_.valid() ? nsFd_.get() : -1, {spec}, &fds, &err)) {
+      if (!rtnl::openSockets(life_->nsFd.valid() ? life_->nsFd.get() : -1, {spec}, &fds, &err)) {
         sysError(env, err).ThrowAsJavaScriptException();
         return env.Undefined();
       }
-      sync_ = std::move(fds[0]);
+      life_->sync = std::move(fds[0]);
     }
-    return Napi::Number::New(env, rtnl::receiveBuffer(sync_.get()));
+    return Napi::Number::New(env, rtnl::receiveBuffer(life_->sync.get()));
   }
 
   // sendSync(bytes) -> 0 or a positive errno (nothing of it was sent)
   Napi::Value SendSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!alive(env) || !sync_.valid()) return Napi::Number::New(env, EBADF);
+    if (!alive(env) || !life_->sync.valid()) return Napi::Number::New(env, EBADF);
     auto buf = info[0].As<Napi::Uint8Array>();
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     ssize_t r;
-    do r = sendto(sync_.get(), buf.Data(), buf.ByteLength(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+    do r = sendto(life_->sync.get(), buf.Data(), buf.ByteLength(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
     while (r < 0 && errno == EINTR);
     syncSent_++;
     return Napi::Number::New(env, r < 0 ? errno : 0);
@@ -371,9 +378,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // for, then what is already queued), or null when nothing came in time
   Napi::Value RecvSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!alive(env) || !sync_.valid()) return env.Null();
+    if (!alive(env) || !life_->sync.valid()) return env.Null();
     int timeout = info[0].As<Napi::Number>().Int32Value();
-    pollfd p{sync_.get(), POLLIN, 0};
+    pollfd p{life_->sync.get(), POLLIN, 0};
     int n;
     do n = poll(&p, 1, timeout);
     while (n < 0 && errno == EINTR);
@@ -381,7 +388,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
     if (syncScratch_.empty()) syncScratch_.resize(1 << 20);
     syncBuf_.clear();
     for (int i = 0; syncBuf_.size() < (64u << 10); i++) {
-      int r = rtnl::receiveRecord(sync_.get(), 0, &syncBuf_, syncScratch_.data(), syncScratch_.size(), false);
+      int r = rtnl::receiveRecord(life_->sync.get(), 0, &syncBuf_, syncScratch_.data(), syncScratch_.size(), false);
       if (r == 0) break;
     }
     size_t len = syncBuf_.size();
@@ -406,7 +413,6 @@ class Socket : public Napi::ObjectWrap<Socket> {
 
   std::shared_ptr<Life> life_;
   int rcvbuf_ = 0, sndbuf_ = 0, rtnlRcvbuf_ = 0;
-  rtnl::Fd nsFd_, sync_;
   rtnl::ByteBuf syncBuf_;
   std::vector<uint8_t> syncScratch_;
   uint64_t syncSent_ = 0;

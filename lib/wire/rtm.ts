@@ -27,6 +27,15 @@ export function rtmName(type: number): string {
   return rtmNames.get(type) ?? `message type ${type}`;
 }
 
+/**
+ * True for a request that only reads (`RTM_GET*`: rtnetlink numbers its
+ * types NEW, DEL, GET, SET from a multiple of 4): losing its answer changes
+ * nothing in the kernel, so it may simply be asked again.
+ */
+export function isGetRequest(type: number): boolean {
+  return type >= RTM.NEWLINK && (type & 3) === 2;
+}
+
 /** rtnetlink multicast groups (`RTNLGRP_*`) that monitors subscribe to. */
 export const RTNLGRP = {
   LINK: 1, NOTIFY: 2, NEIGH: 3, TC: 4, IPV4_IFADDR: 5, IPV4_MROUTE: 6, IPV4_ROUTE: 7,
