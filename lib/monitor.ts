@@ -101,6 +101,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   let failure: unknown;
   let done = false;
   let paused = false;
+  let skipped = 0;
   let wake: (() => void) | undefined;
   const notify = () => {
     const w = wake;
@@ -111,7 +112,15 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   conn.onEvent = (b, off, end, type) => {
     const d = decoders.get(type);
     if (!d || !wanted.has(d[0])) return;
-    const data = d[2](b, off, end);
+    let data: Record<string, unknown> | undefined;
+    try {
+      data = d[2](b, off, end);
+    } catch (e) {
+      // One malformed notification must not end a long-running monitor: it is skipped and said.
+      skipped++;
+      if (skipped === 1) process.emitWarning(`rtnetlink monitor: a ${d[0]} event could not be decoded and was skipped: ${e instanceof Error ? e.message : String(e)}`, 'RtnetlinkWarning');
+      return;
+    }
     if (data === undefined) return;
     queue.push({ type: d[0], action: d[1], data } as MonitorEvent);
     if (!paused && queue.length >= highWater) {

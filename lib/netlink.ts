@@ -620,6 +620,8 @@ export class Connection {
     try {
       walkRecords(block, this.proto);
       this.pump();
+      // The machine's own requests (an ENOBUFS barrier) settle without a Pending.
+      if (this.proto.unsettled === 0) this.settled();
     } catch (e) {
       // A bug of ours, not the kernel's: say so without taking the host down.
       process.emitWarning(`rtnetlink: internal error while reading replies: ${e instanceof Error ? e.stack : String(e)}`, 'RtnetlinkWarning');
