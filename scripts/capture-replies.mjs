@@ -128,7 +128,8 @@ async function variedTopology() {
   const s = nl.sync;
   try {
     s.link.set('lo', { up: true });
-    s.link.add({ name: 'va', kind: 'veth', info: { peer: { name: 'vb', mtu: 1400 } }, mtu: 1400, alias: 'side a' });
+    s.link.add({ name: 'va', kind: 'veth', info: { peer: { name: 'vb', mtu: 1400 } }, mtu: 1400 });
+    s.link.set('va', { alias: 'side a' }); // the kernel takes IFLA_IFALIAS on a change only
     s.link.add({ name: 'vc', kind: 'veth', info: { peer: { name: 'vd' } }, txqlen: 500, group: 7 });
     // a peer born in another namespace: linkNetnsid on this side (the id first, or the kernel picks one)
     s.netns.setId({ fd: other.fd }, 5);
