@@ -568,8 +568,11 @@ export type DecodeFn<T> = (b: Buffer, off: number, end: number, out?: Record<str
  * common value types read inline, every length checked before it is read).
  */
 export class AttrTable<T = Record<string, unknown>> {
+  /** Field name → spec (what encoders look up). */
   readonly byName: Map<string, AttrSpec>;
+  /** Attribute id → [field name, spec], write-only specs left out (what decoders look up). */
   readonly byId: (readonly [string, AttrSpec] | undefined)[] = [];
+  /** The decoded object's type (compile time only). */
   declare readonly _type: T;
   /**
    * Reads the attributes in [off, end) into `out` (or a fresh object), keyed

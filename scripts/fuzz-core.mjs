@@ -38,23 +38,15 @@ function fixedHeader(type) {
   return 0;
 }
 
-/** True when [off, end) is exactly a chain of well-formed attributes. */
-function isAttrChain(b, off, end) {
-  if (end - off < 4) return false;
-  while (end - off >= 4) {
+/**
+ * True when [off, end) is exactly a chain of records whose u16 length comes
+ * first and covers a `head`-byte header: attributes (4) or rtnexthops (8).
+ */
+function isChain(b, off, end, head) {
+  if (end - off < head) return false;
+  while (end - off >= head) {
     const len = b.readUInt16LE(off);
-    if (len < 4 || len > end - off) return false;
-    off += (len + 3) & ~3;
-  }
-  return off >= end;
-}
-
-/** True when [off, end) is exactly a chain of rtnexthop heads (RTA_MULTIPATH's payload). */
-function isNexthopChain(b, off, end) {
-  if (end - off < 8) return false;
-  while (end - off >= 8) {
-    const len = b.readUInt16LE(off);
-    if (len < 8 || len > end - off) return false;
+    if (len < head || len > end - off) return false;
     off += (len + 3) & ~3;
   }
   return off >= end;
@@ -77,8 +69,8 @@ function structure(b) {
       lengths.push(field);
       attrs.push({ off, len, parents });
       if (depth < 8) {
-        if (isAttrChain(b, off + 4, off + len)) walkAttrs(off + 4, off + len, [...parents, field], depth + 1);
-        else if (isNexthopChain(b, off + 4, off + len)) {
+        if (isChain(b, off + 4, off + len, 4)) walkAttrs(off + 4, off + len, [...parents, field], depth + 1);
+        else if (isChain(b, off + 4, off + len, 8)) {
           for (let p = off + 4; p + 8 <= off + len; ) {
             const l = b.readUInt16LE(p);
             const nh = { at: p, size: 2 };
