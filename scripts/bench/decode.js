@@ -4,7 +4,7 @@
 // parsers the library's own dump requests carry, fed the way the engine feeds
 // them: parse(buffer, payloadOffset, messageEnd, type) per message.
 //
-//   npx tsc -p . && node --expose-gc scripts/bench/decode.js [--rounds=N] [--only=routes100k,links2000] [--json]
+//   npx tsc -p . && node --expose-gc scripts/bench/decode.js [--rounds=N] [--only=routes100k,links2000] [--lib=DIR] [--json]
 //
 // Prints, per dump, the best and median time of a whole decode over the
 // rounds (and per message), the time of a bare walk over the same messages
@@ -13,14 +13,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { families } = await import('../../dist/families.js');
-
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+// --lib=DIR: another build of the library (to compare two versions on the same fixtures)
+const { families } = await import(pathToFileURL(join(resolve(arg('lib') ?? join(root, 'dist')), 'families.js')).href);
+
 const rounds = Number(arg('rounds') ?? 30);
 const only = arg('only')?.split(',');
 const dir = join(root, 'test', 'fixtures', 'bench');
