@@ -3,13 +3,13 @@
  * RTM_NEWADDR/RTM_DELADDR/RTM_GETADDR, IPv4 and IPv6.
  * @module
  */
-import { flagBits, flagNames, type Writer } from './codec.js';
+import { flagBits, flagNames, prefixMatch, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, linkIndex, namesFor, resolveDev } from './resolve.js';
-import { AF, checkIfname, checkInt, parseIp, parsePrefix, prefixMatch, type Family, type LinkRef } from './types.js';
+import { AF, checkIfname, checkInt, parseIp, parsePrefix, type Family, type LinkRef } from './types.js';
 import { familyNumber, requireSelector, scopeName, scopeNumber, SCOPES, type Scope } from './vocab.js';
 import { addrAttrs, addressProtos, ifaddrmsg, type AddressProto, type IfaAttrs } from './wire/address.js';
 import { RTM } from './wire/rtm.js';

@@ -4,13 +4,13 @@
  * `'bridge'`) over RTM_NEWNEIGH/RTM_DELNEIGH/RTM_GETNEIGH.
  * @module
  */
-import type { Writer } from './codec.js';
+import { prefixMatch, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, linkIndex, lookupMissing, namesFor, resolveDev, type NameSource } from './resolve.js';
-import { AF, checkIfname, checkInt, parseIp, parseMac, parsePrefix, prefixMatch, type LinkRef, type ParsedIp } from './types.js';
+import { AF, checkIfname, checkInt, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp } from './types.js';
 import { protocolName, protocolNumber, requireSelector, type RouteProtocol } from './vocab.js';
 import { ndmsg, neighAttrs, type NdaAttrs, type NdaCacheinfo, type NdMsg } from './wire/neigh.js';
 import { RTM } from './wire/rtm.js';

@@ -221,12 +221,3 @@ export interface LinkPeer extends LinkAttributes {
   /** Create the peer directly inside this namespace (one request; no move afterwards). */
   netns?: NetnsRef;
 }
-
-/** True when the first `len` bits at `b[off]` equal those of `p` (a prefix match on address bytes). */
-export function prefixMatch(b: Uint8Array, off: number, p: Uint8Array, len: number): boolean {
-  let i = 0;
-  for (; len >= 8; len -= 8, i++) if (b[off + i] !== p[i]) return false;
-  if (len === 0) return true;
-  const mask = (0xff << (8 - len)) & 0xff;
-  return (b[off + i] & mask) === (p[i] & mask);
-}
