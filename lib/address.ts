@@ -3,51 +3,19 @@
  * RTM_NEWADDR/RTM_DELADDR/RTM_GETADDR, IPv4 and IPv6.
  * @module
  */
-import { attrs, enumOf, flagBits, flagNames, rd, struct, t, type Writer } from './codec.js';
+import { flagBits, flagNames, prefixMatch, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
-import { getLinkRequest, linkIndex } from './link.js';
+import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
-import { RTM } from './wire/rtm.js';
 import { streaming, type Op, type Request } from './request.js';
-import { AF, checkIfname, checkInt, formatIp, parseIp, parsePrefix, type Family, type LinkRef } from './types.js';
-import { registerEvents } from './monitor.js';
+import { dumpNamed, linkIndex, namesFor, resolveDev } from './resolve.js';
+import { AF, checkIfname, checkInt, parseIp, parsePrefix, type Family, type LinkRef } from './types.js';
+import { familyNumber, requireSelector, scopeName, scopeNumber, SCOPES, type Scope } from './vocab.js';
+import { addrAttrs, addressProtos, ifaddrmsg, type AddressProto, type IfaAttrs } from './wire/address.js';
+import { RTM } from './wire/rtm.js';
 
-/** struct ifaddrmsg (linux/if_addr.h). */
-export interface IfAddrMsg {
-  family: number;
-  prefixlen: number;
-  flags: number;
-  scope: number;
-  index: number;
-}
-/** The ifaddrmsg header codec. */
-export const ifaddrmsg = struct<IfAddrMsg>([
-  ['family', 'u8'],
-  ['prefixlen', 'u8'],
-  ['flags', 'u8'],
-  ['scope', 'u8'],
-  ['index', 'u32'],
-]);
-
-/** Scopes (`RT_SCOPE_*`), named as `ip` prints them (/etc/iproute2/rt_scopes). */
-export const SCOPES = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const;
-/** An address or route scope: a name of {@link SCOPES} (`universe` is `global`) or a number 0–255. */
-export type Scope = keyof typeof SCOPES | 'universe' | number;
-const scopeNames = new Map<number, keyof typeof SCOPES>(Object.entries(SCOPES).map(([k, v]) => [v, k as keyof typeof SCOPES]));
-
-/** Turns a {@link Scope} into its number, checking it. */
-export function scopeNumber(v: unknown, field: string): number {
-  if (typeof v === 'number') return checkInt(v, field, 0, 255);
-  if (v === 'universe') return 0;
-  const n = SCOPES[v as keyof typeof SCOPES];
-  if (n === undefined) throw new TypeError(`${field} must be one of ${Object.keys(SCOPES).join(', ')} or a number 0-255, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-/** The name of a scope number (or the number when unnamed). */
-export function scopeName(n: number): Scope {
-  return scopeNames.get(n) ?? n;
-}
+export type { AddressProto, IfAddrMsg } from './wire/address.js';
+export type { Scope } from './vocab.js';
 
 /** Address flags (`IFA_F_*`), as `ip address` names them (`secondary` is `temporary` for IPv6). */
 export const IFA_F = {
@@ -69,53 +37,9 @@ const IFA_F_IN = { ...IFA_F, temporary: 0x01 } as const;
 /** A name of {@link IFA_F} (or `temporary`, IPv6's name for bit 0x01). */
 export type AddressFlag = keyof typeof IFA_F | 'temporary';
 
-/** Address origins (`IFAPROT_*`), as `ip address … proto` names them. */
-const protos = { unspec: 0, kernel_lo: 1, kernel_ra: 2, kernel_ll: 3 } as const;
-/** `proto`: who configured an address (a name or a number 0–255). */
-export type AddressProto = keyof typeof protos | number;
-
 /** A lifetime in seconds, or `'forever'` (the default). */
 export type Lifetime = number | 'forever';
 const FOREVER = 0xffffffff;
-
-interface IfaCacheinfo {
-  preferred: number;
-  valid: number;
-  cstamp: number;
-  tstamp: number;
-}
-const cacheinfo = struct<IfaCacheinfo>([
-  ['preferred', 'u32'],
-  ['valid', 'u32'],
-  ['cstamp', 'u32'],
-  ['tstamp', 'u32'],
-]);
-
-/** IFA_* (linux/if_addr.h), by their kernel meaning. */
-interface IfaAttrs {
-  ifaAddress: string;
-  ifaLocal: string;
-  label: string;
-  broadcast: string;
-  anycast: string;
-  cacheinfo: IfaCacheinfo;
-  multicast: string;
-  ifaFlags: number;
-  metric: number;
-  proto: AddressProto;
-}
-const addrAttrs = attrs<IfaAttrs>('address', {
-  ifaAddress: [1, t.ip],
-  ifaLocal: [2, t.ip],
-  label: [3, t.string],
-  broadcast: [4, t.ip],
-  anycast: [5, t.ip],
-  cacheinfo: [6, cacheinfo],
-  multicast: [7, t.ip],
-  ifaFlags: [8, t.u32],
-  metric: [9, t.u32],
-  proto: [11, enumOf(t.u8, protos)],
-});
 
 /** An address as `address.list` returns it (one `addr_info` entry of `ip -j address show`). */
 export interface Address {
@@ -206,131 +130,6 @@ export interface AddressFilter {
   to?: string;
   /** Only addresses that have every one of these flags (e.g. `['tentative']`). */
   flags?: (AddressFlag | number)[];
-}
-
-const IFLA_IFNAME = 3;
-const IFLA_EXT_MASK = 29;
-const RTEXT_FILTER_SKIP_STATS = 1 << 3;
-
-/** @internal A dump of every link's index and name (stats skipped), for naming the links of other objects. */
-export function linkNamesRequest(): Request<readonly [number, string]> {
-  return {
-    type: RTM.GETLINK,
-    flags: NLM_F.DUMP,
-    body(w) {
-      w.zeros(16); // ifinfomsg
-      const at = w.beginAttr(IFLA_EXT_MASK);
-      w.u32(RTEXT_FILTER_SKIP_STATS);
-      w.endAttr(at);
-    },
-    parse(b, off, end) {
-      const index = rd.s32(b, off + 4);
-      let p = off + 16;
-      while (p + 4 <= end) {
-        const len = rd.u16(b, p);
-        if (len < 4) break;
-        if ((rd.u16(b, p + 2) & 0x3fff) === IFLA_IFNAME) return [index, t.string.decode(b, p + 4, len - 4)] as const;
-        p += (len + 3) & ~3;
-      }
-      return undefined;
-    },
-  };
-}
-
-/** @internal How a list finds the names of links: known already, one link, or all of them. */
-export type NameSource = { known: Map<number, string> } | { one: number } | { all: true };
-
-/**
- * @internal Resolves the `dev` of a filter: the index to filter on in the
- * kernel, and where link names will come from.
- */
-export function* resolveDev(dev: LinkRef | undefined, where: string): Op<{ index?: number; names: NameSource }> {
-  if (dev === undefined) return { names: { all: true } };
-  if (typeof dev === 'number') return { index: checkInt(dev, where, 1, 0x7fffffff), names: { one: dev } };
-  const index = yield* linkIndex(dev, where);
-  return { index, names: { known: new Map([[index, dev]]) } };
-}
-
-/**
- * @internal Runs `dump` beside the name lookup `src` needs, then names the
- * links of each item (`indexes` lists them, `assign` writes the names). Links
- * the first lookup did not cover are looked up afterwards, one by one when few.
- */
-export function* dumpNamed<T>(
-  dump: Request<T>,
-  src: NameSource,
-  indexes: (item: T) => Iterable<number>,
-  assign: (item: T, names: Map<number, string>) => void,
-): Op<T[]> {
-  let items: T[];
-  let names: Map<number, string>;
-  if ('known' in src) {
-    items = (yield dump) as T[];
-    names = new Map(src.known);
-  } else if ('one' in src) {
-    const [links, got] = (yield [oneName(src.one), dump]) as [(readonly [number, string])[], T[]];
-    items = got;
-    names = new Map(links);
-  } else {
-    const [links, got] = (yield [linkNamesRequest(), dump]) as [(readonly [number, string])[], T[]];
-    items = got;
-    names = new Map(links);
-  }
-  if (!('all' in src)) yield* lookupMissing(items, names, indexes);
-  for (const it of items) assign(it, names);
-  return items;
-}
-
-/** @internal Looks up the names of links that `items` mention and `names` lacks. */
-export function* lookupMissing<T>(items: readonly T[], names: Map<number, string>, indexes: (item: T) => Iterable<number>): Op<void> {
-  const missing = new Set<number>();
-  for (const it of items) for (const i of indexes(it)) if (i > 0 && !names.has(i)) missing.add(i);
-  if (!missing.size) return;
-  if (missing.size > 16) {
-    for (const [i, n] of (yield linkNamesRequest()) as [number, string][]) names.set(i, n);
-    return;
-  }
-  try {
-    const found = (yield [...missing].map(oneName)) as (readonly [number, string])[][];
-    for (const [l] of found) if (l) names.set(l[0], l[1]);
-  } catch (e) {
-    if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e; // a link went away meanwhile
-  }
-}
-
-/** One RTM_GETLINK by index, read as [index, name]. */
-function oneName(index: number): Request<readonly [number, string]> {
-  return { ...getLinkRequest(index, false), parse: linkNamesRequest().parse };
-}
-
-/** @internal The names `src` needs, looked up before a stream starts. */
-export function* namesFor(src: NameSource): Op<Map<number, string>> {
-  if ('known' in src) return src.known;
-  if ('one' in src) {
-    try {
-      return new Map((yield oneName(src.one)) as [number, string][]);
-    } catch (e) {
-      if (e instanceof NetlinkError && e.code === 'ENODEV') return new Map();
-      throw e;
-    }
-  }
-  return new Map((yield linkNamesRequest()) as [number, string][]);
-}
-
-/**
- * @internal A flush with no selector at all is refused, as `ip … flush`
- * refuses one ("Flush requires arguments"): wiping every object is never a default.
- */
-export function requireSelector(filter: unknown, family: string, example: string): void {
-  if (!filter || typeof filter !== 'object' || !Object.values(filter).some((v) => v !== undefined))
-    throw new TypeError(`${family}.flush needs a filter (e.g. ${example}), as \`ip ${family} flush\` does`);
-}
-
-/** `'inet'` → AF_INET and back. */
-export function familyNumber(f: unknown, field = 'family'): number {
-  if (f === 'inet') return AF.INET;
-  if (f === 'inet6') return AF.INET6;
-  throw new TypeError(`${field} must be 'inet' or 'inet6', got ${JSON.stringify(f)}`);
 }
 
 function lifetime(v: unknown, field: string, min: number): number {
@@ -431,7 +230,7 @@ function checkAddress(o: AddressOptions | AddressDelOptions, op: 'add' | 'del'):
   if (ao.metric !== undefined) a.metric = checkInt(ao.metric, `${where}.metric`, 0, 0xffffffff);
   if (ao.proto !== undefined) {
     if (typeof ao.proto === 'number') checkInt(ao.proto, `${where}.proto`, 0, 255);
-    else if (!(ao.proto in protos)) throw new TypeError(`${where}.proto must be one of ${Object.keys(protos).join(', ')} or a number`);
+    else if (!Object.hasOwn(addressProtos, ao.proto)) throw new TypeError(`${where}.proto must be one of ${Object.keys(addressProtos).join(', ')} or a number`);
     a.proto = ao.proto;
   }
   return m;
@@ -439,15 +238,9 @@ function checkAddress(o: AddressOptions | AddressDelOptions, op: 'add' | 'del'):
 
 function writeAddr(w: Writer, m: AddrMsg, index: number, op: 'add' | 'del'): void {
   ifaddrmsg.encode(w, { family: m.family, prefixlen: m.prefixlen, flags: m.flags & 0xff, scope: m.scope, index }, 'address');
-  let at = w.beginAttr(2); // IFA_LOCAL
-  w.bytes(m.local);
-  w.endAttr(at);
+  addrAttrs.encodeBytes(w, 'ifaLocal', m.local);
   // A delete without a prefix length matches any length (IFA_LOCAL alone), as `ip` does.
-  if (op === 'add' || m.explicitLen || m.peer) {
-    at = w.beginAttr(1); // IFA_ADDRESS: the peer, or the address itself
-    w.bytes(m.peer ?? m.local);
-    w.endAttr(at);
-  }
+  if (op === 'add' || m.explicitLen || m.peer) addrAttrs.encodeBytes(w, 'ifaAddress', m.peer ?? m.local); // the peer, or the address itself
   addrAttrs.encode(w, m.attrs, 'address');
 }
 
@@ -502,110 +295,39 @@ function checkFilter(f: AddressFilter): void {
   for (const k in f) if (!['dev', 'family', 'scope', 'label', 'to', 'flags'].includes(k)) throw new TypeError(`filter: unknown field '${k}'`);
 }
 
-/** True when the first `len` bits of `a` (at `off`) equal those of `p`. */
-export function prefixMatch(b: Buffer, off: number, p: Buffer, len: number): boolean {
-  let i = 0;
-  for (; len >= 8; len -= 8, i++) if (b[off + i] !== p[i]) return false;
-  if (len === 0) return true;
-  const mask = (0xff << (8 - len)) & 0xff;
-  return (b[off + i] & mask) === (p[i] & mask);
-}
-
-const addrProto = enumOf(t.u8, protos);
-
-/**
- * Decodes one RTM_NEWADDR payload; `undefined` when the filter rejects it.
- * Lists of many thousand addresses go through here, so it reads the IFA_*
- * attributes of {@link addrAttrs} in one pass without intermediate objects.
- */
+/** Decodes one RTM_NEWADDR payload; `undefined` when the filter rejects it. */
 function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | undefined {
-  const family = b[off];
+  const h = ifaddrmsg.header(b, off, end, 'address');
+  const family = h.family;
   if (family !== AF.INET && family !== AF.INET6) return undefined;
-  const scope = b[off + 3];
-  if (c.scope !== undefined && scope !== c.scope) return undefined;
-  const index = rd.u32(b, off + 4);
-  if (c.index && index !== c.index) return undefined;
-  let flags = b[off + 2];
-  let addrAt = -1;
-  let addrLen = 0;
-  let localAt = -1;
-  let localLen = 0;
-  let label: string | undefined;
-  let broadcast: string | undefined;
-  let anycast: string | undefined;
-  let valid = FOREVER;
-  let preferred = FOREVER;
-  let metric: number | undefined;
-  let proto: AddressProto | undefined;
-  let p = off + 8;
-  while (p + 4 <= end) {
-    const len = rd.u16(b, p);
-    if (len < 4 || p + len > end) break;
-    const q = p + 4;
-    const l = len - 4;
-    switch (rd.u16(b, p + 2) & 0x3fff) {
-      case 1: // IFA_ADDRESS
-        addrAt = q;
-        addrLen = l;
-        break;
-      case 2: // IFA_LOCAL
-        localAt = q;
-        localLen = l;
-        break;
-      case 3:
-        label = t.string.decode(b, q, l);
-        break;
-      case 4:
-        broadcast = formatIp(b, q, l);
-        break;
-      case 5:
-        anycast = formatIp(b, q, l);
-        break;
-      case 6: // IFA_CACHEINFO
-        if (l >= 8) {
-          preferred = rd.u32(b, q);
-          valid = rd.u32(b, q + 4);
-        }
-        break;
-      case 8: // IFA_FLAGS
-        if (l >= 4) flags = rd.u32(b, q);
-        break;
-      case 9:
-        if (l >= 4) metric = rd.u32(b, q);
-        break;
-      case 11:
-        proto = addrProto.decode(b, q, l);
-        break;
-    }
-    p += (len + 3) & ~3;
-  }
-  if (localAt < 0) {
-    localAt = addrAt;
-    localLen = addrLen;
-  }
-  if (localAt < 0) return undefined;
+  if (c.scope !== undefined && h.scope !== c.scope) return undefined;
+  if (c.index && h.index !== c.index) return undefined;
+  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, undefined, 'address') as Partial<IfaAttrs>;
+  const local = r.ifaLocal ?? r.ifaAddress;
+  if (local === undefined) return undefined;
+  const flags = r.ifaFlags ?? h.flags; // IFA_FLAGS holds all 32 bits; ifa_flags only the low 8
   if (c.flags !== undefined && (flags & c.flags) !== c.flags) return undefined;
-  if (c.label && !c.label(label)) return undefined;
-  if (c.to && (c.to.family !== family || !prefixMatch(b, localAt, c.to.bytes, c.to.len))) return undefined;
-  const local = formatIp(b, localAt, localLen);
+  if (c.label && !c.label(r.label)) return undefined;
+  if (c.to && (c.to.family !== family || !prefixMatch(parseIp(local).bytes, 0, c.to.bytes, c.to.len))) return undefined;
+  const valid = r.cacheinfo?.valid ?? FOREVER;
+  const preferred = r.cacheinfo?.preferred ?? FOREVER;
   const a: Address = {
     family: family === AF.INET ? 'inet' : 'inet6',
-    index,
+    index: h.index,
     address: local,
-    prefixlen: b[off + 1],
+    prefixlen: h.prefixlen,
     local,
-    scope: scopeName(scope),
+    scope: scopeName(h.scope),
     flags: family === AF.INET ? flagNames(IFA_F, flags) : flagNames(IFA_F6, flags),
     validLft: valid === FOREVER ? 'forever' : valid,
     preferredLft: preferred === FOREVER ? 'forever' : preferred,
   };
-  if (addrAt >= 0 && addrAt !== localAt && b.compare(b, addrAt, addrAt + addrLen, localAt, localAt + localLen) !== 0)
-    a.peer = formatIp(b, addrAt, addrLen);
-  if (broadcast !== undefined) a.broadcast = broadcast;
-  if (anycast !== undefined) a.anycast = anycast;
-  if (label !== undefined) a.label = label;
-  if (metric !== undefined) a.metric = metric;
-  if (proto !== undefined) a.proto = proto;
+  if (r.ifaLocal !== undefined && r.ifaAddress !== undefined && r.ifaAddress !== r.ifaLocal) a.peer = r.ifaAddress;
+  if (r.broadcast !== undefined) a.broadcast = r.broadcast;
+  if (r.anycast !== undefined) a.anycast = r.anycast;
+  if (r.label !== undefined) a.label = r.label;
+  if (r.metric !== undefined) a.metric = r.metric;
+  if (r.proto !== undefined) a.proto = r.proto;
   return a;
 }
 
@@ -713,5 +435,6 @@ export const addressOps = {
   },
 };
 
-// Notifications decode exactly like the lists (monitor.ts).
-registerEvents('address', RTM.NEWADDR, RTM.DELADDR, (b, off, end) => parseAddr(b, off, end, { family: AF.UNSPEC, index: 0 }) as Record<string, unknown> | undefined);
+// Notifications decode exactly like the lists (events.ts, read by monitor.ts).
+const everyAddress: Compiled = { family: AF.UNSPEC, index: 0 };
+registerEvents('address', RTM.NEWADDR, RTM.DELADDR, ((b, off, end) => parseAddr(b, off, end, everyAddress)) as EventDecoder);

@@ -12,11 +12,13 @@
  * @module
  */
 import { endianness } from 'node:os';
+import { DecodeError } from './errors.js';
 import { formatIp, formatMac, parseIp, parseMac } from './types.js';
 
 const LE = endianness() === 'LE';
 const NLA_F_NESTED = 0x8000;
-const NLA_TYPE_MASK = 0x3fff;
+/** The type bits of nla_type (without NLA_F_NESTED / NLA_F_NET_BYTEORDER). */
+export const NLA_TYPE_MASK = 0x3fff;
 
 /** Rounds up to netlink's 4-byte alignment. */
 export const align4 = (n: number): number => (n + 3) & ~3;
@@ -112,15 +114,80 @@ export const rd = {
   u16: LE ? (b: Buffer, o: number) => b.readUInt16LE(o) : (b: Buffer, o: number) => b.readUInt16BE(o),
   u32: LE ? (b: Buffer, o: number) => b.readUInt32LE(o) : (b: Buffer, o: number) => b.readUInt32BE(o),
   s32: LE ? (b: Buffer, o: number) => b.readInt32LE(o) : (b: Buffer, o: number) => b.readInt32BE(o),
+  // two halves, not a BigInt: the same correctly rounded Number, without the allocation
   u64: LE
-    ? (b: Buffer, o: number) => Number(b.readBigUInt64LE(o))
-    : (b: Buffer, o: number) => Number(b.readBigUInt64BE(o)),
+    ? (b: Buffer, o: number) => b.readUInt32LE(o) + b.readUInt32LE(o + 4) * 4294967296
+    : (b: Buffer, o: number) => b.readUInt32BE(o + 4) + b.readUInt32BE(o) * 4294967296,
 };
 
-/** How one value is written into and read out of an attribute payload. */
+/** True when the first `len` bits at `b[off]` equal those of `p` (a prefix match on address bytes). */
+export function prefixMatch(b: Uint8Array, off: number, p: Uint8Array, len: number): boolean {
+  let i = 0;
+  for (; len >= 8; len -= 8, i++) if (b[off + i] !== p[i]) return false;
+  if (len === 0) return true;
+  const mask = (0xff << (8 - len)) & 0xff;
+  return (b[off + i] & mask) === (p[i] & mask);
+}
+
+// ---------------------------------------------------------------------------
+// Decode errors
+
+/** `route.multipath` + `[1]` → `route.multipath[1]`; `link` + `mtu` → `link.mtu`. */
+export function pathOf(at: string, name: string): string {
+  return name.charCodeAt(0) === 91 /* [ */ ? at + name : `${at}.${name}`;
+}
+
+/** Throws the DecodeError of `at.name`. */
+export function fail(at: string, name: string | undefined, detail: string): never {
+  throw new DecodeError(name === undefined ? at : pathOf(at, name), detail);
+}
+
+const bytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+
+function sizeText(c: ValueCodec<any>): string {
+  if (c.sizes) return c.sizes.length === 1 ? `exactly ${bytes(c.sizes[0])}` : `${c.sizes.slice(0, -1).join(', ')} or ${bytes(c.sizes[c.sizes.length - 1])}`;
+  return `at least ${bytes(c.min ?? 0)}`;
+}
+
+/** The DecodeError of a payload whose length its type does not allow. */
+export function badSize(at: string, name: string, len: number, c: ValueCodec<any>): never {
+  fail(at, name, `payload of ${bytes(len)}, its type needs ${sizeText(c)}`);
+}
+
+/** Throws unless a payload of `len` bytes suits `c` (mnl_attr_validate's rule). */
+export function checkSize(c: ValueCodec<any>, len: number, at: string, name: string): void {
+  if (c.sizes ? !c.sizes.includes(len) : len < (c.min ?? 0)) badSize(at, name, len, c);
+}
+
+/**
+ * The DecodeError of a bad attribute header at `off` (its length below 4, or
+ * past `end`), naming the attribute when `table` knows its type.
+ */
+function badHeader(b: Buffer, off: number, end: number, at: string, table?: AttrTable<any>): never {
+  const len = rd.u16(b, off);
+  const type = rd.u16(b, off + 2) & NLA_TYPE_MASK;
+  const name = table?.byId[type]?.[0];
+  const what = name === undefined ? `attribute ${type}` : 'attribute';
+  if (len < 4) fail(at, name, `${what} has length ${len}, shorter than its own header`);
+  fail(at, name, `${what} of length ${len} runs past its parent (${bytes(end - off)} left)`);
+}
+
+// ---------------------------------------------------------------------------
+// Value codecs
+
+/**
+ * How one value is written into and read out of an attribute payload. The
+ * decoder is handed only payloads whose length `sizes`/`min` allow (the table
+ * checks first, as libmnl's `mnl_attr_validate` does); a codec that finds more
+ * wrong inside throws a DecodeError naming `at.name` (see {@link fail}).
+ */
 export interface ValueCodec<T = unknown> {
   encode(w: Writer, v: T, field: string): void;
-  decode(b: Buffer, off: number, len: number): T;
+  decode(b: Buffer, off: number, len: number, at: string, name: string): T;
+  /** The payload lengths the type allows (a fixed-size integer: exactly its size). */
+  readonly sizes?: readonly number[];
+  /** The least payload length, when any length from there on is fine. */
+  readonly min?: number;
 }
 
 const int = (
@@ -132,6 +199,7 @@ const int = (
   const min = signed ? -(2 ** (bits - 1)) : 0;
   const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   return {
+    sizes: [bits / 8],
     encode(w, v, field) {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be an integer, got ${String(v)}`);
       if (v < min || v > max) throw new RangeError(`${field} must be in ${min}..${max}, got ${v}`);
@@ -149,6 +217,15 @@ function readString(b: Buffer, off: number, len: number): string {
   return b.toString('utf8', off, end);
 }
 
+const boolean = <T>(size: number, write: (w: Writer, v: number) => void, read: (b: Buffer, o: number) => T): ValueCodec<T> => ({
+  sizes: [size],
+  encode(w, v, field) {
+    if (typeof v !== 'boolean') throw new TypeError(`${field} must be a boolean`);
+    write(w, v ? 1 : 0);
+  },
+  decode: read,
+});
+
 /** The value types of the attribute tables. */
 export const t = {
   u8: int(8, false, (w, v) => w.u8(v), rd.u8),
@@ -158,6 +235,7 @@ export const t = {
   be16: int(16, false, (w, v) => w.be16(v), (b, o) => b.readUInt16BE(o)),
   be32: int(32, false, (w, v) => w.be32(v), (b, o) => b.readUInt32BE(o)),
   u64: {
+    sizes: [8],
     encode(w, v, field) {
       if (typeof v !== 'bigint' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
         throw new TypeError(`${field} must be a non-negative integer`);
@@ -166,22 +244,10 @@ export const t = {
     decode: rd.u64,
   } as ValueCodec<number>,
   /** u8 read as a boolean (0/1). */
-  bool: {
-    encode(w, v, field) {
-      if (typeof v !== 'boolean') throw new TypeError(`${field} must be a boolean`);
-      w.u8(v ? 1 : 0);
-    },
-    decode: (b, o) => b[o] !== 0,
-  } as ValueCodec<boolean>,
+  bool: boolean(1, (w, v) => w.u8(v), (b, o) => b[o] !== 0),
   /** u32 read as a boolean (0/1). */
-  bool32: {
-    encode(w, v, field) {
-      if (typeof v !== 'boolean') throw new TypeError(`${field} must be a boolean`);
-      w.u32(v ? 1 : 0);
-    },
-    decode: (b, o) => rd.u32(b, o) !== 0,
-  } as ValueCodec<boolean>,
-  /** Present-or-absent attribute (NLA_FLAG). */
+  bool32: boolean(4, (w, v) => w.u32(v), (b, o) => rd.u32(b, o) !== 0),
+  /** Present-or-absent attribute (NLA_FLAG); a payload, if any, is ignored. */
   flag: {
     encode(_w, v, field) {
       if (typeof v !== 'boolean') throw new TypeError(`${field} must be a boolean`);
@@ -213,8 +279,9 @@ export const t = {
     },
     decode: (b, off, len) => Buffer.from(b.subarray(off, off + len)),
   } as ValueCodec<Uint8Array>,
-  /** An IPv4 or IPv6 address (family from the length), as text. */
+  /** An IPv4 or IPv6 address (family from the length: 4 or 16 bytes), as text. */
   ip: {
+    sizes: [4, 16],
     encode(w, v, field) {
       w.bytes(parseIp(v, field).bytes);
     },
@@ -229,6 +296,29 @@ export const t = {
   } as ValueCodec<string>,
 };
 
+/** An address of one family only, exactly 4 or 16 bytes (tunnel endpoints, RTA_* of a known family). */
+export function ipOf(family: 'inet' | 'inet6'): ValueCodec<string> {
+  return {
+    sizes: [family === 'inet' ? 4 : 16],
+    encode(w, v, field) {
+      const p = parseIp(v, field);
+      if (p.family !== family) throw new TypeError(`${field} must be an ${family === 'inet' ? 'IPv4' : 'IPv6'} address, got ${String(v)}`);
+      w.bytes(p.bytes);
+    },
+    decode: (b, off, len) => formatIp(b, off, len),
+  };
+}
+
+/** A read-only attribute (the kernel reports it; sending it is a TypeError). */
+export function readOnly<C extends ValueCodec<any>>(c: C): C {
+  return {
+    ...c,
+    encode(_w: Writer, _v: unknown, field: string) {
+      throw new TypeError(`${field} is read only`);
+    },
+  };
+}
+
 /** Maps names to kernel numbers both ways (u8/u16/u32 enums such as modes). */
 export function enumOf<N extends string>(
   base: ValueCodec<number>,
@@ -237,15 +327,16 @@ export function enumOf<N extends string>(
   const byValue = new Map<number, N>();
   for (const [k, v] of Object.entries(names) as [N, number][]) if (!byValue.has(v)) byValue.set(v, k);
   return {
+    sizes: base.sizes,
     encode(w, v, field) {
       if (typeof v === 'number') return base.encode(w, v, field);
-      const n = names[v as N];
+      const n = Object.hasOwn(names, v) ? names[v as N] : undefined;
       if (n === undefined)
         throw new TypeError(`${field} must be one of ${Object.keys(names).join(', ')}, got ${String(v)}`);
       base.encode(w, n, field);
     },
-    decode(b, off, len) {
-      const n = base.decode(b, off, len);
+    decode(b, off, len, at, name) {
+      const n = base.decode(b, off, len, at, name);
       return byValue.get(n) ?? n;
     },
   };
@@ -254,11 +345,12 @@ export function enumOf<N extends string>(
 /** A bit set presented as a list of names (unknown bits kept as numbers). */
 export function flagsOf<N extends string>(base: ValueCodec<number>, names: Record<N, number>): ValueCodec<(N | number)[]> {
   return {
+    sizes: base.sizes,
     encode(w, v, field) {
       if (!Array.isArray(v)) throw new TypeError(`${field} must be an array of flag names`);
       base.encode(w, flagBits(names, v, field), field);
     },
-    decode: (b, off, len) => flagNames(names, base.decode(b, off, len)),
+    decode: (b, off, len, at, name) => flagNames(names, base.decode(b, off, len, at, name)),
   };
 }
 
@@ -266,7 +358,7 @@ export function flagsOf<N extends string>(base: ValueCodec<number>, names: Recor
 export function flagBits<N extends string>(names: Record<N, number>, list: readonly (N | number)[], field: string): number {
   let bits = 0;
   for (const f of list) {
-    const n = typeof f === 'number' ? f : names[f];
+    const n = typeof f === 'number' ? f : Object.hasOwn(names, f) ? names[f] : undefined;
     if (n === undefined) throw new TypeError(`${field}: unknown flag ${String(f)}; known: ${Object.keys(names).join(', ')}`);
     bits = (bits | n) >>> 0;
   }
@@ -297,6 +389,63 @@ export function flagNames<N extends string>(names: Record<N, number>, bits: numb
   return out;
 }
 
+/** The attribute every member of a {@link members} nest is. */
+export interface MemberSpec {
+  id: number;
+  /** Its UAPI constant, e.g. `'IFLA_ALT_IFNAME'`. */
+  uapi: string;
+}
+
+/** A nest read as an array: {@link members}' codec, with what it holds (for table checks). */
+export interface MembersCodec<T> extends ValueCodec<T[]> {
+  readonly item: ValueCodec<T>;
+  /** The one attribute each member is; absent: an indexed array whose member types count up from `firstId`. */
+  readonly member?: MemberSpec;
+  readonly firstId: number;
+}
+
+/**
+ * A nest whose members are all one value type, read as an array: either every
+ * member is the same attribute (`member`, e.g. IFLA_ALT_IFNAME in
+ * IFLA_PROP_LIST), or the member types are indexes 0, 1, 2, … (`firstId` on).
+ * Each member's length is checked against the item type.
+ */
+export function members<T>(item: ValueCodec<T>, member?: MemberSpec, firstId = 0): MembersCodec<T> {
+  return {
+    item,
+    member,
+    firstId,
+    encode(w, v, field) {
+      if (!Array.isArray(v)) throw new TypeError(`${field} must be an array`);
+      v.forEach((x, i) => {
+        const at = w.beginAttr(member ? member.id : firstId + i);
+        item.encode(w, x, `${field}[${i}]`);
+        w.endAttr(at);
+      });
+    },
+    decode(b, off, len, at, name) {
+      const out: T[] = [];
+      const path = pathOf(at, name);
+      const end = off + len;
+      while (end - off >= 4) {
+        const l = rd.u16(b, off);
+        if (l < 4 || l > end - off) badHeader(b, off, end, path);
+        const type = rd.u16(b, off + 2) & NLA_TYPE_MASK;
+        if (!member || type === member.id) {
+          const key = `[${out.length}]`;
+          checkSize(item, l - 4, path, key);
+          out.push(item.decode(b, off + 4, l - 4, path, key));
+        }
+        off += align4(l);
+      }
+      return out;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Structs
+
 /** Scalar types usable in a fixed struct, with their sizes. */
 const fieldTypes = {
   u8: [1, t.u8],
@@ -312,67 +461,147 @@ const fieldTypes = {
 } as const;
 type FieldType = keyof typeof fieldTypes;
 
+/** One member of a {@link struct}: the facade's name, its type, and the C member's name. */
+export type StructField = readonly [name: string, type: FieldType, cname: string];
+
 /** A fixed C struct (message header or struct attribute), described field by field. */
 export interface Struct<T> extends ValueCodec<T> {
-  size: number;
-  fields: readonly (readonly [string, FieldType])[];
+  /** The C struct's name, e.g. `'ifinfomsg'`. */
+  readonly cname: string;
+  /** Its size in bytes (padding included). */
+  readonly size: number;
+  readonly fields: readonly StructField[];
+  /**
+   * Reads a message's fixed header at `off`: the whole struct, or a
+   * DecodeError (`path`) when the message ends before it does.
+   */
+  header(b: Buffer, off: number, end: number, path: string): T;
+}
+
+/** JavaScript source that reads a field of type `ty` at `at` (host order unless big-endian). */
+function readSource(ty: 'u8' | 'u16' | 'u32' | 's32' | 'u64' | 'be16' | 'be32', at: string): string {
+  const byte = (i: number) => (i ? `b[${at} + ${i}]` : `b[${at}]`);
+  const le16 = (o: number) => `(${byte(o)} | ${byte(o + 1)} << 8)`;
+  const be16 = (o: number) => `(${byte(o)} << 8 | ${byte(o + 1)})`;
+  const le32 = (o: number) => `(${byte(o)} | ${byte(o + 1)} << 8 | ${byte(o + 2)} << 16 | ${byte(o + 3)} << 24)`;
+  const be32 = (o: number) => `(${byte(o)} << 24 | ${byte(o + 1)} << 16 | ${byte(o + 2)} << 8 | ${byte(o + 3)})`;
+  switch (ty) {
+    case 'u8':
+      return byte(0);
+    case 'u16':
+      return LE ? le16(0) : be16(0);
+    case 'be16':
+      return be16(0);
+    case 'u32':
+      return `${LE ? le32(0) : be32(0)} >>> 0`;
+    case 's32':
+      return `${LE ? le32(0) : be32(0)} | 0`;
+    case 'be32':
+      return `${be32(0)} >>> 0`;
+    case 'u64':
+      return LE ? `((${le32(0)} >>> 0) + (${le32(4)} >>> 0) * 4294967296)` : `((${be32(4)} >>> 0) + (${be32(0)} >>> 0) * 4294967296)`;
+  }
 }
 
 /**
- * Describes a C struct as `[name, type]` pairs in declaration order (UAPI
- * layout, natural alignment made explicit with pad fields). Missing fields
- * encode as 0; a short payload from an older kernel decodes what it holds.
+ * Describes a C struct by its UAPI name and `[name, type, cname]` members in
+ * declaration order (natural alignment made explicit with pad fields). Missing
+ * fields encode as 0; a struct attribute decodes the fields that fit entirely
+ * (newer kernels append fields, older send fewer); a message header must be whole.
  */
-export function struct<T extends object>(fields: readonly (readonly [keyof T & string, FieldType] | readonly [`_${string}`, FieldType])[]): Struct<T> {
-  const size = fields.reduce((n, [, ty]) => n + fieldTypes[ty][0], 0);
+export function struct<T extends object>(
+  cname: string,
+  fields: readonly (readonly [keyof T & string, FieldType, string] | readonly [`_${string}`, FieldType, string])[],
+): Struct<T> {
+  const fs = fields as readonly StructField[];
+  const size = fs.reduce((n, [, ty]) => n + fieldTypes[ty][0], 0);
+  // Generated once per struct: static property names and inline byte reads keep the hot path monomorphic.
+  let pos = 0;
+  const whole: string[] = [];
+  const partial: string[] = [];
+  for (const [name, ty] of fs) {
+    const n = fieldTypes[ty][0];
+    if (!name.startsWith('_')) {
+      const src = readSource(ty as Exclude<FieldType, `pad${string}`>, `off + ${pos}`);
+      whole.push(`${JSON.stringify(name)}: ${src}`);
+      partial.push(`if (len < ${pos + n}) return o; o[${JSON.stringify(name)}] = ${src};`);
+    }
+    pos += n;
+  }
+  const header = new Function(
+    'fail',
+    `return function header(b, off, end, path) {
+      if (end > b.length || end - off < ${size}) fail(path, undefined, 'message of ' + (end - off) + ' bytes is shorter than its header, struct ${cname} (${size} bytes)');
+      return { ${whole.join(', ')} };
+    };`,
+  )(fail) as Struct<T>['header'];
+  const decode = new Function(`return function decode(b, off, len) { const o = {}; ${partial.join(' ')} return o; };`)() as Struct<T>['decode'];
   return {
+    cname,
     size,
-    fields: fields as readonly (readonly [string, FieldType])[],
+    fields: fs,
+    header,
+    decode,
     encode(w, v, field) {
+      if (v !== undefined && (typeof v !== 'object' || v === null)) throw new TypeError(`${field} must be an object`);
       const o = (v ?? {}) as Record<string, unknown>;
-      for (const [name, ty] of fields) {
+      for (const [name, ty] of fs) {
         const [n, codec] = fieldTypes[ty];
         if (!codec) w.zeros(n);
         else (codec as ValueCodec<unknown>).encode(w, o[name] ?? 0, `${field}.${name}`);
       }
     },
-    decode(b, off, len) {
-      const o: Record<string, unknown> = {};
-      let p = off;
-      for (const [name, ty] of fields) {
-        const [n, codec] = fieldTypes[ty];
-        if (p + n > off + len) break;
-        if (codec) o[name] = codec.decode(b, p, n);
-        p += n;
-      }
-      return o as T;
-    },
   };
 }
 
-/** One attribute of a table: its id, value type, and for nests the inner table. */
+// ---------------------------------------------------------------------------
+// Attribute tables
+
+/** One attribute of a table: its id and UAPI name, and its value type or, for nests, the inner table. */
 export interface AttrSpec {
   id: number;
+  /** The UAPI constant of `id`, e.g. `'IFLA_MTU'` (what table checks compare with the kernel's headers and specs). */
+  uapi?: string;
   codec?: ValueCodec<any>;
   nest?: AttrTable<any> | (() => AttrTable<any>);
-  /** A nest whose members are a list (each member's own id is an index or ignored). */
-  list?: boolean;
   /** Set NLA_F_NESTED on encode (some kernels require it, e.g. tc options). */
   nestedFlag?: boolean;
   /** Write only: the decoder skips this attribute (e.g. an fd). */
   writeOnly?: boolean;
 }
 
-type Shorthand = ValueCodec<any> | readonly [number, ValueCodec<any>];
+/** `name: [id, codec, 'UAPI_NAME']`, the short form of an {@link AttrSpec}. */
+export type Shorthand = readonly [id: number, codec: ValueCodec<any>, uapi: string];
 
-/** A compiled attribute table: name → spec and id → (name, spec). */
+/** Decodes the attributes in [off, end) into `out` (a fresh object when absent); `path` names them in errors. */
+export type DecodeFn<T> = (b: Buffer, off: number, end: number, out?: Record<string, unknown>, path?: string) => T;
+
+/**
+ * A compiled attribute table: name → spec and id → (name, spec), and a
+ * decoder generated from it on first use (one `switch` over the ids, the
+ * common value types read inline, every length checked before it is read).
+ */
 export class AttrTable<T = Record<string, unknown>> {
+  /** Field name → spec (what encoders look up). */
   readonly byName: Map<string, AttrSpec>;
+  /** Attribute id → [field name, spec], write-only specs left out (what decoders look up). */
   readonly byId: (readonly [string, AttrSpec] | undefined)[] = [];
+  /** The decoded object's type (compile time only). */
   declare readonly _type: T;
+  /**
+   * Reads the attributes in [off, end) into `out` (or a fresh object), keyed
+   * by field names. Unknown ids are skipped; a malformed attribute is a
+   * DecodeError naming `path.field` (`path` defaults to the table's name).
+   */
+  decode: DecodeFn<T>;
+
   constructor(readonly name: string, specs: Record<string, AttrSpec>) {
     this.byName = new Map(Object.entries(specs));
     for (const [k, s] of this.byName) if (!s.writeOnly) this.byId[s.id] = [k, s];
+    this.decode = (b, off, end, out, path) => {
+      this.decode = compileDecoder(this);
+      return this.decode(b, off, end, out, path);
+    };
   }
 
   /** Writes every field of `v` that the table knows; unknown fields are a TypeError. */
@@ -386,17 +615,44 @@ export class AttrTable<T = Record<string, unknown>> {
     }
   }
 
-  /** Reads the attributes in [off, end) into an object keyed by field names. */
-  decode(b: Buffer, off: number, end: number, out: Record<string, unknown> = {}): T {
-    while (off + 4 <= end) {
-      const len = rd.u16(b, off);
-      if (len < 4 || off + len > end) break;
-      const type = rd.u16(b, off + 2) & NLA_TYPE_MASK;
-      const entry = this.byId[type];
-      if (entry) out[entry[0]] = decodeAttr(entry[1], b, off + 4, len - 4);
-      off += align4(len);
-    }
-    return out as T;
+  /** The spec of `name`; a missing one is the library's own mistake. */
+  spec(name: string): AttrSpec {
+    const s = this.byName.get(name);
+    if (!s) throw new Error(`table ${this.name} has no attribute '${name}'`);
+    return s;
+  }
+
+  /** The attribute id of `name`. */
+  idOf(name: keyof T & string): number {
+    return this.spec(name).id;
+  }
+
+  /** Writes one attribute by its field name (through its codec or nest table). */
+  encodeOne(w: Writer, name: keyof T & string, value: unknown, path = `${this.name}.${name}`): void {
+    encodeAttr(w, this.spec(name), value, path);
+  }
+
+  /** Writes one attribute whose payload the caller has already made (an address parsed earlier). */
+  encodeBytes(w: Writer, name: keyof T & string, payload: Uint8Array): void {
+    const at = w.beginAttr(this.spec(name).id);
+    w.bytes(payload);
+    w.endAttr(at);
+  }
+
+  /** Opens the nest attribute `name`; close it with `w.endAttr(at)`. */
+  beginNest(w: Writer, name: keyof T & string): number {
+    const s = this.spec(name);
+    return w.beginAttr(s.id | (s.nestedFlag ? NLA_F_NESTED : 0));
+  }
+
+  /** A table of some of these attributes (same ids; for a decoder that needs only them). */
+  pick<K extends keyof T & string>(name: string, keys: readonly K[]): AttrTable<Pick<T, K>> {
+    return new AttrTable<Pick<T, K>>(name, Object.fromEntries(keys.map((k) => [k, this.spec(k)])));
+  }
+
+  /** The same table without some attributes (they are then skipped like unknown ones). */
+  omit<K extends keyof T & string>(keys: readonly K[]): AttrTable<Omit<T, K>> {
+    return new AttrTable<Omit<T, K>>(this.name, Object.fromEntries([...this.byName].filter(([k]) => !keys.includes(k as K))));
   }
 }
 
@@ -410,52 +666,106 @@ export function encodeAttr(w: Writer, spec: AttrSpec, value: unknown, path: stri
   if (spec.codec === t.flag && value === false) return;
   const at = w.beginAttr(spec.id | (spec.nestedFlag ? NLA_F_NESTED : 0));
   if (spec.nest) {
-    const table = nestTable(spec);
-    if (spec.list) {
-      if (!Array.isArray(value)) throw new TypeError(`${path} must be an array`);
-      value.forEach((item, i) => {
-        const inner = w.beginAttr(i + 1);
-        table.encode(w, item, `${path}[${i}]`);
-        w.endAttr(inner);
-      });
-    } else {
-      if (typeof value !== 'object' || value === null) throw new TypeError(`${path} must be an object`);
-      table.encode(w, value as Record<string, unknown>, path);
-    }
+    if (typeof value !== 'object' || value === null) throw new TypeError(`${path} must be an object`);
+    nestTable(spec).encode(w, value as Record<string, unknown>, path);
   } else {
     spec.codec!.encode(w, value, path);
   }
   w.endAttr(at);
 }
 
-/** Decodes one attribute payload by its spec. */
-export function decodeAttr(spec: AttrSpec, b: Buffer, off: number, len: number): unknown {
-  if (!spec.nest) return spec.codec!.decode(b, off, len);
-  const table = nestTable(spec);
-  if (!spec.list) return table.decode(b, off, off + len);
-  const items: unknown[] = [];
-  forEachAttr(b, off, off + len, (_type, p, l) => items.push(table.decode(b, p, p + l)));
-  return items;
-}
-
-/** Calls `fn(type, payloadOffset, payloadLength)` for each attribute in [off, end). */
-export function forEachAttr(b: Buffer, off: number, end: number, fn: (type: number, p: number, len: number) => void): void {
-  while (off + 4 <= end) {
+/**
+ * Calls `fn(type, payloadOffset, payloadLength)` for each attribute in
+ * [off, end), checking each header: a length below 4 or past `end` is a
+ * DecodeError naming `path`.
+ */
+export function forEachAttr(b: Buffer, off: number, end: number, path: string, fn: (type: number, p: number, len: number) => void): void {
+  while (end - off >= 4) {
     const len = rd.u16(b, off);
-    if (len < 4 || off + len > end) break;
+    if (len < 4 || len > end - off) badHeader(b, off, end, path);
     fn(rd.u16(b, off + 2) & NLA_TYPE_MASK, off + 4, len - 4);
     off += align4(len);
   }
 }
 
+/** Value types read inline by generated decoders (`q`: payload offset, `l`: its length). */
+const inlineReads = new Map<ValueCodec<any>, (q: string) => string>([
+  [t.u8, (q) => readSource('u8', q)],
+  [t.u16, (q) => readSource('u16', q)],
+  [t.u32, (q) => readSource('u32', q)],
+  [t.s32, (q) => readSource('s32', q)],
+  [t.u64, (q) => readSource('u64', q)],
+  [t.be16, (q) => readSource('be16', q)],
+  [t.be32, (q) => readSource('be32', q)],
+  [t.bool, (q) => `b[${q}] !== 0`],
+  [t.bool32, (q) => `(${readSource('u32', q)}) !== 0`],
+  [t.flag, () => 'true'],
+  [t.string, (q) => `readString(b, ${q}, l)`],
+  [t.chars, (q) => `readString(b, ${q}, l)`],
+  [t.ip, (q) => `formatIp(b, ${q}, l)`],
+  [t.mac, (q) => `formatMac(b, ${q}, l)`],
+]);
+
+/** The source of a length check for `c` (empty when any length is fine). */
+function sizeCheck(c: ValueCodec<any>, ref: string, nameLit: string): string {
+  let cond: string | undefined;
+  if (c.sizes) cond = c.sizes.map((n) => `l !== ${n}`).join(' && ');
+  else if (c.min) cond = `l < ${c.min}`;
+  return cond ? `if (${cond}) badSize(path, ${nameLit}, l, ${ref});` : '';
+}
+
 /**
- * Builds a table from shorthand entries: `name: [id, codec]` for a value,
- * or a full {@link AttrSpec} for nests and special cases.
+ * Generates a table's decoder: a loop over the attributes with one `case`
+ * per id that checks the payload length and reads the value, inline for the
+ * common types, by the codec otherwise; nests recurse bounded by their payload.
  */
-export function attrs<T>(name: string, entries: { [K in keyof T]?: Shorthand | AttrSpec }): AttrTable<T> {
+function compileDecoder<T>(table: AttrTable<T>): DecodeFn<T> {
+  const K: unknown[] = [];
+  const ref = (v: unknown) => `K[${K.push(v) - 1}]`;
+  const cases: string[] = [];
+  table.byId.forEach((entry, id) => {
+    if (!entry) return;
+    const [name, spec] = entry;
+    const nameLit = JSON.stringify(name);
+    let body: string;
+    if (spec.nest) {
+      body = `out[${nameLit}] = ${ref(nestTable(spec))}.decode(b, q, q + l, undefined, pathOf(path, ${nameLit}));`;
+    } else {
+      const c = spec.codec!;
+      const r = ref(c);
+      const read = inlineReads.get(c);
+      body = `${sizeCheck(c, r, nameLit)} out[${nameLit}] = ${read ? read('q') : `${r}.decode(b, q, l, path, ${nameLit})`};`;
+    }
+    cases.push(`case ${id}: { ${body} break; }`);
+  });
+  const src = `return function decode_${table.name.replace(/\W/g, '_')}(b, off, end, out, path) {
+    if (out === undefined) out = {};
+    if (path === undefined) path = ${JSON.stringify(table.name)};
+    while (end - off >= 4) {
+      const len = ${readSource('u16', 'off')};
+      if (len < 4 || len > end - off) badHeader(b, off, end, path, T);
+      const q = off + 4;
+      const l = len - 4;
+      switch (${readSource('u16', 'off + 2')} & ${NLA_TYPE_MASK}) {
+        ${cases.join('\n        ')}
+      }
+      off += (len + 3) & -4;
+    }
+    return out;
+  };`;
+  return new Function('K', 'T', 'readString', 'formatIp', 'formatMac', 'badSize', 'badHeader', 'pathOf', src)(
+    K, table, readString, formatIp, formatMac, badSize, badHeader, pathOf,
+  ) as DecodeFn<T>;
+}
+
+/**
+ * Builds a table from entries `name: [id, codec, 'UAPI_NAME']` for a value,
+ * or a full {@link AttrSpec} (with its `uapi`) for nests and special cases.
+ */
+export function attrs<T>(name: string, entries: { [K in keyof T]?: Shorthand | (AttrSpec & { uapi: string }) }): AttrTable<T> {
   const specs: Record<string, AttrSpec> = {};
   for (const [k, e] of Object.entries(entries) as [string, Shorthand | AttrSpec][]) {
-    specs[k] = Array.isArray(e) ? { id: e[0], codec: e[1] } : (e as AttrSpec);
+    specs[k] = Array.isArray(e) ? { id: e[0], codec: e[1], uapi: e[2] } : (e as AttrSpec);
   }
   return new AttrTable<T>(name, specs);
 }

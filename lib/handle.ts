@@ -6,7 +6,7 @@
  */
 import { closeSync } from 'node:fs';
 import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
-import { openNetns } from './link.js';
+import { openNetns } from './resolve.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
 import { families, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps } from './families.js';

@@ -19,7 +19,7 @@ export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type Moni
 export { BatchSkippedError, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
 export * from './types.js';
 export type * from './link.js';
-export type * from './kinds.js';
+export type * from './wire/kinds.js';
 export type * from './address.js';
 export type * from './route.js';
 export type * from './rule.js';

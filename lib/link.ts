@@ -2,13 +2,18 @@
  * Links: `ip link show|add|set|del` over RTM_NEWLINK/RTM_SETLINK/RTM_DELLINK/RTM_GETLINK.
  * @module
  */
-import { openSync, closeSync } from 'node:fs';
-import { AttrTable, Writer, align4, attrs, enumOf, flagNames, forEachAttr, rd, struct, t, type ValueCodec } from './codec.js';
+import { NLA_TYPE_MASK, Writer, align4, flagNames, rd, type AttrTable } from './codec.js';
 import { NetlinkError } from './errors.js';
+import { registerEvents, type EventDecoder } from './events.js';
+import { NLM_F } from './protocol.js';
+import { streaming, type Op, type Request } from './request.js';
+import { checkNetnsRef, closeNs, getLinkRequest as lookupRequest, linkIndex, openNetns, type NsTarget } from './resolve.js';
+import { checkIfname, checkInt, parseMac, type LinkAttributes, type LinkPeer, type LinkRef, type NetnsRef } from './types.js';
 import {
   encodeKindData,
   kindNames,
   kinds,
+  linkinfoAttrs,
   type BondInfo,
   type BondSlaveInfo,
   type BridgeInfo,
@@ -30,30 +35,12 @@ import {
   type VrfSlaveInfo,
   type VxcanInfo,
   type VxlanInfo,
-} from './kinds.js';
-import { NLM_F } from './protocol.js';
-import { RTM } from './wire/rtm.js';
-import { streaming, type Op, type Request } from './request.js';
-import { checkIfname, checkInt, parseMac, type LinkRef, type NetnsRef } from './types.js';
+} from './wire/kinds.js';
+import { ifinfomsg, linkAttrs, linkAttrsNoStats, linkRequestAttrs, RTEXT_FILTER, type LinkStats, type OperState } from './wire/link.js';
+import { NLMSG_HDRLEN, RTM } from './wire/rtm.js';
 
-/** struct ifinfomsg (linux/rtnetlink.h). */
-export interface IfInfoMsg {
-  family: number;
-  type: number;
-  index: number;
-  flags: number;
-  change: number;
-}
-/** The fixed header of every link message (what `ip link` sends before its attributes). */
-export const ifinfomsg = struct<IfInfoMsg>([
-  ['family', 'u8'],
-  ['_pad', 'pad8'],
-  ['type', 'u16'],
-  ['index', 's32'],
-  ['flags', 'u32'],
-  ['change', 'u32'],
-]);
-const IFINFOMSG = ifinfomsg.size;
+export type { IfInfoMsg, LinkStats, OperState } from './wire/link.js';
+export type { LinkAttributes, LinkPeer } from './types.js';
 
 /** Interface flags (`IFF_*`, linux/if.h), named as `ip link` prints them. */
 export const IFF = {
@@ -65,34 +52,11 @@ export const IFF = {
 /** A name of {@link IFF}. */
 export type LinkFlag = keyof typeof IFF;
 
-/** RFC 2863 operational states (IF_OPER_*), as `ip` prints them. */
-export type OperState = 'UNKNOWN' | 'NOTPRESENT' | 'DOWN' | 'LOWERLAYERDOWN' | 'TESTING' | 'DORMANT' | 'UP';
-const operstates = { UNKNOWN: 0, NOTPRESENT: 1, DOWN: 2, LOWERLAYERDOWN: 3, TESTING: 4, DORMANT: 5, UP: 6 } as const;
-
 /** ARPHRD_* link types, named as `ip -j` prints `link_type`. */
 const linkTypes: Record<number, string> = {
   1: 'ether', 772: 'loopback', 776: 'sit', 768: 'ipip', 778: 'gre', 823: 'ip6gre', 769: 'tunnel6',
   65534: 'none', 65535: 'void', 280: 'can', 824: 'netlink', 32: 'infiniband', 519: 'ieee802.1q',
 };
-
-/** The 64-bit counters of IFLA_STATS64 (struct rtnl_link_stats64). */
-export interface LinkStats {
-  rxPackets: number; txPackets: number; rxBytes: number; txBytes: number;
-  rxErrors: number; txErrors: number; rxDropped: number; txDropped: number;
-  multicast: number; collisions: number;
-  rxLengthErrors: number; rxOverErrors: number; rxCrcErrors: number; rxFrameErrors: number;
-  rxFifoErrors: number; rxMissedErrors: number; txAbortedErrors: number; txCarrierErrors: number;
-  txFifoErrors: number; txHeartbeatErrors: number; txWindowErrors: number;
-  rxCompressed: number; txCompressed: number; rxNohandler: number; rxOtherhostDropped: number;
-}
-const stats64 = struct<LinkStats>(
-  ([
-    'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped',
-    'multicast', 'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors',
-    'rxFifoErrors', 'rxMissedErrors', 'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors',
-    'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed', 'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
-  ] as const).map((n) => [n, 'u64'] as const),
-);
 
 /**
  * Kind-specific options by kind: the `info` of each `kind`
@@ -155,47 +119,6 @@ export interface LinkSlaveInfo {
 }
 /** A master kind whose ports have options. */
 export type SlaveKind = keyof LinkSlaveInfo;
-
-/** Attributes shared by what you pass to add/set and what list returns. */
-export interface LinkAttributes {
-  /** `name` (IFLA_IFNAME), at most 15 bytes. */
-  name?: string;
-  /** `mtu`. */
-  mtu?: number;
-  /** `address` — the MAC address. */
-  address?: string;
-  /** `broadcast` — link-layer broadcast address. */
-  broadcast?: string;
-  /** `txqueuelen` (IFLA_TXQLEN; `ip -j` calls it `txqlen`). */
-  txqlen?: number;
-  /** `group` — the link group number (0 is `default`). */
-  group?: number;
-  /** `alias` (IFLA_IFALIAS; `ifalias` in `ip -j`). An empty string removes it. */
-  alias?: string;
-  /** `mode default|dormant` (`linkmode`). */
-  linkmode?: 'DEFAULT' | 'DORMANT' | number;
-  /** `numtxqueues` (at creation). */
-  numTxQueues?: number;
-  /** `numrxqueues` (at creation). */
-  numRxQueues?: number;
-  /** `gso_max_size`. */
-  gsoMaxSize?: number;
-  /** `gso_max_segs`. */
-  gsoMaxSegs?: number;
-  /** `gro_max_size`. */
-  groMaxSize?: number;
-  /** `gso_ipv4_max_size`. */
-  gsoIpv4MaxSize?: number;
-  /** `gro_ipv4_max_size`. */
-  groIpv4MaxSize?: number;
-  /** `protodown on|off`. */
-  protoDown?: boolean;
-  /**
-   * Write only: act in the namespace with this nsid, as seen from the handle's
-   * (IFLA_TARGET_NETNSID) — e.g. create a link there without a handle inside it.
-   */
-  targetNetnsid?: number;
-}
 
 /** The fields of a {@link Link} that do not depend on its kind. */
 export interface LinkBase extends LinkAttributes {
@@ -266,14 +189,6 @@ export type LinkKindState =
  */
 export type Link = LinkBase & LinkKindState & LinkSlaveState;
 
-/** What a veth/vxcan peer may carry (`peer name NAME address … mtu … netns …`). */
-export interface LinkPeer extends LinkAttributes {
-  /** Name of the peer (required). */
-  name?: string;
-  /** Create the peer directly inside this namespace (one request; no move afterwards). */
-  netns?: NetnsRef;
-}
-
 /** Options shared by `add` and `set` that are not plain attributes. */
 export interface LinkControl {
   /** `up` / `down`. */
@@ -339,122 +254,6 @@ export type LinkDelFilter = Omit<LinkListFilter, 'stats'>;
  */
 export type LinkDelTarget = LinkRef | readonly LinkRef[] | LinkDelFilter | ((link: Link) => boolean);
 
-const RTEXT_FILTER_SKIP_STATS = 1 << 3;
-
-const IFLA_LINK = 5;
-const IFLA_IFNAME = 3;
-const IFLA_MASTER = 10;
-const IFLA_LINKINFO = 18;
-const IFLA_NET_NS_PID = 19;
-const IFLA_GROUP = 27;
-const IFLA_NET_NS_FD = 28;
-const IFLA_EXT_MASK = 29;
-const IFLA_INFO_KIND = 1;
-const IFLA_INFO_DATA = 2;
-const IFLA_INFO_SLAVE_KIND = 4;
-const IFLA_INFO_SLAVE_DATA = 5;
-
-/** IFLA_LINKINFO: kind, then the kind's own table for IFLA_INFO_DATA. */
-const linkinfo: ValueCodec<Record<string, unknown>> = {
-  encode() {
-    throw new Error('linkinfo is encoded by writeLinkinfo');
-  },
-  decode(b, off, len) {
-    const out: Record<string, unknown> = {};
-    let dataOff = -1;
-    let dataLen = 0;
-    let slaveOff = -1;
-    let slaveLen = 0;
-    forEachAttr(b, off, off + len, (type, p, l) => {
-      if (type === IFLA_INFO_KIND) out.kind = t.string.decode(b, p, l);
-      else if (type === IFLA_INFO_DATA) (dataOff = p), (dataLen = l);
-      else if (type === IFLA_INFO_SLAVE_KIND) out.slaveKind = t.string.decode(b, p, l);
-      else if (type === IFLA_INFO_SLAVE_DATA) (slaveOff = p), (slaveLen = l);
-    });
-    if (typeof out.kind === 'string') {
-      const spec = kinds[out.kind];
-      const info: Record<string, unknown> = {};
-      if (spec?.data && dataOff >= 0) {
-        spec.data.decode(b, dataOff, dataOff + dataLen, info);
-        spec.post?.(info);
-      }
-      out.info = info;
-    }
-    if (typeof out.slaveKind === 'string') {
-      const spec = kinds[out.slaveKind];
-      const info: Record<string, unknown> = {};
-      if (spec?.slaveData && slaveOff >= 0) {
-        spec.slaveData.decode(b, slaveOff, slaveOff + slaveLen, info);
-        spec.slavePost?.(info);
-      }
-      out.slaveInfo = info;
-    }
-    return out;
-  },
-};
-
-/** IFLA_IFALIAS: sent without a NUL (as `ip` does: an empty alias removes it), read as a string. */
-const alias: ValueCodec<string> = {
-  encode(w, v, field) {
-    if (typeof v !== 'string') throw new TypeError(`${field} must be a string`);
-    w.bytes(Buffer.from(v, 'utf8'));
-  },
-  decode: t.string.decode,
-};
-
-/** IFLA_* (linux/if_link.h): the link table shared by add, set and list. */
-export const linkAttrs: AttrTable<Record<string, unknown>> = attrs<Record<string, unknown>>('link', {
-  address: [1, t.mac],
-  broadcast: [2, t.mac],
-  name: [3, t.string],
-  mtu: [4, t.u32],
-  link: [5, t.u32],
-  qdisc: [6, t.string],
-  master: [10, t.u32],
-  txqlen: [13, t.u32],
-  operstate: [16, enumOf(t.u8, operstates)],
-  linkmode: [17, enumOf(t.u8, { DEFAULT: 0, DORMANT: 1 })],
-  linkinfo: [18, linkinfo],
-  alias: [20, alias],
-  stats64: [23, stats64],
-  group: [27, t.u32],
-  promiscuity: [30, t.u32],
-  numTxQueues: [31, t.u32],
-  numRxQueues: [32, t.u32],
-  carrier: [33, t.bool],
-  carrierChanges: [35, t.u32],
-  linkNetnsid: [37, t.s32],
-  protoDown: [39, t.bool],
-  gsoMaxSegs: [40, t.u32],
-  gsoMaxSize: [41, t.u32],
-  targetNetnsid: { id: 46, codec: t.s32, writeOnly: true },
-  carrierUpCount: [47, t.u32],
-  carrierDownCount: [48, t.u32],
-  minMtu: [50, t.u32],
-  maxMtu: [51, t.u32],
-  altnames: { id: 52, codec: { encode() {}, decode: (b, o, l) => altnames(b, o, l) } },
-  permAddress: [54, t.mac],
-  parentDevName: [56, t.string],
-  parentDevBusName: [57, t.string],
-  groMaxSize: [58, t.u32],
-  tsoMaxSize: [59, t.u32],
-  tsoMaxSegs: [60, t.u32],
-  allmulti: [61, t.u32],
-  gsoIpv4MaxSize: [63, t.u32],
-  groIpv4MaxSize: [64, t.u32],
-});
-
-function altnames(b: Buffer, off: number, len: number): string[] {
-  const names: string[] = [];
-  forEachAttr(b, off, off + len, (type, p, l) => {
-    if (type === 53) names.push(t.string.decode(b, p, l));
-  });
-  return names;
-}
-
-/** The same table without IFLA_STATS64: the kernel always sends the counters; `stats: false` skips decoding them. */
-const linkAttrsNoStats = new AttrTable<Record<string, unknown>>('link', Object.fromEntries([...linkAttrs.byName].filter(([k]) => k !== 'stats64')));
-
 /** Decodes one RTM_NEWLINK message payload into a {@link Link}. */
 export function parseLink(b: Buffer, off: number, end: number): Link {
   return decodeLink(b, off, end, linkAttrs);
@@ -465,14 +264,13 @@ export function parseLinkNoStats(b: Buffer, off: number, end: number): Link {
   return decodeLink(b, off, end, linkAttrsNoStats);
 }
 
-function decodeLink(b: Buffer, off: number, end: number, table: AttrTable<Record<string, unknown>>): Link {
-  const l: Record<string, unknown> = { index: rd.s32(b, off + 4) };
-  table.decode(b, off + IFINFOMSG, end, l);
-  const flags = rd.u32(b, off + 8);
-  const type = rd.u16(b, off + 2);
-  l.up = (flags & IFF.UP) !== 0;
-  l.flags = flagNames(IFF, flags);
-  l.linkType = linkTypes[type] ?? type;
+function decodeLink(b: Buffer, off: number, end: number, table: typeof linkAttrs): Link {
+  const h = ifinfomsg.header(b, off, end, 'link');
+  const l: Record<string, unknown> = { index: h.index };
+  table.decode(b, off + ifinfomsg.size, end, l, 'link');
+  l.up = (h.flags & IFF.UP) !== 0;
+  l.flags = flagNames(IFF, h.flags);
+  l.linkType = linkTypes[h.type] ?? h.type;
   const info = l.linkinfo as Record<string, unknown> | undefined;
   if (info) {
     delete l.linkinfo;
@@ -487,20 +285,6 @@ const control = new Set(['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'm
 const readOnlyAttrs = new Set(['index', 'flags', 'linkType', 'operstate', 'qdisc', 'stats64', 'promiscuity', 'allmulti', 'carrier',
   'carrierChanges', 'carrierUpCount', 'carrierDownCount', 'linkNetnsid', 'minMtu', 'maxMtu', 'altnames', 'permAddress',
   'parentDevName', 'parentDevBusName', 'tsoMaxSize', 'tsoMaxSegs']);
-
-/** Checks the shape of a namespace reference (opening it comes later). */
-function checkNetnsRef(ref: unknown, where: string): void {
-  if (typeof ref === 'string') {
-    if (ref.includes('/') || ref === '.' || ref === '..' || ref === '') throw new TypeError(`${where}: bad namespace name '${ref}'`);
-    return;
-  }
-  if (ref && typeof ref === 'object') {
-    if ('fd' in ref) return void checkInt((ref as { fd: unknown }).fd, `${where}.fd`, 0, 0x7fffffff);
-    if ('pid' in ref) return void checkInt((ref as { pid: unknown }).pid, `${where}.pid`, 1, 0x7fffffff);
-    if ('path' in ref && typeof (ref as { path: unknown }).path === 'string') return;
-  }
-  throw new TypeError(`${where} must be a namespace name, { path }, { pid } or { fd }`);
-}
 
 /** Checks what can be checked before anything is sent. */
 function validate(o: LinkAttributes & LinkControl, where: string): void {
@@ -537,38 +321,6 @@ function flagChange(o: LinkControl): { flags: number; change: number } {
   return { flags, change };
 }
 
-/** An fd (or pid) for IFLA_NET_NS_*, opened for the request and closed after. */
-export interface NsTarget {
-  fd?: number;
-  pid?: number;
-  owned: boolean;
-}
-
-/** Where a named namespace lives (iproute2's convention). */
-export const NETNS_RUN_DIR = '/run/netns';
-
-/** Opens what a {@link NetnsRef} names. */
-export function openNetns(ref: NetnsRef, where = 'netns'): NsTarget {
-  checkNetnsRef(ref, where);
-  if (typeof ref === 'string') return { fd: openNsFile(`${NETNS_RUN_DIR}/${ref}`, where), owned: true };
-  if ('fd' in ref) return { fd: ref.fd, owned: false };
-  if ('pid' in ref) return { pid: ref.pid, owned: false };
-  return { fd: openNsFile(ref.path, where), owned: true };
-}
-
-function openNsFile(path: string, where: string): number {
-  try {
-    return openSync(path, 'r');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw Object.assign(new Error(`${where}: cannot open ${path}: ${err.code}`), { code: err.code, errno: err.errno, path });
-  }
-}
-
-function closeNs(ns: NsTarget | undefined): void {
-  if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
-}
-
 /** Everything resolved for one link message: names turned into indexes, fds opened. */
 interface Resolved {
   master?: number;
@@ -591,8 +343,8 @@ function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, wit
   for (const k in o) if (!control.has(k)) plain[k] = (o as Record<string, unknown>)[k];
   if (withName && o.name !== undefined) plain.name = o.name;
   linkAttrs.encode(w, plain, where);
-  if (r.link !== undefined) u32attr(w, IFLA_LINK, r.link);
-  if (r.master !== undefined) u32attr(w, IFLA_MASTER, r.master);
+  if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+  if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
   nsAttr(w, r.ns);
   const kind = withKind ? o.kind : undefined;
   const slaveKind = withSlave ? r.slaveKind : undefined;
@@ -600,20 +352,8 @@ function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, wit
 }
 
 function nsAttr(w: Writer, ns: NsTarget | undefined): void {
-  if (ns?.fd !== undefined) u32attr(w, IFLA_NET_NS_FD, ns.fd);
-  if (ns?.pid !== undefined) u32attr(w, IFLA_NET_NS_PID, ns.pid);
-}
-
-function u32attr(w: Writer, id: number, v: number): void {
-  const at = w.beginAttr(id);
-  w.u32(v);
-  w.endAttr(at);
-}
-
-function stringAttr(w: Writer, id: number, v: string, where: string, codec = t.string): void {
-  const at = w.beginAttr(id);
-  codec.encode(w, v, where);
-  w.endAttr(at);
+  if (ns?.fd !== undefined) linkRequestAttrs.encodeOne(w, 'netnsFd', ns.fd);
+  if (ns?.pid !== undefined) linkRequestAttrs.encodeOne(w, 'netnsPid', ns.pid);
 }
 
 function writeLinkinfo(
@@ -625,16 +365,16 @@ function writeLinkinfo(
   r: Resolved,
   where: string,
 ): void {
-  const li = w.beginAttr(IFLA_LINKINFO);
+  const li = linkAttrs.beginNest(w, 'linkinfo');
   if (kind !== undefined) {
     const spec = kinds[kind];
-    stringAttr(w, IFLA_INFO_KIND, kind, `${where}.kind`, t.chars);
+    linkinfoAttrs.encodeOne(w, 'kind', kind, `${where}.kind`);
     if (info && Object.keys(info).some((k) => info[k] !== undefined)) {
       if (!spec.data) throw new TypeError(`${where}.info: kind '${kind}' takes no options`);
-      const d = w.beginAttr(IFLA_INFO_DATA);
+      const d = linkinfoAttrs.beginNest(w, 'info');
       if (spec.peer) {
         for (const k in info) if (k !== 'peer' && info[k] !== undefined) throw new TypeError(`${where}.info: unknown field '${k}'`);
-        writePeer(w, info.peer as LinkPeer | undefined, r, `${where}.info.peer`);
+        writePeer(w, spec.data, info.peer as LinkPeer | undefined, r, `${where}.info.peer`);
       } else encodeKindData(w, kind, info, `${where}.info`);
       w.endAttr(d);
     }
@@ -642,8 +382,8 @@ function writeLinkinfo(
   if (slaveKind !== undefined) {
     const spec = kinds[slaveKind];
     if (!spec?.slaveData) throw new TypeError(`${where}.slaveKind: no port options for '${slaveKind}'; known: ${Object.keys(kinds).filter((k) => kinds[k].slaveData).join(', ')}`);
-    stringAttr(w, IFLA_INFO_SLAVE_KIND, slaveKind, `${where}.slaveKind`, t.chars);
-    const d = w.beginAttr(IFLA_INFO_SLAVE_DATA);
+    linkinfoAttrs.encodeOne(w, 'slaveKind', slaveKind, `${where}.slaveKind`);
+    const d = linkinfoAttrs.beginNest(w, 'slaveInfo');
     const o = spec.slavePre ? spec.slavePre(slaveInfo ?? {}, `${where}.slaveInfo`) : (slaveInfo ?? {});
     spec.slaveData.encode(w, o, `${where}.slaveInfo`);
     w.endAttr(d);
@@ -652,8 +392,8 @@ function writeLinkinfo(
 }
 
 /** VETH_INFO_PEER / VXCAN_INFO_PEER: a whole ifinfomsg + attributes for the other end. */
-function writePeer(w: Writer, peer: LinkPeer | undefined, r: Resolved, where: string): void {
-  const at = w.beginAttr(1);
+function writePeer(w: Writer, table: NonNullable<(typeof kinds)[string]['data']>, peer: LinkPeer | undefined, r: Resolved, where: string): void {
+  const at = table.beginNest(w, 'peer');
   ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, where);
   if (peer) {
     const plain: Record<string, unknown> = {};
@@ -664,17 +404,9 @@ function writePeer(w: Writer, peer: LinkPeer | undefined, r: Resolved, where: st
   w.endAttr(at);
 }
 
-/** A RTM_GETLINK by name or index (never a dump). */
+/** A RTM_GETLINK by name or index, read as a whole {@link Link} (never a dump; `ip link show dev DEV`). */
 export function getLinkRequest(ref: LinkRef, stats = true): Request<Link> {
-  return {
-    type: RTM.GETLINK,
-    body(w) {
-      ifinfomsg.encode(w, { family: 0, type: 0, index: typeof ref === 'number' ? ref : 0, flags: 0, change: 0 }, 'link');
-      if (typeof ref === 'string') stringAttr(w, IFLA_IFNAME, ref, 'name');
-      u32attr(w, IFLA_EXT_MASK, stats ? 0 : RTEXT_FILTER_SKIP_STATS);
-    },
-    parse: stats ? parseLink : parseLinkNoStats,
-  };
+  return lookupRequest(ref, stats, stats ? parseLink : parseLinkNoStats);
 }
 
 function checkRef(ref: unknown, where: string): LinkRef {
@@ -682,23 +414,10 @@ function checkRef(ref: unknown, where: string): LinkRef {
   return checkIfname(ref, where);
 }
 
-/** Resolves a link name to its index (one RTM_GETLINK); numbers pass through. */
-export function* linkIndex(ref: LinkRef, where = 'dev'): Op<number> {
-  if (typeof ref === 'number') return ref;
-  checkIfname(ref, where);
-  try {
-    const [l] = (yield getLinkRequest(ref, false)) as Link[];
-    return l.index;
-  } catch (e) {
-    if (e instanceof NetlinkError && e.code === 'ENODEV') throw new NetlinkError(19, 'RTM_GETLINK', {}, `${where}: no link named '${ref}'`);
-    throw e;
-  }
-}
-
 /** Writes ifinfomsg identifying a link by index, or index 0 plus IFLA_IFNAME. */
 function linkHeader(w: Writer, ref: LinkRef, flags: number, change: number, nameAttr: boolean): void {
   ifinfomsg.encode(w, { family: 0, type: 0, index: typeof ref === 'number' ? ref : 0, flags, change }, 'link');
-  if (typeof ref === 'string' && nameAttr) stringAttr(w, IFLA_IFNAME, ref, 'dev');
+  if (typeof ref === 'string' && nameAttr) linkAttrs.encodeOne(w, 'name', ref, 'dev');
 }
 
 /** Resolves the link fields of kind/port options (names → indexes). */
@@ -813,7 +532,7 @@ function fieldAt(msg: Buffer, offset: number, kind: string | undefined, slaveKin
     while (off + 4 <= end) {
       const len = rd.u16(msg, off);
       if (len < 4 || off + len > end) return false;
-      const type = rd.u16(msg, off + 2) & 0x3fff;
+      const type = rd.u16(msg, off + 2) & NLA_TYPE_MASK;
       if (offset >= off && offset < off + align4(len)) {
         const n = name(type);
         if (n) path.push(n);
@@ -825,19 +544,23 @@ function fieldAt(msg: Buffer, offset: number, kind: string | undefined, slaveKin
     return false;
   };
   const tableName = (table: AttrTable<any> | undefined) => (type: number) => table?.byId[type]?.[0] ?? `attribute ${type}`;
-  const top = (type: number) => (type === IFLA_LINKINFO ? undefined : type === IFLA_NET_NS_FD || type === IFLA_NET_NS_PID ? 'netns' : linkAttrs.byId[type]?.[0] ?? `attribute ${type}`);
-  walk(16 + IFINFOMSG, msg.length, top, (type, p, l) => {
-    if (type !== IFLA_LINKINFO) return false;
-    return walk(p, p + l, (it) => (it === IFLA_INFO_KIND ? 'kind' : it === IFLA_INFO_DATA ? 'info' : it === IFLA_INFO_SLAVE_KIND ? 'slaveKind' : it === IFLA_INFO_SLAVE_DATA ? 'slaveInfo' : undefined), (it, ip, il) => {
-      if (it === IFLA_INFO_DATA && kind) {
+  const LINKINFO = linkAttrs.idOf('linkinfo');
+  const DATA = linkinfoAttrs.idOf('info');
+  const SLAVE_DATA = linkinfoAttrs.idOf('slaveInfo');
+  const nsIds = [linkRequestAttrs.idOf('netnsFd'), linkRequestAttrs.idOf('netnsPid')];
+  const top = (type: number) => (type === LINKINFO ? undefined : nsIds.includes(type) ? 'netns' : linkAttrs.byId[type]?.[0] ?? `attribute ${type}`);
+  walk(NLMSG_HDRLEN + ifinfomsg.size, msg.length, top, (type, p, l) => {
+    if (type !== LINKINFO) return false;
+    return walk(p, p + l, (it) => linkinfoAttrs.byId[it]?.[0], (it, ip, il) => {
+      if (it === DATA && kind) {
         const spec = kinds[kind];
         if (spec?.peer) {
           path.push('peer');
-          return walk(ip + 4 + IFINFOMSG, ip + il, top, () => false);
+          return walk(ip + 4 + ifinfomsg.size, ip + il, top, () => false);
         }
         return walk(ip, ip + il, tableName(spec?.data), () => false);
       }
-      if (it === IFLA_INFO_SLAVE_DATA && slaveKind) return walk(ip, ip + il, tableName(kinds[slaveKind]?.slaveData), () => false);
+      if (it === SLAVE_DATA && slaveKind) return walk(ip, ip + il, tableName(kinds[slaveKind]?.slaveData), () => false);
       return false;
     });
   });
@@ -873,7 +596,7 @@ function setGroupRequest(index: number, group: number): Request {
     type: RTM.SETLINK,
     body(w) {
       ifinfomsg.encode(w, { family: 0, type: 0, index, flags: 0, change: 0 }, 'link');
-      u32attr(w, IFLA_GROUP, group);
+      linkAttrs.encodeOne(w, 'group', group);
     },
   };
 }
@@ -884,7 +607,7 @@ function delGroupRequest(group: number): Request {
     type: RTM.DELLINK,
     body(w) {
       ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, 'link');
-      u32attr(w, IFLA_GROUP, group);
+      linkAttrs.encodeOne(w, 'group', group);
     },
   };
 }
@@ -1199,11 +922,11 @@ function linkDump(filter: LinkListFilter, master: number | undefined): Request<L
     flags: NLM_F.DUMP,
     body(w) {
       ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, 'filter');
-      u32attr(w, IFLA_EXT_MASK, filter.stats === false ? RTEXT_FILTER_SKIP_STATS : 0);
-      if (master !== undefined) u32attr(w, IFLA_MASTER, master);
+      linkRequestAttrs.encodeOne(w, 'extMask', filter.stats === false ? RTEXT_FILTER.SKIP_STATS : 0);
+      if (master !== undefined) linkAttrs.encodeOne(w, 'master', master);
       if (filter.kind !== undefined) {
-        const li = w.beginAttr(IFLA_LINKINFO);
-        stringAttr(w, IFLA_INFO_KIND, filter.kind, 'filter.kind', t.chars);
+        const li = linkAttrs.beginNest(w, 'linkinfo');
+        linkinfoAttrs.encodeOne(w, 'kind', filter.kind, 'filter.kind');
         w.endAttr(li);
       }
     },
@@ -1217,3 +940,6 @@ function match(l: Link, f: LinkListFilter): boolean {
   if (f.kind !== undefined && l.kind !== f.kind) return false;
   return true;
 }
+
+// Notifications decode exactly like the lists (events.ts, read by monitor.ts).
+registerEvents('link', RTM.NEWLINK, RTM.DELLINK, parseLink as unknown as EventDecoder);

@@ -6,17 +6,19 @@
  */
 import { closeSync } from 'node:fs';
 import { NetlinkError } from './errors.js';
-import { openNetns, parseLink, type Link } from './link.js';
+import { eventKind, type MonitorFamily } from './events.js';
+import './families.js'; // loads the families, which register their event decoders
+import type { Link } from './link.js';
 import { Connection } from './netlink.js';
-import { RTM, RTNLGRP } from './wire/rtm.js';
+import { openNetns } from './resolve.js';
+import { RTNLGRP } from './wire/rtm.js';
 import type { Address } from './address.js';
 import type { Neighbour } from './neigh.js';
 import type { Route } from './route.js';
 import type { Rule } from './rule.js';
 import type { NetnsRef } from './types.js';
 
-/** The object families a monitor can follow (`ip monitor link address route …`). */
-export type MonitorFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nsid';
+export type { MonitorFamily } from './events.js';
 
 /** One notification: what changed (`action`) and the object as a list would return it. */
 export type MonitorEvent =
@@ -47,20 +49,6 @@ export interface MonitorOptions {
   overflow?: 'throw' | 'resync';
   /** Socket receive buffer in bytes (default 8 MiB where allowed): how much the kernel holds for a slow reader. */
   rcvbuf?: number;
-}
-
-type Decoder = (b: Buffer, off: number, end: number) => Record<string, unknown> | undefined;
-
-/** Message type → family, action and decoder; families register their parsers here. */
-const decoders = new Map<number, [Exclude<MonitorFamily, 'link'> | 'link', 'new' | 'del', Decoder]>([
-  [RTM.NEWLINK, ['link', 'new', parseLink as unknown as Decoder]],
-  [RTM.DELLINK, ['link', 'del', parseLink as unknown as Decoder]],
-]);
-
-/** Lets a family module decode its notifications (called at module load). */
-export function registerEvents(family: Exclude<MonitorFamily, 'link'>, newType: number, delType: number, parse: Decoder): void {
-  decoders.set(newType, [family, 'new', parse]);
-  decoders.set(delType, [family, 'del', parse]);
 }
 
 const groupsOf: Record<MonitorFamily, number[]> = {
@@ -101,7 +89,6 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   let failure: unknown;
   let done = false;
   let paused = false;
-  let skipped = 0;
   let wake: (() => void) | undefined;
   const notify = () => {
     const w = wake;
@@ -110,19 +97,21 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   };
 
   conn.onEvent = (b, off, end, type) => {
-    const d = decoders.get(type);
-    if (!d || !wanted.has(d[0])) return;
+    const d = eventKind(type);
+    if (!d || !wanted.has(d.family)) return;
     let data: Record<string, unknown> | undefined;
     try {
-      data = d[2](b, off, end);
+      data = d.decode(b, off, end, type);
     } catch (e) {
-      // One malformed notification must not end a long-running monitor: it is skipped and said.
-      skipped++;
-      if (skipped === 1) process.emitWarning(`rtnetlink monitor: a ${d[0]} event could not be decoded and was skipped: ${e instanceof Error ? e.message : String(e)}`, 'RtnetlinkWarning');
+      // An event that cannot be decoded is an event lost: as the kernel's ENOBUFS, it says
+      // so (`resync`, or the iteration ends with the DecodeError); it never reaches the socket's callback.
+      if (options.overflow === 'resync') queue.push({ type: 'resync', action: 'lost', data: null });
+      else failure ??= e;
+      notify();
       return;
     }
     if (data === undefined) return;
-    queue.push({ type: d[0], action: d[1], data } as MonitorEvent);
+    queue.push({ type: d.family, action: d.action, data } as MonitorEvent);
     if (!paused && queue.length >= highWater) {
       paused = true;
       conn.pause(true);

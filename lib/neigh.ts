@@ -4,35 +4,18 @@
  * `'bridge'`) over RTM_NEWNEIGH/RTM_DELNEIGH/RTM_GETNEIGH.
  * @module
  */
-import { dumpNamed, lookupMissing, namesFor, prefixMatch, requireSelector, resolveDev } from './address.js';
-import { attrs, enumOf, rd, struct, t, type Writer } from './codec.js';
+import { prefixMatch, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
-import { linkIndex } from './link.js';
+import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
-import { RTM } from './wire/rtm.js';
 import { streaming, type Op, type Request } from './request.js';
-import { RTPROT, type RouteProtocol } from './route.js';
+import { dumpNamed, linkIndex, lookupMissing, namesFor, resolveDev, type NameSource } from './resolve.js';
 import { AF, checkIfname, checkInt, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp } from './types.js';
-import { registerEvents } from './monitor.js';
+import { protocolName, protocolNumber, requireSelector, type RouteProtocol } from './vocab.js';
+import { ndmsg, neighAttrs, type NdaAttrs, type NdaCacheinfo, type NdMsg } from './wire/neigh.js';
+import { RTM } from './wire/rtm.js';
 
-/** struct ndmsg (linux/neighbour.h). */
-export interface NdMsg {
-  family: number;
-  ifindex: number;
-  state: number;
-  flags: number;
-  type: number;
-}
-/** The ndmsg header codec. */
-export const ndmsg = struct<NdMsg>([
-  ['family', 'u8'],
-  ['_pad1', 'pad8'],
-  ['_pad2', 'pad16'],
-  ['ifindex', 's32'],
-  ['state', 'u16'],
-  ['flags', 'u8'],
-  ['type', 'u8'],
-]);
+export type { NdMsg } from './wire/neigh.js';
 
 /** Neighbour states (`NUD_*`), as `ip neigh … nud STATE` names them. */
 export const NUD = {
@@ -49,53 +32,6 @@ const NTF_EXT = { managed: 0x1, locked: 0x2, extValidated: 0x4 } as const;
 
 /** A family of neighbour entries: ARP (`inet`), NDP (`inet6`), or the bridge FDB (`bridge`). */
 export type NeighFamily = 'inet' | 'inet6' | 'bridge';
-
-interface NdaCacheinfo {
-  confirmed: number;
-  used: number;
-  updated: number;
-  refcnt: number;
-}
-const ndaCacheinfo = struct<NdaCacheinfo>([
-  ['confirmed', 'u32'],
-  ['used', 'u32'],
-  ['updated', 'u32'],
-  ['refcnt', 'u32'],
-]);
-
-/** NDA_* (linux/neighbour.h), by their kernel meaning. */
-interface NdaAttrs {
-  dst: string;
-  lladdr: string;
-  cacheinfo: NdaCacheinfo;
-  probes: number;
-  vlan: number;
-  port: number;
-  vni: number;
-  ifindex: number;
-  master: number;
-  linkNetnsid: number;
-  srcVni: number;
-  protocol: RouteProtocol;
-  nhid: number;
-  flagsExt: number;
-}
-const neighAttrs = attrs<NdaAttrs>('neigh', {
-  dst: [1, t.ip],
-  lladdr: [2, t.mac],
-  cacheinfo: [3, ndaCacheinfo],
-  probes: [4, t.u32],
-  vlan: [5, t.u16],
-  port: [6, t.be16],
-  vni: [7, t.u32],
-  ifindex: [8, t.u32],
-  master: [9, t.u32],
-  linkNetnsid: [10, t.s32],
-  srcVni: [11, t.u32],
-  protocol: [12, enumOf(t.u8, RTPROT)],
-  nhid: [13, t.u32],
-  flagsExt: [15, t.u32],
-});
 
 /** Flags of `ip neigh`/`bridge fdb` entries, as booleans (a listed entry has those that are set). */
 export interface NeighFlags {
@@ -303,11 +239,7 @@ function checkNeigh(o: NeighOptions, op: 'add' | 'del' | 'get'): Checked {
     if (ext) a.flagsExt = ext;
     if (o.state !== undefined) c.h.state = stateBits(o.state, `${where}.state`);
     else c.h.state = family === AF.BRIDGE ? NUD.permanent | NUD.noarp : NUD.permanent;
-    if (o.protocol !== undefined) {
-      if (typeof o.protocol === 'number') checkInt(o.protocol, `${where}.protocol`, 0, 255);
-      else if (!(o.protocol in RTPROT)) throw new TypeError(`${where}.protocol must be one of ${Object.keys(RTPROT).join(', ')} or a number`);
-      a.protocol = o.protocol;
-    }
+    if (o.protocol !== undefined) a.protocol = protocolNumber(o.protocol, `${where}.protocol`);
     if (o.nhid !== undefined) a.nhid = checkInt(o.nhid, `${where}.nhid`, 1, 0xffffffff);
   }
   return c;
@@ -315,11 +247,7 @@ function checkNeigh(o: NeighOptions, op: 'add' | 'del' | 'get'): Checked {
 
 function writeNeigh(w: Writer, c: Checked, ifindex: number, via: number | undefined): void {
   ndmsg.encode(w, { ...c.h, ifindex }, 'neigh');
-  if (c.dst) {
-    const at = w.beginAttr(1);
-    w.bytes(c.dst.bytes);
-    w.endAttr(at);
-  }
+  if (c.dst) neighAttrs.encodeBytes(w, 'dst', c.dst.bytes);
   neighAttrs.encode(w, via === undefined ? c.attrs : { ...c.attrs, ifindex: via }, 'neigh');
 }
 
@@ -374,17 +302,15 @@ function compileFilter(f: NeighFilter, ifindex?: number, master?: number): Compi
 
 /** Decodes one RTM_NEWNEIGH payload; `undefined` when the filter rejects it. */
 function parseNeigh(b: Buffer, off: number, end: number, c?: Compiled): Neighbour | undefined {
-  const family = b[off];
+  const h = ndmsg.header(b, off, end, 'neigh');
+  const { family, state, flags, ifindex: index } = h;
   if (family !== AF.INET && family !== AF.INET6 && family !== AF.BRIDGE) return undefined;
-  const state = rd.u16(b, off + 8);
-  const flags = b[off + 10];
-  const index = rd.s32(b, off + 4);
   if (c) {
     if (c.family && c.family !== family) return undefined;
     if (c.ifindex && c.ifindex !== index) return undefined;
     if (c.state !== undefined && !(state & c.state) && !(c.state === 0 && state === 0)) return undefined;
   }
-  const raw = neighAttrs.decode(b, off + ndmsg.size, end) as Partial<NdaAttrs>;
+  const raw = neighAttrs.decode(b, off + ndmsg.size, end, undefined, 'neigh') as Partial<NdaAttrs>;
   if (c) {
     if (c.vlan !== undefined && raw.vlan !== c.vlan) return undefined;
     if (c.to) {
@@ -408,7 +334,7 @@ function parseNeigh(b: Buffer, off: number, end: number, c?: Compiled): Neighbou
   if (raw.srcVni !== undefined) n.srcVni = raw.srcVni;
   if (raw.ifindex !== undefined) n.via = raw.ifindex;
   if (raw.probes !== undefined) n.probes = raw.probes;
-  if (raw.protocol !== undefined) n.protocol = raw.protocol;
+  if (raw.protocol !== undefined) n.protocol = protocolName(raw.protocol);
   if (raw.nhid !== undefined) n.nhid = raw.nhid;
   if (raw.linkNetnsid !== undefined) n.linkNetnsid = raw.linkNetnsid;
   if (raw.cacheinfo !== undefined) n.cacheinfo = raw.cacheinfo;
@@ -421,12 +347,8 @@ function neighDump(c: Compiled): Request<Neighbour> {
     flags: NLM_F.DUMP,
     body(w) {
       ndmsg.encode(w, { family: c.family, ifindex: 0, state: 0, flags: c.proxy ? NTF.proxy : 0, type: 0 }, 'filter');
-      for (const [id, v] of [[8, c.ifindex], [9, c.master]] as const)
-        if (v) {
-          const at = w.beginAttr(id);
-          w.u32(v);
-          w.endAttr(at);
-        }
+      if (c.ifindex) neighAttrs.encodeOne(w, 'ifindex', c.ifindex, 'filter.dev');
+      if (c.master) neighAttrs.encodeOne(w, 'master', c.master, 'filter.master');
     },
     parse: (b, off, end) => parseNeigh(b, off, end, c),
   };
@@ -445,7 +367,7 @@ function nameNeigh(n: Neighbour, names: Map<number, string>): void {
   if (typeof n.via === 'number') n.via = names.get(n.via) ?? n.via;
 }
 
-function* resolveFilter(filter: NeighFilter): Op<{ c: Compiled; names: import('./address.js').NameSource }> {
+function* resolveFilter(filter: NeighFilter): Op<{ c: Compiled; names: NameSource }> {
   compileFilter(filter);
   const { index, names } = yield* resolveDev(filter.dev, 'filter.dev');
   const master = filter.master === undefined ? undefined : typeof filter.master === 'number' ? filter.master : yield* linkIndex(filter.master, 'filter.master');
@@ -548,11 +470,7 @@ export const neighOps = {
       type: RTM.GETNEIGH,
       body: (w: Writer) => {
         ndmsg.encode(w, { ...c.h, ifindex }, 'neigh');
-        if (c.dst) {
-          const at = w.beginAttr(1);
-          w.bytes(c.dst.bytes);
-          w.endAttr(at);
-        }
+        if (c.dst) neighAttrs.encodeBytes(w, 'dst', c.dst.bytes);
         const { lladdr, vlan, vni } = c.attrs;
         neighAttrs.encode(w, c.h.family === AF.BRIDGE ? { lladdr, vlan, vni } : {}, 'neigh');
       },
@@ -567,5 +485,5 @@ export const neighOps = {
   },
 };
 
-// Notifications decode exactly like the lists (monitor.ts).
-registerEvents('neigh', RTM.NEWNEIGH, RTM.DELNEIGH, (b, off, end) => parseNeigh(b, off, end) as Record<string, unknown> | undefined);
+// Notifications decode exactly like the lists (events.ts, read by monitor.ts).
+registerEvents('neigh', RTM.NEWNEIGH, RTM.DELNEIGH, ((b, off, end) => parseNeigh(b, off, end)) as EventDecoder);

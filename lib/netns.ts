@@ -43,7 +43,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClosedError } from './errors.js';
 import { openSync as openHandle, type Handle, type OpenOptions } from './handle.js';
-import { NETNS_RUN_DIR, openNetns } from './link.js';
+import { NETNS_RUN_DIR, openNetns } from './resolve.js';
 import { native } from './native.js';
 import { checkInt, type NetnsRef } from './types.js';
 

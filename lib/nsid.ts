@@ -8,39 +8,15 @@
  * those of the handle's own namespace.
  * @module
  */
-import { closeSync, readdirSync } from 'node:fs';
-import { attrs, struct, t, type Writer } from './codec.js';
-import { NETNS_RUN_DIR, openNetns } from './link.js';
+import { readdirSync } from 'node:fs';
+import type { Writer } from './codec.js';
+import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
-import { RTM } from './wire/rtm.js';
 import { type Op, type Request } from './request.js';
+import { closeNs, NETNS_RUN_DIR, openNetns, type NsTarget } from './resolve.js';
 import { checkInt, type NetnsRef } from './types.js';
-
-/** struct rtgenmsg (linux/rtnetlink.h), padded to 4 bytes as netlink aligns it. */
-const rtgenmsg = struct<{ family: number }>([
-  ['family', 'u8'],
-  ['_pad1', 'pad8'],
-  ['_pad2', 'pad16'],
-]);
-
-/** NETNSA_* attributes. */
-interface NsidAttrs {
-  nsid?: number;
-  pid?: number;
-  fd?: number;
-  targetNsid?: number;
-  currentNsid?: number;
-}
-const nsidAttrs = attrs<NsidAttrs>('netns', {
-  nsid: [1, t.s32],
-  pid: [2, t.u32],
-  fd: [3, t.u32],
-  targetNsid: [4, t.s32],
-  currentNsid: [5, t.s32],
-});
-
-/** NETNSA_NSID_NOT_ASSIGNED. */
-const NOT_ASSIGNED = -1;
+import { nsidAttrs, NSID_NOT_ASSIGNED as NOT_ASSIGNED, rtgenmsg, type NsidAttrs } from './wire/nsid.js';
+import { RTM } from './wire/rtm.js';
 
 /** One entry of {@link netnsOps.listIds} (`ip -j netns list-id`). */
 export interface NetnsId {
@@ -60,18 +36,16 @@ export interface NamedNetns {
 }
 
 /** An opened reference for NETNSA_FD / NETNSA_PID. */
-interface Target {
-  fd?: number;
-  pid?: number;
-  owned: boolean;
-}
+type Target = NsTarget;
 
 function release(ts: (Target | undefined)[]): void {
-  for (const x of ts) if (x?.owned && x.fd !== undefined) closeSync(x.fd);
+  for (const x of ts) closeNs(x);
 }
 
+/** Decodes one RTM_NEWNSID payload (rtgenmsg, then NETNSA_*). */
 function parseNsid(b: Buffer, off: number, end: number): NsidAttrs {
-  return nsidAttrs.decode(b, off + rtgenmsg.size, end);
+  rtgenmsg.header(b, off, end, 'netns');
+  return nsidAttrs.decode(b, off + rtgenmsg.size, end, undefined, 'netns');
 }
 
 function writeTarget(w: Writer, x: Target): void {
@@ -104,7 +78,7 @@ function runDirNames(): string[] {
 function* idsOfNames(names: string[]): Op<(number | undefined)[]> {
   const targets = names.map((n) => {
     try {
-      return openNetns(n) as Target;
+      return openNetns(n);
     } catch {
       return undefined;
     }
@@ -148,7 +122,7 @@ export const netnsOps = {
    */
   *setId(ref: NetnsRef, nsid?: number | 'auto'): Op<number> {
     const id = checkId(nsid);
-    const x = openNetns(ref, 'netns') as Target;
+    const x = openNetns(ref, 'netns');
     try {
       // NLM_F_ECHO: the kernel sends the new RTM_NEWNSID back, with the id it chose.
       const echoed = (yield {
@@ -173,7 +147,7 @@ export const netnsOps = {
    * has none. Equivalent to the `(id: N)` of `ip netns list`.
    */
   *getId(ref: NetnsRef): Op<number | undefined> {
-    const x = openNetns(ref, 'netns') as Target;
+    const x = openNetns(ref, 'netns');
     try {
       return idOf((yield getRequest(x)) as NsidAttrs[]);
     } finally {
@@ -226,3 +200,6 @@ export const netnsOps = {
     return names.map((name, i) => (ids[i] === undefined ? { name } : { name, id: ids[i] }));
   },
 };
+
+// Notifications (`ip monitor nsid`) decode like the answers above (events.ts, read by monitor.ts).
+registerEvents('nsid', RTM.NEWNSID, RTM.DELNSID, parseNsid as unknown as EventDecoder);

@@ -3,40 +3,35 @@
  * RTM_NEWROUTE/RTM_DELROUTE/RTM_GETROUTE, IPv4 and IPv6, every table.
  * @module
  */
-import { dumpNamed, familyNumber, lookupMissing, namesFor, requireSelector, resolveDev, scopeName, scopeNumber, SCOPES, type Scope } from './address.js';
-import { attrs, decodeAttr, enumOf, flagBits, flagNames, rd, struct, t, type ValueCodec, type Writer } from './codec.js';
+import { flagBits, flagNames, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
-import { linkIndex } from './link.js';
+import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
-import { RTM } from './wire/rtm.js';
 import { streaming, type Op, type Request } from './request.js';
-import { AF, checkIfname, checkInt, formatIp, parseIp, parsePrefix, type Family, type LinkRef, type ParsedIp } from './types.js';
-import { registerEvents } from './monitor.js';
+import { dumpNamed, linkIndex, lookupMissing, namesFor, resolveDev } from './resolve.js';
+import { AF, checkIfname, checkInt, parseIp, parsePrefix, type Family, type LinkRef, type ParsedIp } from './types.js';
+import {
+  familyNumber,
+  ipprotoNumber,
+  protocolName,
+  protocolNumber,
+  requireSelector,
+  RTPROT,
+  scopeName,
+  scopeNumber,
+  SCOPES,
+  tableName,
+  tableNumber,
+  TABLES,
+  type IpProto,
+  type Scope,
+} from './vocab.js';
+import { prefs, routeAttrs, rtmsg, writeGateway, type NexthopIn, type RouteMetrics, type RtaAttrs, type RtMsg } from './wire/route.js';
+import { RTM } from './wire/rtm.js';
 
-/** struct rtmsg (linux/rtnetlink.h). */
-export interface RtMsg {
-  family: number;
-  dstLen: number;
-  srcLen: number;
-  tos: number;
-  table: number;
-  protocol: number;
-  scope: number;
-  type: number;
-  flags: number;
-}
-/** The rtmsg header codec. */
-export const rtmsg = struct<RtMsg>([
-  ['family', 'u8'],
-  ['dstLen', 'u8'],
-  ['srcLen', 'u8'],
-  ['tos', 'u8'],
-  ['table', 'u8'],
-  ['protocol', 'u8'],
-  ['scope', 'u8'],
-  ['type', 'u8'],
-  ['flags', 'u32'],
-]);
+export type { RouteMetrics, RtMsg } from './wire/route.js';
+export type { RouteProtocol, RouteTable } from './vocab.js';
+import type { RouteProtocol, RouteTable } from './vocab.js';
 
 /** Route types (`RTN_*`), as `ip route` names them. */
 export const RTN = {
@@ -46,37 +41,6 @@ export const RTN = {
 /** A route type: a name of {@link RTN}. */
 export type RouteType = keyof typeof RTN;
 const rtnNames = Object.keys(RTN) as RouteType[];
-
-/** Routing protocols (`RTPROT_*`), named as in iproute2's rt_protos. */
-export const RTPROT = {
-  unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11,
-  bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42,
-  openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192,
-} as const;
-/** Who installed a route: a name of {@link RTPROT} or a number 0–255. */
-export type RouteProtocol = keyof typeof RTPROT | number;
-const protoNames = new Map<number, keyof typeof RTPROT>(Object.entries(RTPROT).map(([k, v]) => [v, k as keyof typeof RTPROT]));
-
-/** Reserved table ids, by the names `ip` gives them. */
-export const TABLES = { unspec: 0, default: 253, main: 254, local: 255 } as const;
-/** A routing table: `main`, `local`, `default`, or a number 1–4294967295. */
-export type RouteTable = 'main' | 'local' | 'default' | number;
-const tableNames = new Map<number, RouteTable>([[253, 'default'], [254, 'main'], [255, 'local']]);
-
-/** Turns a {@link RouteTable} into its id, checking the range. */
-export function tableNumber(v: unknown, field: string): number {
-  if (typeof v === 'string') {
-    const n = TABLES[v as keyof typeof TABLES];
-    if (n === undefined || v === 'unspec') throw new TypeError(`${field} must be 'main', 'local', 'default' or a number, got ${JSON.stringify(v)}`);
-    return n;
-  }
-  return checkInt(v, field, 1, 0xffffffff);
-}
-
-/** The name of a table id (the number itself for tables without a name). */
-export function tableName(n: number): RouteTable {
-  return tableNames.get(n) ?? n;
-}
 
 /** Nexthop flags (`RTNH_F_*`) and route flags (`RTM_F_*`) that dumps report. */
 const RTNH_F = { dead: 1, pervasive: 2, onlink: 4, offload: 8, linkdown: 16, unresolved: 32, trap: 64 } as const;
@@ -92,207 +56,6 @@ const RTCF = {
   masq: 0x00400000, 'src-nat': 0x00800000, redirect: 0x01000000, 'src-direct': 0x04000000, 'dst-nat': 0x08000000,
   brd: 0x10000000, mc: 0x20000000, reject: 0x40000000, local: 0x80000000,
 } as const;
-
-/** Route metrics (`RTA_METRICS` → `RTAX_*`), as `ip route … mtu N advmss N …` sets them. */
-export interface RouteMetrics {
-  /** `lock M…` — metrics the kernel must not change (e.g. `['mtu']`). */
-  lock?: (Exclude<keyof RouteMetrics, 'lock'> | number)[];
-  /** `mtu`. */
-  mtu?: number;
-  /** `window`. */
-  window?: number;
-  /** `rtt` in milliseconds (the kernel keeps 1/8 ms). */
-  rtt?: number;
-  /** `rttvar` in milliseconds (the kernel keeps 1/4 ms). */
-  rttvar?: number;
-  /** `ssthresh`. */
-  ssthresh?: number;
-  /** `cwnd`. */
-  cwnd?: number;
-  /** `advmss`. */
-  advmss?: number;
-  /** `reordering`. */
-  reordering?: number;
-  /** `hoplimit`. */
-  hoplimit?: number;
-  /** `initcwnd`. */
-  initcwnd?: number;
-  /** `features` (`ecn`). */
-  features?: ('ecn' | 'sack' | 'timestamp' | 'allfrag' | number)[];
-  /** `rto_min` in milliseconds. */
-  rtoMin?: number;
-  /** `initrwnd`. */
-  initrwnd?: number;
-  /** `quickack` (0/1). */
-  quickack?: number;
-  /** `congctl NAME`. */
-  ccAlgo?: string;
-  /** `fastopen_no_cookie` (0/1). */
-  fastopenNoCookie?: number;
-}
-
-const RTAX = {
-  mtu: 2, window: 3, rtt: 4, rttvar: 5, ssthresh: 6, cwnd: 7, advmss: 8, reordering: 9, hoplimit: 10,
-  initcwnd: 11, features: 12, rtoMin: 13, initrwnd: 14, quickack: 15, ccAlgo: 16, fastopenNoCookie: 17,
-} as const;
-const lockBits = Object.fromEntries(Object.entries(RTAX).map(([k, v]) => [k, 1 << v])) as Record<keyof typeof RTAX, number>;
-
-/** A u32 kept by the kernel in 1/`n` units and shown in whole units, as `ip` does for rtt and rttvar. */
-function scaled(n: number): ValueCodec<number> {
-  return {
-    encode(w, v, field) {
-      t.u32.encode(w, v * n, field);
-    },
-    decode: (b, o) => Math.floor(rd.u32(b, o) / n),
-  };
-}
-
-const metricsTable = attrs<RouteMetrics>('metrics', {
-  lock: [1, flagsOf32(lockBits)],
-  mtu: [2, t.u32],
-  window: [3, t.u32],
-  rtt: [4, scaled(8)],
-  rttvar: [5, scaled(4)],
-  ssthresh: [6, t.u32],
-  cwnd: [7, t.u32],
-  advmss: [8, t.u32],
-  reordering: [9, t.u32],
-  hoplimit: [10, t.u32],
-  initcwnd: [11, t.u32],
-  features: [12, flagsOf32({ ecn: 1, sack: 2, timestamp: 4, allfrag: 8 })],
-  rtoMin: [13, t.u32],
-  initrwnd: [14, t.u32],
-  quickack: [15, t.u32],
-  ccAlgo: [16, t.string],
-  fastopenNoCookie: [17, t.u32],
-});
-
-function flagsOf32<N extends string>(names: Record<N, number>): ValueCodec<(N | number)[]> {
-  return {
-    encode(w, v, field) {
-      if (!Array.isArray(v)) throw new TypeError(`${field} must be an array of names`);
-      w.u32(flagBits(names, v, field));
-    },
-    decode: (b, o) => flagNames(names, rd.u32(b, o)),
-  };
-}
-
-/** RTA_VIA (struct rtvia): an address of another family than the route's. */
-const viaCodec: ValueCodec<string> = {
-  encode(w, v, field) {
-    const ip = parseIp(v, field);
-    w.u16(ip.family === 'inet' ? AF.INET : AF.INET6);
-    w.bytes(ip.bytes);
-  },
-  decode: (b, off, len) => t.ip.decode(b, off + 2, len - 2),
-};
-
-interface RtaCacheinfo {
-  clntref: number;
-  lastuse: number;
-  expires: number;
-  error: number;
-  used: number;
-  id: number;
-  ts: number;
-  tsage: number;
-}
-const rtaCacheinfo = struct<RtaCacheinfo>([
-  ['clntref', 'u32'],
-  ['lastuse', 'u32'],
-  ['expires', 's32'],
-  ['error', 'u32'],
-  ['used', 'u32'],
-  ['id', 'u32'],
-  ['ts', 'u32'],
-  ['tsage', 'u32'],
-]);
-
-/** IPv6 router preference (RTA_PREF), as `ip -6 route … pref` names it. */
-const prefs = { medium: 0, high: 1, low: 3 } as const;
-
-/** A nexthop as decoded from RTA_MULTIPATH (struct rtnexthop + attributes). */
-interface RawNexthop {
-  gateway?: string;
-  via?: string;
-  flow?: number;
-  oif: number;
-  weight: number;
-  flags: number;
-}
-
-/** RTA_* (linux/rtnetlink.h), by their kernel meaning. */
-interface RtaAttrs {
-  dst: string;
-  src: string;
-  iif: number;
-  oif: number;
-  gateway: string;
-  priority: number;
-  prefsrc: string;
-  metrics: RouteMetrics;
-  multipath: RawNexthop[];
-  flow: number;
-  cacheinfo: RtaCacheinfo;
-  table: number;
-  mark: number;
-  via: string;
-  pref: keyof typeof prefs | number;
-  encapType: number;
-  expires: number;
-  uid: number;
-  ipproto: number;
-  sport: number;
-  dport: number;
-  nhid: number;
-}
-
-const multipathCodec: ValueCodec<RawNexthop[]> = {
-  encode() {
-    throw new Error('RTA_MULTIPATH is encoded by writeNexthops');
-  },
-  decode(b, off, len) {
-    const out: RawNexthop[] = [];
-    const end = off + len;
-    while (off + 8 <= end) {
-      const l = rd.u16(b, off);
-      if (l < 8 || off + l > end) break;
-      const inner = routeAttrs.decode(b, off + 8, off + l) as Partial<RtaAttrs>;
-      const nh: RawNexthop = { oif: rd.s32(b, off + 4), weight: b[off + 3] + 1, flags: b[off + 2] };
-      if (inner.gateway !== undefined) nh.gateway = inner.gateway;
-      if (inner.via !== undefined) nh.via = inner.via;
-      if (inner.flow !== undefined) nh.flow = inner.flow;
-      out.push(nh);
-      off += (l + 3) & ~3;
-    }
-    return out;
-  },
-};
-
-const routeAttrs = attrs<RtaAttrs>('route', {
-  dst: [1, t.ip],
-  src: [2, t.ip],
-  iif: [3, t.u32],
-  oif: [4, t.u32],
-  gateway: [5, t.ip],
-  priority: [6, t.u32],
-  prefsrc: [7, t.ip],
-  metrics: { id: 8, nest: metricsTable },
-  multipath: [9, multipathCodec],
-  flow: [11, t.u32],
-  cacheinfo: [12, rtaCacheinfo],
-  table: [15, t.u32],
-  mark: [16, t.u32],
-  via: [18, viaCodec],
-  pref: [20, enumOf(t.u8, prefs)],
-  encapType: [21, t.u16],
-  expires: [23, t.u32],
-  uid: [25, t.u32],
-  ipproto: [27, t.u8],
-  sport: [28, t.be16],
-  dport: [29, t.be16],
-  nhid: [30, t.u32],
-});
 
 /** One path of a multipath route (`nexthop via ADDR dev DEV weight N`). */
 export interface Nexthop {
@@ -441,7 +204,7 @@ export interface RouteGetOptions {
   /** `uid N`. */
   uid?: number;
   /** `ipproto P` (a number, or tcp, udp, icmp, icmpv6, sctp). */
-  ipproto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'sctp' | number;
+  ipproto?: IpProto;
   /** `sport N`. */
   sport?: number;
   /** `dport N`. */
@@ -450,7 +213,6 @@ export interface RouteGetOptions {
   fibmatch?: boolean;
 }
 
-const ipprotos = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132 } as const;
 
 /** Everything of a route message, checked and ready to encode. */
 interface Checked {
@@ -557,8 +319,8 @@ function checkRoute(o: RouteOptions, op: 'add' | 'del'): Checked {
   }
   Object.assign(c, refOf(o.dev, o.oif, where));
   if (o.type !== undefined) {
-    const n = RTN[o.type];
-    if (n === undefined || typeof o.type !== 'string') throw new TypeError(`${where}.type must be one of ${rtnNames.join(', ')}, got ${JSON.stringify(o.type)}`);
+    const n = typeof o.type === 'string' && Object.hasOwn(RTN, o.type) ? RTN[o.type] : undefined;
+    if (n === undefined) throw new TypeError(`${where}.type must be one of ${rtnNames.join(', ')}, got ${JSON.stringify(o.type)}`);
     c.h.type = n;
   } else if (op === 'add') c.h.type = RTN.unicast;
   if (o.table !== undefined) c.table = tableNumber(o.table, `${where}.table`);
@@ -598,7 +360,7 @@ function checkRoute(o: RouteOptions, op: 'add' | 'del'): Checked {
   if (o.pref !== undefined) {
     if (!v6) throw new TypeError(`${where}.pref applies to IPv6 routes only`);
     if (typeof o.pref === 'number') c.pref = checkInt(o.pref, `${where}.pref`, 0, 255);
-    else if (typeof o.pref === 'string' && o.pref in prefs) c.pref = prefs[o.pref];
+    else if (typeof o.pref === 'string' && Object.hasOwn(prefs, o.pref)) c.pref = prefs[o.pref];
     else throw new TypeError(`${where}.pref must be low, medium or high`);
   }
   if (o.expires !== undefined && op === 'add') {
@@ -618,33 +380,6 @@ function checkRoute(o: RouteOptions, op: 'add' | 'del'): Checked {
     else if (!c.gateway && !c.nexthops && c.nhid === undefined) c.h.scope = SCOPES.link;
   }
   return c;
-}
-
-function protocolNumber(v: unknown, field: string): number {
-  if (typeof v === 'number') return checkInt(v, field, 0, 255);
-  const n = RTPROT[v as keyof typeof RTPROT];
-  if (n === undefined) throw new TypeError(`${field} must be one of ${Object.keys(RTPROT).join(', ')} or a number 0-255, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function ipAttr(w: Writer, id: number, ip: ParsedIp): void {
-  const at = w.beginAttr(id);
-  w.bytes(ip.bytes);
-  w.endAttr(at);
-}
-
-function u32Attr(w: Writer, id: number, v: number): void {
-  const at = w.beginAttr(id);
-  w.u32(v);
-  w.endAttr(at);
-}
-
-function gatewayAttr(w: Writer, gw: ParsedIp, via: boolean): void {
-  if (!via) return ipAttr(w, 5, gw);
-  const at = w.beginAttr(18); // RTA_VIA
-  w.u16(gw.family === 'inet' ? AF.INET : AF.INET6);
-  w.bytes(gw.bytes);
-  w.endAttr(at);
 }
 
 /** Resolved link indexes of a checked route: the top-level one and each nexthop's. */
@@ -667,40 +402,22 @@ function* resolveLinks(c: Checked): Op<Links> {
 
 function writeRoute(w: Writer, c: Checked, l: Links): void {
   rtmsg.encode(w, c.h, 'route');
-  if (c.table > 255) u32Attr(w, 15, c.table); // RTA_TABLE; smaller ids ride in rtm_table, as ip sends them
-  if (c.dst) ipAttr(w, 1, c.dst);
-  if (c.src) ipAttr(w, 2, c.src);
-  if (c.prefsrc) ipAttr(w, 7, c.prefsrc);
-  if (c.gateway) gatewayAttr(w, c.gateway, c.viaAttr);
-  if (l.oif !== undefined) u32Attr(w, 4, l.oif);
-  if (c.metric !== undefined) u32Attr(w, 6, c.metric);
-  if (c.realm !== undefined) u32Attr(w, 11, c.realm);
-  if (c.metrics) {
-    const at = w.beginAttr(8);
-    metricsTable.encode(w, c.metrics, 'route.metrics');
-    w.endAttr(at);
-  }
+  if (c.table > 255) routeAttrs.encodeOne(w, 'table', c.table); // smaller ids ride in rtm_table, as ip sends them
+  if (c.dst) routeAttrs.encodeBytes(w, 'dst', c.dst.bytes);
+  if (c.src) routeAttrs.encodeBytes(w, 'src', c.src.bytes);
+  if (c.prefsrc) routeAttrs.encodeBytes(w, 'prefsrc', c.prefsrc.bytes);
+  if (c.gateway) writeGateway(w, c.gateway, c.viaAttr);
+  if (l.oif !== undefined) routeAttrs.encodeOne(w, 'oif', l.oif);
+  if (c.metric !== undefined) routeAttrs.encodeOne(w, 'priority', c.metric);
+  if (c.realm !== undefined) routeAttrs.encodeOne(w, 'flow', c.realm);
+  if (c.metrics) routeAttrs.encodeOne(w, 'metrics', c.metrics, 'route.metrics');
   if (c.nexthops) {
-    const mp = w.beginAttr(9); // RTA_MULTIPATH
-    c.nexthops.forEach((nh, i) => {
-      const at = w.pos;
-      w.u16(0); // rtnh_len, patched below
-      w.u8(nh.flags);
-      w.u8(nh.weight - 1);
-      w.s32(l.nh?.[i] ?? 0);
-      if (nh.gateway) gatewayAttr(w, nh.gateway, nh.viaAttr);
-      if (nh.realm !== undefined) u32Attr(w, 11, nh.realm);
-      w.setU16(at, w.pos - at);
-    });
-    w.endAttr(mp);
+    const paths: NexthopIn[] = c.nexthops.map((nh, i) => ({ ...nh, ifindex: l.nh?.[i] ?? 0 }));
+    routeAttrs.encodeOne(w, 'multipath', paths, 'route.nexthops');
   }
-  if (c.pref !== undefined) {
-    const at = w.beginAttr(20);
-    w.u8(c.pref);
-    w.endAttr(at);
-  }
-  if (c.expires !== undefined) u32Attr(w, 23, c.expires);
-  if (c.nhid !== undefined) u32Attr(w, 30, c.nhid);
+  if (c.pref !== undefined) routeAttrs.encodeOne(w, 'pref', c.pref);
+  if (c.expires !== undefined) routeAttrs.encodeOne(w, 'expires', c.expires);
+  if (c.nhid !== undefined) routeAttrs.encodeOne(w, 'nhid', c.nhid);
 }
 
 function* modify(o: RouteOptions, type: number, flags: number, op: 'add' | 'del'): Op<void> {
@@ -732,8 +449,8 @@ function compileFilter(f: RouteFilter, oif: number | undefined): Compiled {
     oif: oif ?? 0,
   };
   if (f.type !== undefined) {
-    if (typeof f.type !== 'string' || RTN[f.type] === undefined) throw new TypeError(`filter.type must be one of ${rtnNames.join(', ')}`);
-    c.type = RTN[f.type];
+    if (typeof f.type !== 'string' || !Object.hasOwn(RTN, f.type)) throw new TypeError(`filter.type must be one of ${rtnNames.join(', ')}`);
+    c.type = RTN[f.type as RouteType];
   }
   if (f.scope !== undefined) c.scope = scopeNumber(f.scope, 'filter.scope');
   return c;
@@ -741,108 +458,55 @@ function compileFilter(f: RouteFilter, oif: number | undefined): Compiled {
 
 /** Decodes one RTM_NEWROUTE payload; `undefined` when the filter rejects it. */
 export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): Route | undefined {
-  // Tens of thousands of routes come through here: one pass over the RTA_*
-  // attributes of routeAttrs, reading values in place; nests go through the table.
-  const family = b[off];
+  // Tens of thousands of routes come through here: the header filters first,
+  // then one pass of the table's compiled decoder.
+  const h = rtmsg.header(b, off, end, 'route');
+  const family = h.family;
   if (family !== AF.INET && family !== AF.INET6) return undefined;
-  const dstLen = b[off + 1];
-  const srcLen = b[off + 2];
-  const tos = b[off + 3];
-  const protocol = b[off + 5];
-  const scope = b[off + 6];
-  const type = b[off + 7];
-  const flags = rd.u32(b, off + 8);
   if (c) {
     if (c.family && family !== c.family) return undefined;
-    if (c.protocol && protocol !== c.protocol) return undefined;
-    if (c.type && type !== c.type) return undefined;
-    if (c.scope !== undefined && scope !== c.scope) return undefined;
+    if (c.protocol && h.protocol !== c.protocol) return undefined;
+    if (c.type && h.type !== c.type) return undefined;
+    if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   }
-  let table = b[off + 4];
-  let dst: string | undefined;
-  let src: string | undefined;
-  let gateway: string | undefined;
-  let prefsrc: string | undefined;
-  let oif: number | undefined;
-  let iif: number | undefined;
-  let priority: number | undefined;
-  let rest: Partial<RtaAttrs> | undefined;
-  let p = off + 12;
-  while (p + 4 <= end) {
-    const len = rd.u16(b, p);
-    if (len < 4 || p + len > end) break;
-    const q = p + 4;
-    const l = len - 4;
-    const id = rd.u16(b, p + 2) & 0x3fff;
-    switch (id) {
-      case 1:
-        dst = formatIp(b, q, l);
-        break;
-      case 2:
-        src = formatIp(b, q, l);
-        break;
-      case 3:
-        iif = rd.u32(b, q);
-        break;
-      case 4:
-        oif = rd.u32(b, q);
-        break;
-      case 5:
-        gateway = formatIp(b, q, l);
-        break;
-      case 6:
-        priority = rd.u32(b, q);
-        break;
-      case 7:
-        prefsrc = formatIp(b, q, l);
-        break;
-      case 15:
-        table = rd.u32(b, q);
-        break;
-      default: {
-        const e = routeAttrs.byId[id];
-        if (e) (rest ??= {})[e[0] as keyof RtaAttrs] = decodeAttr(e[1], b, q, l) as never;
-      }
-    }
-    p += (len + 3) & ~3;
-  }
+  const a = routeAttrs.decode(b, off + rtmsg.size, end, undefined, 'route') as Partial<RtaAttrs>;
+  const table = a.table ?? h.table;
   if (c?.table && table !== c.table) return undefined;
   const max = family === AF.INET ? 32 : 128;
+  const { dstLen, srcLen, flags } = h;
   const r: Route = {
     family: family === AF.INET ? 'inet' : 'inet6',
-    type: rtnNames[type] ?? (type as unknown as RouteType),
-    dst: dst === undefined || dstLen === 0 ? 'default' : dstLen === max ? dst : `${dst}/${dstLen}`,
-    table: table >= 253 && table <= 255 ? tableNames.get(table)! : table,
-    protocol: protoNames.get(protocol) ?? protocol,
-    scope: scopeName(scope),
+    type: rtnNames[h.type] ?? (h.type as unknown as RouteType),
+    dst: a.dst === undefined || dstLen === 0 ? 'default' : dstLen === max ? a.dst : `${a.dst}/${dstLen}`,
+    table: tableName(table),
+    protocol: protocolName(h.protocol),
+    scope: scopeName(h.scope),
     // A cloned route (a route.get answer) carries RTCF_* bits in the upper half instead.
     flags: flagNames(ROUTE_F, (flags & (flags & RTM_F_CLONED ? 0xff : 0xff | 0x4000 | 0x8000 | 0x20000000)) >>> 0),
   };
-  if (src !== undefined && srcLen) r.from = srcLen === max ? src : `${src}/${srcLen}`;
-  if (tos) r.tos = tos;
-  if (priority !== undefined) r.metric = priority;
-  if (gateway !== undefined) r.gateway = gateway;
-  if (oif !== undefined) r.oif = oif;
-  if (prefsrc !== undefined) r.prefsrc = prefsrc;
-  if (iif !== undefined) r.iif = iif;
-  if (rest) {
-    if (rest.via !== undefined && gateway === undefined) r.gateway = rest.via;
-    if (rest.metrics !== undefined) r.metrics = rest.metrics;
-    if (rest.multipath !== undefined)
-      r.nexthops = rest.multipath.map((nh) => {
-        const n: NonNullable<Route['nexthops']>[number] = { oif: nh.oif, weight: nh.weight, flags: flagNames(RTNH_F, nh.flags) };
-        const gw = nh.gateway ?? nh.via;
-        if (gw !== undefined) n.gateway = gw;
-        if (nh.flow !== undefined) n.realm = nh.flow;
-        return n;
-      });
-    if (rest.pref !== undefined) r.pref = rest.pref;
-    if (rest.cacheinfo && rest.cacheinfo.expires) r.expires = Math.max(0, Math.round(rest.cacheinfo.expires / 100));
-    if (rest.nhid !== undefined) r.nhid = rest.nhid;
-    if (rest.flow !== undefined) r.realm = rest.flow;
-    if (rest.mark !== undefined) r.mark = rest.mark;
-    if (rest.uid !== undefined) r.uid = rest.uid;
-  }
+  if (a.src !== undefined && srcLen) r.from = srcLen === max ? a.src : `${a.src}/${srcLen}`;
+  if (h.tos) r.tos = h.tos;
+  if (a.priority !== undefined) r.metric = a.priority;
+  if (a.gateway !== undefined) r.gateway = a.gateway;
+  if (a.oif !== undefined) r.oif = a.oif;
+  if (a.prefsrc !== undefined) r.prefsrc = a.prefsrc;
+  if (a.iif !== undefined) r.iif = a.iif;
+  if (a.via !== undefined && a.gateway === undefined) r.gateway = a.via;
+  if (a.metrics !== undefined) r.metrics = a.metrics;
+  if (a.multipath !== undefined)
+    r.nexthops = a.multipath.map((nh) => {
+      const n: NonNullable<Route['nexthops']>[number] = { oif: nh.oif, weight: nh.weight, flags: flagNames(RTNH_F, nh.flags) };
+      const gw = nh.gateway ?? nh.via;
+      if (gw !== undefined) n.gateway = gw;
+      if (nh.flow !== undefined) n.realm = nh.flow;
+      return n;
+    });
+  if (a.pref !== undefined) r.pref = a.pref;
+  if (a.cacheinfo && a.cacheinfo.expires) r.expires = Math.max(0, Math.round(a.cacheinfo.expires / 100));
+  if (a.nhid !== undefined) r.nhid = a.nhid;
+  if (a.flow !== undefined) r.realm = a.flow;
+  if (a.mark !== undefined) r.mark = a.mark;
+  if (a.uid !== undefined) r.uid = a.uid;
   if (flags & RTM_F_CLONED) r.cache = flagNames(RTCF, flags & 0xffff0000);
   return r;
 }
@@ -853,8 +517,8 @@ function routeDump(c: Compiled): Request<Route> {
     flags: NLM_F.DUMP,
     body(w) {
       rtmsg.encode(w, { family: c.family, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: c.protocol, scope: 0, type: c.type, flags: 0 }, 'filter');
-      if (c.table) u32Attr(w, 15, c.table);
-      if (c.oif) u32Attr(w, 4, c.oif);
+      if (c.table) routeAttrs.encodeOne(w, 'table', c.table);
+      if (c.oif) routeAttrs.encodeOne(w, 'oif', c.oif);
     },
     parse: (b, off, end) => parseRoute(b, off, end, c),
   };
@@ -936,9 +600,7 @@ function checkGet(dst: unknown, o: RouteGetOptions): { family: number; dst: Pars
   if (o.uid !== undefined) checkInt(o.uid, 'uid', 0, 0xffffffff);
   if (o.sport !== undefined) checkInt(o.sport, 'sport', 0, 65535);
   if (o.dport !== undefined) checkInt(o.dport, 'dport', 0, 65535);
-  if (o.ipproto !== undefined && typeof o.ipproto !== 'number' && !(o.ipproto in ipprotos))
-    throw new TypeError(`ipproto must be a number or one of ${Object.keys(ipprotos).join(', ')}`);
-  if (typeof o.ipproto === 'number') checkInt(o.ipproto, 'ipproto', 0, 255);
+  if (o.ipproto !== undefined) ipprotoNumber(o.ipproto, 'ipproto');
   if (o.fibmatch !== undefined && typeof o.fibmatch !== 'boolean') throw new TypeError('fibmatch must be a boolean');
   if (o.iif !== undefined && typeof o.iif !== 'number') checkIfname(o.iif, 'iif');
   if (o.oif !== undefined && typeof o.oif !== 'number') checkIfname(o.oif, 'oif');
@@ -1055,23 +717,15 @@ export const routeOps = {
           // IPv4 answers with the main table unless asked for the table the lookup used; IPv6 always says (and refuses the flag)
           flags: (g.family === AF.INET ? RTM_F_LOOKUP_TABLE : 0) | (o.fibmatch ? RTM_F_FIB_MATCH : 0),
         }, 'route.get');
-        ipAttr(w, 1, g.dst);
-        if (g.from) ipAttr(w, 2, g.from);
-        if (iif !== undefined) u32Attr(w, 3, iif);
-        if (oif !== undefined) u32Attr(w, 4, oif);
-        if (o.mark !== undefined) u32Attr(w, 16, o.mark);
-        if (o.uid !== undefined) u32Attr(w, 25, o.uid);
-        if (o.ipproto !== undefined) {
-          const at = w.beginAttr(27);
-          w.u8(typeof o.ipproto === 'number' ? o.ipproto : ipprotos[o.ipproto]);
-          w.endAttr(at);
-        }
-        for (const [id, v] of [[28, o.sport], [29, o.dport]] as const)
-          if (v !== undefined) {
-            const at = w.beginAttr(id);
-            w.be16(v);
-            w.endAttr(at);
-          }
+        routeAttrs.encodeBytes(w, 'dst', g.dst.bytes);
+        if (g.from) routeAttrs.encodeBytes(w, 'src', g.from.bytes);
+        if (iif !== undefined) routeAttrs.encodeOne(w, 'iif', iif);
+        if (oif !== undefined) routeAttrs.encodeOne(w, 'oif', oif);
+        if (o.mark !== undefined) routeAttrs.encodeOne(w, 'mark', o.mark);
+        if (o.uid !== undefined) routeAttrs.encodeOne(w, 'uid', o.uid);
+        if (o.ipproto !== undefined) routeAttrs.encodeOne(w, 'ipproto', ipprotoNumber(o.ipproto, 'ipproto'));
+        if (o.sport !== undefined) routeAttrs.encodeOne(w, 'sport', o.sport);
+        if (o.dport !== undefined) routeAttrs.encodeOne(w, 'dport', o.dport);
       },
       parse: (b: Buffer, off: number, end: number) => parseRoute(b, off, end),
     };
@@ -1082,5 +736,5 @@ export const routeOps = {
   },
 };
 
-// Notifications decode exactly like the lists (monitor.ts).
-registerEvents('route', RTM.NEWROUTE, RTM.DELROUTE, (b, off, end) => parseRoute(b, off, end) as Record<string, unknown> | undefined);
+// Notifications decode exactly like the lists (events.ts, read by monitor.ts).
+registerEvents('route', RTM.NEWROUTE, RTM.DELROUTE, ((b, off, end) => parseRoute(b, off, end)) as EventDecoder);

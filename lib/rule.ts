@@ -3,38 +3,29 @@
  * RTM_NEWRULE/RTM_DELRULE/RTM_GETRULE, IPv4 and IPv6.
  * @module
  */
-import { familyNumber } from './address.js';
-import { attrs, enumOf, flagBits, flagNames, struct, t, type ValueCodec, type Writer } from './codec.js';
+import { flagBits, flagNames, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
+import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
-import { RTM } from './wire/rtm.js';
 import { streaming, type Op, type Request } from './request.js';
-import { RTPROT, tableName, tableNumber, type RouteProtocol, type RouteTable } from './route.js';
 import { AF, checkIfname, checkInt, parsePrefix, type Family, type Prefix } from './types.js';
-import { registerEvents } from './monitor.js';
+import {
+  familyNumber,
+  ipprotoName,
+  ipprotoNumber,
+  protocolName,
+  protocolNumber,
+  tableName,
+  tableNumber,
+  TABLES,
+  type IpProto,
+  type RouteProtocol,
+  type RouteTable,
+} from './vocab.js';
+import { fibRuleHdr, ruleAttrs, type FibRuleHdr, type FraAttrs, type RuleRange } from './wire/rule.js';
+import { RTM } from './wire/rtm.js';
 
-/** struct fib_rule_hdr (linux/fib_rules.h). */
-export interface FibRuleHdr {
-  family: number;
-  dstLen: number;
-  srcLen: number;
-  tos: number;
-  table: number;
-  action: number;
-  flags: number;
-}
-/** The fib_rule_hdr header codec. */
-export const fibRuleHdr = struct<FibRuleHdr>([
-  ['family', 'u8'],
-  ['dstLen', 'u8'],
-  ['srcLen', 'u8'],
-  ['tos', 'u8'],
-  ['table', 'u8'],
-  ['_res1', 'pad8'],
-  ['_res2', 'pad8'],
-  ['action', 'u8'],
-  ['flags', 'u32'],
-]);
+export type { FibRuleHdr, RuleRange } from './wire/rule.js';
 
 /** Rule actions (`FR_ACT_*`), as `ip rule` names them (`lookup` is `FR_ACT_TO_TBL`). */
 export const FR_ACT = { unspec: 0, lookup: 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
@@ -45,100 +36,6 @@ const actionNames = new Map<number, RuleAction>(Object.entries(FR_ACT).filter(([
 const FIB_RULE = { permanent: 0x1, invert: 0x2, unresolved: 0x4, iifDetached: 0x8, oifDetached: 0x10, findSaddr: 0x10000 } as const;
 /** Flags a rule reports (`FIB_RULE_*`): `unresolved` (a goto to nowhere), `iifDetached`, … */
 export type RuleFlag = keyof typeof FIB_RULE;
-
-/** A port or uid range: one number, or `[start, end]`. */
-export type RuleRange = number | readonly [number, number];
-
-function range(kind: 'u16' | 'u32'): ValueCodec<RuleRange> {
-  const max = kind === 'u16' ? 0xffff : 0xffffffff;
-  return {
-    encode(w, v, field) {
-      const [a, b] = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? v : [NaN, NaN];
-      checkInt(a, `${field}[0]`, 0, max);
-      checkInt(b, `${field}[1]`, a, max);
-      if (kind === 'u16') {
-        w.u16(a);
-        w.u16(b);
-      } else {
-        w.u32(a);
-        w.u32(b);
-      }
-    },
-    decode(b, off) {
-      const x = kind === 'u16' ? t.u16.decode(b, off, 2) : t.u32.decode(b, off, 4);
-      const y = kind === 'u16' ? t.u16.decode(b, off + 2, 2) : t.u32.decode(b, off + 4, 4);
-      return x === y ? x : [x, y];
-    },
-  };
-}
-
-/** A big-endian u64 (FRA_TUN_ID). */
-const be64: ValueCodec<number> = {
-  encode(w, v, field) {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new TypeError(`${field} must be a non-negative integer`);
-    w.ensure(8);
-    w.pos = w.buf.writeBigUInt64BE(BigInt(v), w.pos);
-  },
-  decode: (b, o) => Number(b.readBigUInt64BE(o)),
-};
-
-const ipprotos = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132 } as const;
-
-/** FRA_* (linux/fib_rules.h) that map one to one onto rule fields. */
-interface FraAttrs {
-  iif: string;
-  goto: number;
-  priority: number;
-  fwmark: number;
-  realms: number;
-  tunId: number;
-  suppressIfgroup: number;
-  suppressPrefixlen: number;
-  tableId: number;
-  fwmask: number;
-  oif: string;
-  l3mdev: boolean;
-  uidrange: RuleRange;
-  protocol: RouteProtocol;
-  ipproto: keyof typeof ipprotos | number;
-  sport: RuleRange;
-  dport: RuleRange;
-  dscp: number;
-  flowlabel: number;
-  flowlabelMask: number;
-  sportMask: number;
-  dportMask: number;
-  dscpMask: number;
-  from: string;
-  to: string;
-}
-const ruleAttrs = attrs<FraAttrs>('rule', {
-  to: [1, t.ip],
-  from: [2, t.ip],
-  iif: [3, t.string],
-  goto: [4, t.u32],
-  priority: [6, t.u32],
-  fwmark: [10, t.u32],
-  realms: [11, t.u32],
-  tunId: [12, be64],
-  suppressIfgroup: [13, t.u32],
-  suppressPrefixlen: [14, t.u32],
-  tableId: [15, t.u32],
-  fwmask: [16, t.u32],
-  oif: [17, t.string],
-  l3mdev: [19, t.bool],
-  uidrange: [20, range('u32')],
-  protocol: [21, enumOf(t.u8, RTPROT)],
-  ipproto: [22, enumOf(t.u8, ipprotos)],
-  sport: [23, range('u16')],
-  dport: [24, range('u16')],
-  dscp: [25, t.u8],
-  flowlabel: [26, t.be32],
-  flowlabelMask: [27, t.be32],
-  sportMask: [28, t.u16],
-  dportMask: [29, t.u16],
-  dscpMask: [30, t.u8],
-});
 
 /** What `rule.add`/`del` take: the selectors and action of `ip rule add …`. */
 export interface RuleOptions {
@@ -183,7 +80,7 @@ export interface RuleOptions {
   /** `protocol P`. */
   protocol?: RouteProtocol;
   /** `ipproto P`. */
-  ipproto?: keyof typeof ipprotos | number;
+  ipproto?: IpProto;
   /** `sport N|A-B`. */
   sport?: RuleRange;
   /** `dport N|A-B`. */
@@ -275,6 +172,8 @@ function checkRule(o: RuleOptions, op: 'add' | 'del'): Checked {
   family ??= AF.INET;
   const a: Partial<FraAttrs> = {};
   for (const k of plainKeys) if (o[k] !== undefined) (a as Record<string, unknown>)[k] = o[k];
+  if (o.protocol !== undefined) a.protocol = protocolNumber(o.protocol, `${where}.protocol`);
+  if (o.ipproto !== undefined) a.ipproto = ipprotoNumber(o.ipproto, `${where}.ipproto`);
   if (o.iif !== undefined) checkIfname(o.iif, `${where}.iif`);
   if (o.oif !== undefined) checkIfname(o.oif, `${where}.oif`);
   if (o.priority !== undefined) checkInt(o.priority, `${where}.priority`, 0, 0xffffffff);
@@ -284,13 +183,13 @@ function checkRule(o: RuleOptions, op: 'add' | 'del'): Checked {
   let action: number;
   if (typeof o.action === 'number') action = checkInt(o.action, `${where}.action`, 0, 255);
   else if (o.action !== undefined) {
-    action = FR_ACT[o.action];
+    action = Object.hasOwn(FR_ACT, o.action) ? FR_ACT[o.action] : (undefined as unknown as number);
     if (action === undefined || o.action === ('unspec' as string)) throw new TypeError(`${where}.action must be one of ${[...actionNames.values()].join(', ')}, got ${JSON.stringify(o.action)}`);
   } else if (o.goto !== undefined) action = FR_ACT.goto;
   else action = op === 'add' || o.table !== undefined ? FR_ACT.lookup : FR_ACT.unspec;
   if (action === FR_ACT.goto && o.goto === undefined && op === 'add') throw new TypeError(`${where}.goto (the target priority) is required with action 'goto'`);
   let table = o.table !== undefined ? tableNumber(o.table, `${where}.table`) : undefined;
-  if (table === undefined && action === FR_ACT.lookup && op === 'add') table = 254; // `ip rule add` looks up main
+  if (table === undefined && action === FR_ACT.lookup && op === 'add') table = TABLES.main; // `ip rule add` looks up main
   if (table !== undefined && table >= 256) a.tableId = table;
   let flags = 0;
   if (o.not !== undefined) {
@@ -327,17 +226,19 @@ function* modify(o: RuleOptions, type: number, flags: number, op: 'add' | 'del')
 
 /** Decodes one RTM_NEWRULE payload. */
 export function parseRule(b: Buffer, off: number, end: number): Rule | undefined {
-  const h = fibRuleHdr.decode(b, off, fibRuleHdr.size);
+  const h = fibRuleHdr.header(b, off, end, 'rule');
   if (h.family !== AF.INET && h.family !== AF.INET6) return undefined;
-  const raw = ruleAttrs.decode(b, off + fibRuleHdr.size, end) as Partial<FraAttrs>;
+  const raw = ruleAttrs.decode(b, off + fibRuleHdr.size, end, undefined, 'rule') as Partial<FraAttrs>;
   const { tableId, from, to, ...rest } = raw;
-  const r: Rule = {
+  const r = {
     family: h.family === AF.INET ? 'inet' : 'inet6',
     priority: raw.priority ?? 0,
     action: actionNames.get(h.action) ?? h.action,
     flags: flagNames(FIB_RULE, h.flags),
     ...rest,
-  };
+  } as Rule;
+  if (rest.protocol !== undefined) r.protocol = protocolName(rest.protocol);
+  if (rest.ipproto !== undefined) r.ipproto = ipprotoName(rest.ipproto);
   // the kernel reports -1 for "no suppression"
   if (r.suppressPrefixlen === 0xffffffff) delete r.suppressPrefixlen;
   if (r.suppressIfgroup === 0xffffffff) delete r.suppressIfgroup;
@@ -373,7 +274,7 @@ function compileFilter(f: RuleFilter): CompiledFilter {
   if (f.oif !== undefined) c.oif = checkIfname(f.oif, 'filter.oif');
   if (f.protocol !== undefined) c.protocol = f.protocol;
   if (f.action !== undefined) {
-    c.action = FR_ACT[f.action];
+    c.action = Object.hasOwn(FR_ACT, f.action) ? FR_ACT[f.action] : undefined;
     if (c.action === undefined) throw new TypeError(`filter.action must be one of ${[...actionNames.values()].join(', ')}`);
   }
   return c;
@@ -459,5 +360,5 @@ export const ruleOps = {
   },
 };
 
-// Notifications decode exactly like the lists (monitor.ts).
-registerEvents('rule', RTM.NEWRULE, RTM.DELRULE, (b, off, end) => parseRule(b, off, end) as Record<string, unknown> | undefined);
+// Notifications decode exactly like the lists (events.ts, read by monitor.ts).
+registerEvents('rule', RTM.NEWRULE, RTM.DELRULE, ((b, off, end) => parseRule(b, off, end)) as EventDecoder);

@@ -172,3 +172,52 @@ export function checkInt(v: unknown, field: string, min: number, max: number): n
   if (v < min || v > max) throw new RangeError(`${field} must be in ${min}..${max}, got ${v}`);
   return v;
 }
+
+/** Attributes shared by what you pass to add/set and what list returns. */
+export interface LinkAttributes {
+  /** `name` (IFLA_IFNAME), at most 15 bytes. */
+  name?: string;
+  /** `mtu`. */
+  mtu?: number;
+  /** `address` — the MAC address. */
+  address?: string;
+  /** `broadcast` — link-layer broadcast address. */
+  broadcast?: string;
+  /** `txqueuelen` (IFLA_TXQLEN; `ip -j` calls it `txqlen`). */
+  txqlen?: number;
+  /** `group` — the link group number (0 is `default`). */
+  group?: number;
+  /** `alias` (IFLA_IFALIAS; `ifalias` in `ip -j`). An empty string removes it. */
+  alias?: string;
+  /** `mode default|dormant` (`linkmode`). */
+  linkmode?: 'DEFAULT' | 'DORMANT' | number;
+  /** `numtxqueues` (at creation). */
+  numTxQueues?: number;
+  /** `numrxqueues` (at creation). */
+  numRxQueues?: number;
+  /** `gso_max_size`. */
+  gsoMaxSize?: number;
+  /** `gso_max_segs`. */
+  gsoMaxSegs?: number;
+  /** `gro_max_size`. */
+  groMaxSize?: number;
+  /** `gso_ipv4_max_size`. */
+  gsoIpv4MaxSize?: number;
+  /** `gro_ipv4_max_size`. */
+  groIpv4MaxSize?: number;
+  /** `protodown on|off`. */
+  protoDown?: boolean;
+  /**
+   * Write only: act in the namespace with this nsid, as seen from the handle's
+   * (IFLA_TARGET_NETNSID) — e.g. create a link there without a handle inside it.
+   */
+  targetNetnsid?: number;
+}
+
+/** What a veth/vxcan peer may carry (`peer name NAME address … mtu … netns …`). */
+export interface LinkPeer extends LinkAttributes {
+  /** Name of the peer (required). */
+  name?: string;
+  /** Create the peer directly inside this namespace (one request; no move afterwards). */
+  netns?: NetnsRef;
+}

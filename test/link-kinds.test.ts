@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError, type Link, type LinkAddOptions, type LinkSetOptions } from '../lib/index.js';
-import { kinds } from '../lib/kinds.js';
+import { kinds } from '../lib/wire/kinds.js';
 import { Writer } from '../lib/codec.js';
 import { withNs, haveIp, ip, ipJson, makeNetns, type TestNetns } from './helpers.js';
 

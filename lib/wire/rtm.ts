@@ -43,3 +43,6 @@ export const RTNLGRP = {
   IPV6_PREFIX: 18, IPV6_RULE: 19, ND_USEROPT: 20, NSID: 28, MPLS_ROUTE: 27,
   IPV4_NETCONF: 24, IPV6_NETCONF: 25, NEXTHOP: 32, BRVLAN: 33, MCTP_IFADDR: 34,
 } as const;
+
+/** sizeof(struct nlmsghdr): where a message's payload (its fixed header) starts. */
+export const NLMSG_HDRLEN = 16;

@@ -4,16 +4,17 @@
  * and what `link.list` returns in `info`, so the field names you pass are the
  * field names you read back. Adding a kind is adding an entry here and its
  * option interface (plus one line in `LinkKindInfo` in link.ts); numbers come
- * from linux/if_link.h, if_tunnel.h, veth.h, can/vxcan.h and if_macsec.h.
+ * from linux/if_link.h, if_tunnel.h, veth.h, can/vxcan.h and if_macsec.h, each
+ * entry written `name: [id, type, 'UAPI_NAME']`. IFLA_LINKINFO itself (kind
+ * and data, dispatched on the kind) is {@link linkinfo}.
  *
  * Field names are the camelCase of `ip -d -j link show` keys where `ip` prints
  * them, otherwise of the `ip link add … type KIND` keywords.
  * @module
  */
-import { AttrTable, attrs, enumOf, flagsOf, forEachAttr, rd, t, type ValueCodec, type Writer } from './codec.js';
 import { endianness } from 'node:os';
-import { formatIp, parseIp, type LinkRef } from './types.js';
-import type { LinkPeer } from './link.js';
+import { AttrTable, attrs, enumOf, flagsOf, ipOf, members, pathOf, rd, readOnly, struct, t, type ValueCodec, type Writer } from '../codec.js';
+import type { LinkPeer, LinkRef } from '../types.js';
 
 /** How a kind's IFLA_INFO_DATA (and its ports' IFLA_INFO_SLAVE_DATA) is coded. */
 export interface KindSpec {
@@ -54,6 +55,7 @@ const LE = endianness() === 'LE';
 
 /** A boolean stored in a u16 (ipoib umcast, sit isatap). */
 const bool16: ValueCodec<boolean> = {
+  sizes: [2],
   encode(w, v, field) {
     if (typeof v !== 'boolean') throw new TypeError(`${field} must be a boolean`);
     w.u16(v ? 1 : 0);
@@ -61,22 +63,12 @@ const bool16: ValueCodec<boolean> = {
   decode: (b, o) => rd.u16(b, o) !== 0,
 };
 
-/** An address of one family only (tunnel endpoints have a fixed size). */
-function ipOf(family: 'inet' | 'inet6'): ValueCodec<string> {
-  return {
-    encode(w, v, field) {
-      const p = parseIp(v, field);
-      if (p.family !== family) throw new TypeError(`${field} must be an ${family === 'inet' ? 'IPv4' : 'IPv6'} address, got ${String(v)}`);
-      w.bytes(p.bytes);
-    },
-    decode: (b, off, len) => formatIp(b, off, len),
-  };
-}
 const ipv4 = ipOf('inet');
 const ipv6 = ipOf('inet6');
 
 /** struct ifla_bridge_id { u8 prio[2]; u8 addr[6]; }, printed as `ip -d` does: `8000.2e:e9:c5:33:19:b6`. */
 const bridgeId: ValueCodec<string> = {
+  sizes: [8],
   encode(_w, _v, field) {
     throw new TypeError(`${field} is read only`);
   },
@@ -87,47 +79,15 @@ const bridgeId: ValueCodec<string> = {
   },
 };
 
-/** A read-only attribute (the kernel reports it; sending it is a TypeError). */
-function readOnly<T>(c: ValueCodec<T>): ValueCodec<T> {
-  return {
-    encode(_w, _v, field) {
-      throw new TypeError(`${field} is read only`);
-    },
-    decode: c.decode,
-  };
-}
-
-/** struct { __be16 low, high; } (vxlan/geneve source port range). */
-const portRange: ValueCodec<{ low: number; high: number }> = {
-  encode(w, v, field) {
-    if (!v || typeof v !== 'object') throw new TypeError(`${field} must be { low, high }`);
-    t.be16.encode(w, v.low, `${field}.low`);
-    t.be16.encode(w, v.high, `${field}.high`);
-  },
-  decode: (b, o) => ({ low: b.readUInt16BE(o), high: b.readUInt16BE(o + 2) }),
-};
-
-/** A nest whose members are all one value type, their attribute types being 0, 1, 2, … (an indexed array). */
-function indexedList<T>(item: ValueCodec<T>, firstId = 0, fixedId?: number): ValueCodec<T[]> {
-  return {
-    encode(w, v, field) {
-      if (!Array.isArray(v)) throw new TypeError(`${field} must be an array`);
-      v.forEach((x, i) => {
-        const at = w.beginAttr(fixedId ?? firstId + i);
-        item.encode(w, x, `${field}[${i}]`);
-        w.endAttr(at);
-      });
-    },
-    decode(b, off, len) {
-      const out: T[] = [];
-      forEachAttr(b, off, off + len, (_type, p, l) => out.push(item.decode(b, p, l)));
-      return out;
-    },
-  };
-}
+/** A source port range (vxlan/geneve; the same layout in both). */
+const portRange = struct<{ low: number; high: number }>('ifla_vxlan_port_range', [
+  ['low', 'be16', 'low'],
+  ['high', 'be16', 'high'],
+]);
 
 /** A 64-bit value as 16 hex digits, byte for byte (macsec SCI: MAC address + port, network order). */
 const hex64: ValueCodec<string> = {
+  sizes: [8],
   encode(w, v, field) {
     if (typeof v !== 'string' || !/^[0-9a-fA-F]{16}$/.test(v)) throw new TypeError(`${field} must be 16 hex digits, got ${String(v)}`);
     w.bytes(Buffer.from(v, 'hex'));
@@ -141,8 +101,9 @@ function enum64<N extends string>(names: Record<N, bigint>, aliases: Record<stri
   for (const [k, v] of Object.entries(names) as [N, bigint][]) byValue.set(v, k);
   for (const [v, k] of Object.entries(aliases)) byValue.set(BigInt(v), k);
   return {
+    sizes: [8],
     encode(w, v, field) {
-      const n = typeof v === 'bigint' ? v : names[v as N];
+      const n = typeof v === 'bigint' ? v : Object.hasOwn(names, v) ? names[v as N] : undefined;
       if (n === undefined) throw new TypeError(`${field} must be one of ${Object.keys(names).join(', ')}, got ${String(v)}`);
       w.u64(n);
     },
@@ -153,18 +114,13 @@ function enum64<N extends string>(names: Record<N, bigint>, aliases: Record<stri
   };
 }
 
-/** struct ifla_vlan_qos_mapping { u32 from, to; } list (IFLA_VLAN_{EGRESS,INGRESS}_QOS). */
-const qosMap: ValueCodec<{ from: number; to: number }[]> = indexedList<{ from: number; to: number }>(
-  {
-    encode(w, v, field) {
-      if (!v || typeof v !== 'object') throw new TypeError(`${field} must be { from, to }`);
-      t.u32.encode(w, v.from, `${field}.from`);
-      t.u32.encode(w, v.to, `${field}.to`);
-    },
-    decode: (b, o) => ({ from: rd.u32(b, o), to: rd.u32(b, o + 4) }),
-  },
-  0,
-  1, // IFLA_VLAN_QOS_MAPPING
+/** IFLA_VLAN_{EGRESS,INGRESS}_QOS: a list of IFLA_VLAN_QOS_MAPPING, each a struct ifla_vlan_qos_mapping. */
+const qosMap = members(
+  struct<{ from: number; to: number }>('ifla_vlan_qos_mapping', [
+    ['from', 'u32', 'from'],
+    ['to', 'u32', 'to'],
+  ]),
+  { id: 1, uapi: 'IFLA_VLAN_QOS_MAPPING' },
 );
 
 /** Booleans packed into one bit-set attribute: input `{ a: true }`, sent as `{ flags, mask }` or plain bits. */
@@ -239,10 +195,12 @@ export interface VethInfo {
 /** `ip link add NAME type vxcan peer name PEER` (linux/can/vxcan.h): a CAN tunnel pair. */
 export type VxcanInfo = VethInfo;
 
-const peerTable = (kind: string) =>
+/** VETH_INFO_PEER / VXCAN_INFO_PEER: a whole ifinfomsg with link attributes, written by link.ts (`beginNest`). */
+const peerTable = (kind: string, uapi: string) =>
   attrs<VethInfo>(kind, {
     peer: {
       id: 1,
+      uapi,
       writeOnly: true,
       codec: {
         encode() {
@@ -444,64 +402,61 @@ export interface BridgePortInfo {
 }
 
 const BR_BOOLOPT = { noLinklocalLearn: 1 << 0, mcastVlanSnooping: 1 << 1, mstEnabled: 1 << 2 };
-const boolopt: ValueCodec<{ flags: number; mask: number }> = {
-  encode(w, v) {
-    w.u32(v.flags);
-    w.u32(v.mask);
-  },
-  decode: (b, o) => ({ flags: rd.u32(b, o), mask: rd.u32(b, o + 4) }),
-};
+const boolopt = struct<{ flags: number; mask: number }>('br_boolopt_multi', [
+  ['flags', 'u32', 'optval'],
+  ['mask', 'u32', 'optmask'],
+]);
 
 const ethProto = enumOf(t.be16, { '802.1Q': 0x8100, '802.1ad': 0x88a8 });
 const on = t.bool;
 
 const bridge: KindSpec = {
   data: attrs<BridgeInfo & { multiBoolopt: unknown }>('bridge', {
-    forwardDelay: [1, t.u32],
-    helloTime: [2, t.u32],
-    maxAge: [3, t.u32],
-    ageingTime: [4, t.u32],
-    stpState: [5, t.u32],
-    priority: [6, t.u16],
-    vlanFiltering: [7, on],
-    vlanProtocol: [8, ethProto],
-    groupFwdMask: [9, t.u16],
-    rootId: [10, bridgeId],
-    bridgeId: [11, bridgeId],
-    rootPort: [12, readOnly(t.u16)],
-    rootPathCost: [13, readOnly(t.u32)],
-    topologyChange: [14, readOnly(t.u8)],
-    topologyChangeDetected: [15, readOnly(t.u8)],
-    helloTimer: [16, readOnly(t.u64)],
-    tcnTimer: [17, readOnly(t.u64)],
-    topologyChangeTimer: [18, readOnly(t.u64)],
-    gcTimer: [19, readOnly(t.u64)],
-    groupAddr: [20, t.mac],
-    fdbFlush: [21, t.flag],
-    mcastRouter: [22, t.u8],
-    mcastSnooping: [23, on],
-    mcastQueryUseIfaddr: [24, on],
-    mcastQuerier: [25, on],
-    mcastHashElasticity: [26, t.u32],
-    mcastHashMax: [27, t.u32],
-    mcastLastMemberCnt: [28, t.u32],
-    mcastStartupQueryCnt: [29, t.u32],
-    mcastLastMemberIntvl: [30, t.u64],
-    mcastMembershipIntvl: [31, t.u64],
-    mcastQuerierIntvl: [32, t.u64],
-    mcastQueryIntvl: [33, t.u64],
-    mcastQueryResponseIntvl: [34, t.u64],
-    mcastStartupQueryIntvl: [35, t.u64],
-    nfCallIptables: [36, on],
-    nfCallIp6tables: [37, on],
-    nfCallArptables: [38, on],
-    vlanDefaultPvid: [39, t.u16],
-    vlanStatsEnabled: [41, on],
-    mcastStatsEnabled: [42, on],
-    mcastIgmpVersion: [43, t.u8],
-    mcastMldVersion: [44, t.u8],
-    vlanStatsPerPort: [45, on],
-    multiBoolopt: [46, boolopt],
+    forwardDelay: [1, t.u32, 'IFLA_BR_FORWARD_DELAY'],
+    helloTime: [2, t.u32, 'IFLA_BR_HELLO_TIME'],
+    maxAge: [3, t.u32, 'IFLA_BR_MAX_AGE'],
+    ageingTime: [4, t.u32, 'IFLA_BR_AGEING_TIME'],
+    stpState: [5, t.u32, 'IFLA_BR_STP_STATE'],
+    priority: [6, t.u16, 'IFLA_BR_PRIORITY'],
+    vlanFiltering: [7, on, 'IFLA_BR_VLAN_FILTERING'],
+    vlanProtocol: [8, ethProto, 'IFLA_BR_VLAN_PROTOCOL'],
+    groupFwdMask: [9, t.u16, 'IFLA_BR_GROUP_FWD_MASK'],
+    rootId: [10, bridgeId, 'IFLA_BR_ROOT_ID'],
+    bridgeId: [11, bridgeId, 'IFLA_BR_BRIDGE_ID'],
+    rootPort: [12, readOnly(t.u16), 'IFLA_BR_ROOT_PORT'],
+    rootPathCost: [13, readOnly(t.u32), 'IFLA_BR_ROOT_PATH_COST'],
+    topologyChange: [14, readOnly(t.u8), 'IFLA_BR_TOPOLOGY_CHANGE'],
+    topologyChangeDetected: [15, readOnly(t.u8), 'IFLA_BR_TOPOLOGY_CHANGE_DETECTED'],
+    helloTimer: [16, readOnly(t.u64), 'IFLA_BR_HELLO_TIMER'],
+    tcnTimer: [17, readOnly(t.u64), 'IFLA_BR_TCN_TIMER'],
+    topologyChangeTimer: [18, readOnly(t.u64), 'IFLA_BR_TOPOLOGY_CHANGE_TIMER'],
+    gcTimer: [19, readOnly(t.u64), 'IFLA_BR_GC_TIMER'],
+    groupAddr: [20, t.mac, 'IFLA_BR_GROUP_ADDR'],
+    fdbFlush: [21, t.flag, 'IFLA_BR_FDB_FLUSH'],
+    mcastRouter: [22, t.u8, 'IFLA_BR_MCAST_ROUTER'],
+    mcastSnooping: [23, on, 'IFLA_BR_MCAST_SNOOPING'],
+    mcastQueryUseIfaddr: [24, on, 'IFLA_BR_MCAST_QUERY_USE_IFADDR'],
+    mcastQuerier: [25, on, 'IFLA_BR_MCAST_QUERIER'],
+    mcastHashElasticity: [26, t.u32, 'IFLA_BR_MCAST_HASH_ELASTICITY'],
+    mcastHashMax: [27, t.u32, 'IFLA_BR_MCAST_HASH_MAX'],
+    mcastLastMemberCnt: [28, t.u32, 'IFLA_BR_MCAST_LAST_MEMBER_CNT'],
+    mcastStartupQueryCnt: [29, t.u32, 'IFLA_BR_MCAST_STARTUP_QUERY_CNT'],
+    mcastLastMemberIntvl: [30, t.u64, 'IFLA_BR_MCAST_LAST_MEMBER_INTVL'],
+    mcastMembershipIntvl: [31, t.u64, 'IFLA_BR_MCAST_MEMBERSHIP_INTVL'],
+    mcastQuerierIntvl: [32, t.u64, 'IFLA_BR_MCAST_QUERIER_INTVL'],
+    mcastQueryIntvl: [33, t.u64, 'IFLA_BR_MCAST_QUERY_INTVL'],
+    mcastQueryResponseIntvl: [34, t.u64, 'IFLA_BR_MCAST_QUERY_RESPONSE_INTVL'],
+    mcastStartupQueryIntvl: [35, t.u64, 'IFLA_BR_MCAST_STARTUP_QUERY_INTVL'],
+    nfCallIptables: [36, on, 'IFLA_BR_NF_CALL_IPTABLES'],
+    nfCallIp6tables: [37, on, 'IFLA_BR_NF_CALL_IP6TABLES'],
+    nfCallArptables: [38, on, 'IFLA_BR_NF_CALL_ARPTABLES'],
+    vlanDefaultPvid: [39, t.u16, 'IFLA_BR_VLAN_DEFAULT_PVID'],
+    vlanStatsEnabled: [41, on, 'IFLA_BR_VLAN_STATS_ENABLED'],
+    mcastStatsEnabled: [42, on, 'IFLA_BR_MCAST_STATS_ENABLED'],
+    mcastIgmpVersion: [43, t.u8, 'IFLA_BR_MCAST_IGMP_VERSION'],
+    mcastMldVersion: [44, t.u8, 'IFLA_BR_MCAST_MLD_VERSION'],
+    vlanStatsPerPort: [45, on, 'IFLA_BR_VLAN_STATS_PER_PORT'],
+    multiBoolopt: [46, boolopt, 'IFLA_BR_MULTI_BOOLOPT'],
   }),
   readOnly: ['rootId', 'bridgeId', 'rootPort', 'rootPathCost', 'topologyChange', 'topologyChangeDetected', 'helloTimer', 'tcnTimer', 'topologyChangeTimer', 'gcTimer'],
   pre(info, where) {
@@ -518,47 +473,47 @@ const bridge: KindSpec = {
     }
   },
   slaveData: attrs<BridgePortInfo>('bridge_slave', {
-    state: [1, enumOf(t.u8, { disabled: 0, listening: 1, learning: 2, forwarding: 3, blocking: 4 })],
-    priority: [2, t.u16],
-    cost: [3, t.u32],
-    hairpin: [4, on],
-    guard: [5, on],
-    rootBlock: [6, on],
-    fastleave: [7, on],
-    learning: [8, on],
-    flood: [9, on],
-    proxyArp: [10, on],
-    learningSync: [11, on],
-    proxyArpWifi: [12, on],
-    rootId: [13, bridgeId],
-    bridgeId: [14, bridgeId],
-    designatedPort: [15, readOnly(t.u16)],
-    designatedCost: [16, readOnly(t.u16)],
-    id: [17, readOnly(t.u16)],
-    no: [18, readOnly(t.u16)],
-    topologyChangeAck: [19, readOnly(t.u8)],
-    configPending: [20, readOnly(t.u8)],
-    messageAgeTimer: [21, readOnly(t.u64)],
-    forwardDelayTimer: [22, readOnly(t.u64)],
-    holdTimer: [23, readOnly(t.u64)],
-    flush: [24, t.flag],
-    multicastRouter: [25, t.u8],
-    mcastFlood: [27, on],
-    mcastToUnicast: [28, on],
-    vlanTunnel: [29, on],
-    bcastFlood: [30, on],
-    groupFwdMask: [31, t.u16],
-    neighSuppress: [32, on],
-    isolated: [33, on],
-    backupPort: [34, t.u32],
-    mcastEhtHostsLimit: [37, t.u32],
-    mcastEhtHostsCnt: [38, readOnly(t.u32)],
-    locked: [39, on],
-    mab: [40, on],
-    mcastNGroups: [41, readOnly(t.u32)],
-    mcastMaxGroups: [42, t.u32],
-    neighVlanSuppress: [43, on],
-    backupNhid: [44, t.u32],
+    state: [1, enumOf(t.u8, { disabled: 0, listening: 1, learning: 2, forwarding: 3, blocking: 4 }), 'IFLA_BRPORT_STATE'],
+    priority: [2, t.u16, 'IFLA_BRPORT_PRIORITY'],
+    cost: [3, t.u32, 'IFLA_BRPORT_COST'],
+    hairpin: [4, on, 'IFLA_BRPORT_MODE'],
+    guard: [5, on, 'IFLA_BRPORT_GUARD'],
+    rootBlock: [6, on, 'IFLA_BRPORT_PROTECT'],
+    fastleave: [7, on, 'IFLA_BRPORT_FAST_LEAVE'],
+    learning: [8, on, 'IFLA_BRPORT_LEARNING'],
+    flood: [9, on, 'IFLA_BRPORT_UNICAST_FLOOD'],
+    proxyArp: [10, on, 'IFLA_BRPORT_PROXYARP'],
+    learningSync: [11, on, 'IFLA_BRPORT_LEARNING_SYNC'],
+    proxyArpWifi: [12, on, 'IFLA_BRPORT_PROXYARP_WIFI'],
+    rootId: [13, bridgeId, 'IFLA_BRPORT_ROOT_ID'],
+    bridgeId: [14, bridgeId, 'IFLA_BRPORT_BRIDGE_ID'],
+    designatedPort: [15, readOnly(t.u16), 'IFLA_BRPORT_DESIGNATED_PORT'],
+    designatedCost: [16, readOnly(t.u16), 'IFLA_BRPORT_DESIGNATED_COST'],
+    id: [17, readOnly(t.u16), 'IFLA_BRPORT_ID'],
+    no: [18, readOnly(t.u16), 'IFLA_BRPORT_NO'],
+    topologyChangeAck: [19, readOnly(t.u8), 'IFLA_BRPORT_TOPOLOGY_CHANGE_ACK'],
+    configPending: [20, readOnly(t.u8), 'IFLA_BRPORT_CONFIG_PENDING'],
+    messageAgeTimer: [21, readOnly(t.u64), 'IFLA_BRPORT_MESSAGE_AGE_TIMER'],
+    forwardDelayTimer: [22, readOnly(t.u64), 'IFLA_BRPORT_FORWARD_DELAY_TIMER'],
+    holdTimer: [23, readOnly(t.u64), 'IFLA_BRPORT_HOLD_TIMER'],
+    flush: [24, t.flag, 'IFLA_BRPORT_FLUSH'],
+    multicastRouter: [25, t.u8, 'IFLA_BRPORT_MULTICAST_ROUTER'],
+    mcastFlood: [27, on, 'IFLA_BRPORT_MCAST_FLOOD'],
+    mcastToUnicast: [28, on, 'IFLA_BRPORT_MCAST_TO_UCAST'],
+    vlanTunnel: [29, on, 'IFLA_BRPORT_VLAN_TUNNEL'],
+    bcastFlood: [30, on, 'IFLA_BRPORT_BCAST_FLOOD'],
+    groupFwdMask: [31, t.u16, 'IFLA_BRPORT_GROUP_FWD_MASK'],
+    neighSuppress: [32, on, 'IFLA_BRPORT_NEIGH_SUPPRESS'],
+    isolated: [33, on, 'IFLA_BRPORT_ISOLATED'],
+    backupPort: [34, t.u32, 'IFLA_BRPORT_BACKUP_PORT'],
+    mcastEhtHostsLimit: [37, t.u32, 'IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT'],
+    mcastEhtHostsCnt: [38, readOnly(t.u32), 'IFLA_BRPORT_MCAST_EHT_HOSTS_CNT'],
+    locked: [39, on, 'IFLA_BRPORT_LOCKED'],
+    mab: [40, on, 'IFLA_BRPORT_MAB'],
+    mcastNGroups: [41, readOnly(t.u32), 'IFLA_BRPORT_MCAST_N_GROUPS'],
+    mcastMaxGroups: [42, t.u32, 'IFLA_BRPORT_MCAST_MAX_GROUPS'],
+    neighVlanSuppress: [43, on, 'IFLA_BRPORT_NEIGH_VLAN_SUPPRESS'],
+    backupNhid: [44, t.u32, 'IFLA_BRPORT_BACKUP_NHID'],
   }),
   slaveLinkFields: ['backupPort'],
 };
@@ -593,15 +548,15 @@ export interface MacvlanInfo {
 
 const macvlan: KindSpec = {
   data: attrs<MacvlanInfo>('macvlan', {
-    mode: [1, enumOf(t.u32, { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 })],
-    flags: [2, flagsOf(t.u16, { nopromisc: 1, nodst: 2 })],
-    macaddrMode: { id: 3, codec: enumOf(t.u32, { add: 0, del: 1, flush: 2, set: 3 }), writeOnly: true },
-    macaddr: { id: 4, codec: t.mac, writeOnly: true },
-    macaddrData: [5, indexedList(t.mac, 0, 4)],
-    macaddrCount: [6, readOnly(t.u32)],
-    bcqueuelen: [7, t.u32],
-    usedbcqueuelen: [8, readOnly(t.u32)],
-    bclim: [9, t.s32],
+    mode: [1, enumOf(t.u32, { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 }), 'IFLA_MACVLAN_MODE'],
+    flags: [2, flagsOf(t.u16, { nopromisc: 1, nodst: 2 }), 'IFLA_MACVLAN_FLAGS'],
+    macaddrMode: { id: 3, uapi: 'IFLA_MACVLAN_MACADDR_MODE', codec: enumOf(t.u32, { add: 0, del: 1, flush: 2, set: 3 }), writeOnly: true },
+    macaddr: { id: 4, uapi: 'IFLA_MACVLAN_MACADDR', codec: t.mac, writeOnly: true },
+    macaddrData: [5, members(t.mac, { id: 4, uapi: 'IFLA_MACVLAN_MACADDR' }), 'IFLA_MACVLAN_MACADDR_DATA'],
+    macaddrCount: [6, readOnly(t.u32), 'IFLA_MACVLAN_MACADDR_COUNT'],
+    bcqueuelen: [7, t.u32, 'IFLA_MACVLAN_BC_QUEUE_LEN'],
+    usedbcqueuelen: [8, readOnly(t.u32), 'IFLA_MACVLAN_BC_QUEUE_LEN_USED'],
+    bclim: [9, t.s32, 'IFLA_MACVLAN_BC_CUTOFF'],
   }),
   readOnly: ['macaddrCount', 'usedbcqueuelen'],
   pre(info) {
@@ -682,39 +637,39 @@ const dfMode = enumOf(t.u8, { unset: 0, set: 1, inherit: 2 });
 
 const vxlan: KindSpec = {
   data: attrs<Record<string, unknown>>('vxlan', {
-    id: [1, t.u32],
-    group: [2, ipv4],
-    remote: { id: 2, codec: ipv4, writeOnly: true },
-    dev: [3, t.u32],
-    local: [4, ipv4],
-    ttl: [5, t.u8],
-    tos: [6, t.u8],
-    learning: [7, on],
-    ageing: [8, t.u32],
-    limit: [9, t.u32],
-    portRange: [10, portRange],
-    proxy: [11, on],
-    rsc: [12, on],
-    l2miss: [13, on],
-    l3miss: [14, on],
-    dstport: [15, t.be16],
-    group6: [16, ipv6],
-    remote6: { id: 16, codec: ipv6, writeOnly: true },
-    local6: [17, ipv6],
-    udpCsum: [18, on],
-    udpZeroCsum6Tx: [19, on],
-    udpZeroCsum6Rx: [20, on],
-    remcsumTx: [21, on],
-    remcsumRx: [22, on],
-    gbp: [23, t.flag],
-    remcsumNopartial: [24, t.flag],
-    external: [25, on],
-    label: [26, t.be32],
-    gpe: [27, t.flag],
-    ttlInherit: [28, t.flag],
-    df: [29, dfMode],
-    vnifilter: [30, on],
-    localbypass: [31, on],
+    id: [1, t.u32, 'IFLA_VXLAN_ID'],
+    group: [2, ipv4, 'IFLA_VXLAN_GROUP'],
+    remote: { id: 2, uapi: 'IFLA_VXLAN_GROUP', codec: ipv4, writeOnly: true },
+    dev: [3, t.u32, 'IFLA_VXLAN_LINK'],
+    local: [4, ipv4, 'IFLA_VXLAN_LOCAL'],
+    ttl: [5, t.u8, 'IFLA_VXLAN_TTL'],
+    tos: [6, t.u8, 'IFLA_VXLAN_TOS'],
+    learning: [7, on, 'IFLA_VXLAN_LEARNING'],
+    ageing: [8, t.u32, 'IFLA_VXLAN_AGEING'],
+    limit: [9, t.u32, 'IFLA_VXLAN_LIMIT'],
+    portRange: [10, portRange, 'IFLA_VXLAN_PORT_RANGE'],
+    proxy: [11, on, 'IFLA_VXLAN_PROXY'],
+    rsc: [12, on, 'IFLA_VXLAN_RSC'],
+    l2miss: [13, on, 'IFLA_VXLAN_L2MISS'],
+    l3miss: [14, on, 'IFLA_VXLAN_L3MISS'],
+    dstport: [15, t.be16, 'IFLA_VXLAN_PORT'],
+    group6: [16, ipv6, 'IFLA_VXLAN_GROUP6'],
+    remote6: { id: 16, uapi: 'IFLA_VXLAN_GROUP6', codec: ipv6, writeOnly: true },
+    local6: [17, ipv6, 'IFLA_VXLAN_LOCAL6'],
+    udpCsum: [18, on, 'IFLA_VXLAN_UDP_CSUM'],
+    udpZeroCsum6Tx: [19, on, 'IFLA_VXLAN_UDP_ZERO_CSUM6_TX'],
+    udpZeroCsum6Rx: [20, on, 'IFLA_VXLAN_UDP_ZERO_CSUM6_RX'],
+    remcsumTx: [21, on, 'IFLA_VXLAN_REMCSUM_TX'],
+    remcsumRx: [22, on, 'IFLA_VXLAN_REMCSUM_RX'],
+    gbp: [23, t.flag, 'IFLA_VXLAN_GBP'],
+    remcsumNopartial: [24, t.flag, 'IFLA_VXLAN_REMCSUM_NOPARTIAL'],
+    external: [25, on, 'IFLA_VXLAN_COLLECT_METADATA'],
+    label: [26, t.be32, 'IFLA_VXLAN_LABEL'],
+    gpe: [27, t.flag, 'IFLA_VXLAN_GPE'],
+    ttlInherit: [28, t.flag, 'IFLA_VXLAN_TTL_INHERIT'],
+    df: [29, dfMode, 'IFLA_VXLAN_DF'],
+    vnifilter: [30, on, 'IFLA_VXLAN_VNIFILTER'],
+    localbypass: [31, on, 'IFLA_VXLAN_LOCALBYPASS'],
   }),
   required: ['id'],
   linkFields: ['dev'],
@@ -772,21 +727,21 @@ export interface GeneveInfo {
 
 const geneve: KindSpec = {
   data: attrs<Record<string, unknown>>('geneve', {
-    id: [1, t.u32],
-    remote: [2, ipv4],
-    ttl: [3, t.u8],
-    tos: [4, t.u8],
-    dstport: [5, t.be16],
-    external: [6, t.flag],
-    remote6: [7, ipv6],
-    udpCsum: [8, on],
-    udpZeroCsum6Tx: [9, on],
-    udpZeroCsum6Rx: [10, on],
-    label: [11, t.be32],
-    ttlInherit: [12, on],
-    df: [13, dfMode],
-    innerProtoInherit: [14, t.flag],
-    portRange: [15, portRange],
+    id: [1, t.u32, 'IFLA_GENEVE_ID'],
+    remote: [2, ipv4, 'IFLA_GENEVE_REMOTE'],
+    ttl: [3, t.u8, 'IFLA_GENEVE_TTL'],
+    tos: [4, t.u8, 'IFLA_GENEVE_TOS'],
+    dstport: [5, t.be16, 'IFLA_GENEVE_PORT'],
+    external: [6, t.flag, 'IFLA_GENEVE_COLLECT_METADATA'],
+    remote6: [7, ipv6, 'IFLA_GENEVE_REMOTE6'],
+    udpCsum: [8, on, 'IFLA_GENEVE_UDP_CSUM'],
+    udpZeroCsum6Tx: [9, on, 'IFLA_GENEVE_UDP_ZERO_CSUM6_TX'],
+    udpZeroCsum6Rx: [10, on, 'IFLA_GENEVE_UDP_ZERO_CSUM6_RX'],
+    label: [11, t.be32, 'IFLA_GENEVE_LABEL'],
+    ttlInherit: [12, on, 'IFLA_GENEVE_TTL_INHERIT'],
+    df: [13, dfMode, 'IFLA_GENEVE_DF'],
+    innerProtoInherit: [14, t.flag, 'IFLA_GENEVE_INNER_PROTO_INHERIT'],
+    portRange: [15, portRange, 'IFLA_GENEVE_PORT_RANGE'],
   }),
   required: ['id'],
   pre(info) {
@@ -824,15 +779,19 @@ export interface VlanInfo {
   ingressQos?: { from: number; to: number }[];
 }
 
+const vlanFlags = struct<{ flags: number; mask: number }>('ifla_vlan_flags', [
+  ['flags', 'u32', 'flags'],
+  ['mask', 'u32', 'mask'],
+]);
 const VLAN_FLAG = { reorderHdr: 0x1, gvrp: 0x2, looseBinding: 0x4, mvrp: 0x8, bridgeBinding: 0x10 };
 
 const vlan: KindSpec = {
   data: attrs<Record<string, unknown>>('vlan', {
-    id: [1, t.u16],
-    flags: [2, boolopt],
-    egressQos: [3, qosMap],
-    ingressQos: [4, qosMap],
-    protocol: [5, ethProto],
+    id: [1, t.u16, 'IFLA_VLAN_ID'],
+    flags: [2, vlanFlags, 'IFLA_VLAN_FLAGS'],
+    egressQos: [3, qosMap, 'IFLA_VLAN_EGRESS_QOS'],
+    ingressQos: [4, qosMap, 'IFLA_VLAN_INGRESS_QOS'],
+    protocol: [5, ethProto, 'IFLA_VLAN_PROTOCOL'],
   }),
   required: ['id'],
   pre(info, where) {
@@ -861,8 +820,8 @@ export interface IpvlanInfo {
 
 const ipvlan: KindSpec = {
   data: attrs<IpvlanInfo>('ipvlan', {
-    mode: [1, enumOf(t.u16, { l2: 0, l3: 1, l3s: 2 })],
-    flags: [2, enumOf(t.u16, { bridge: 0, private: 1, vepa: 2 })],
+    mode: [1, enumOf(t.u16, { l2: 0, l3: 1, l3s: 2 }), 'IFLA_IPVLAN_MODE'],
+    flags: [2, enumOf(t.u16, { bridge: 0, private: 1, vepa: 2 }), 'IFLA_IPVLAN_FLAGS'],
   }),
 };
 
@@ -964,60 +923,61 @@ export interface BondSlaveInfo {
 
 const bond: KindSpec = {
   data: attrs<BondInfo>('bond', {
-    mode: [1, enumOf(t.u8, { 'balance-rr': 0, 'active-backup': 1, 'balance-xor': 2, broadcast: 3, '802.3ad': 4, 'balance-tlb': 5, 'balance-alb': 6 })],
-    activeSlave: [2, t.u32],
-    miimon: [3, t.u32],
-    updelay: [4, t.u32],
-    downdelay: [5, t.u32],
-    useCarrier: [6, on],
-    arpInterval: [7, t.u32],
-    arpIpTarget: [8, indexedList(ipv4)],
-    arpValidate: [9, enumOf(t.u32, { none: 0, active: 1, backup: 2, all: 3, filter: 4, filter_active: 5, filter_backup: 6 })],
-    arpAllTargets: [10, enumOf(t.u32, { any: 0, all: 1 })],
-    primary: [11, t.u32],
-    primaryReselect: [12, enumOf(t.u8, { always: 0, better: 1, failure: 2 })],
-    failOverMac: [13, enumOf(t.u8, { none: 0, active: 1, follow: 2 })],
-    xmitHashPolicy: [14, enumOf(t.u8, { layer2: 0, 'layer3+4': 1, 'layer2+3': 2, 'encap2+3': 3, 'encap3+4': 4, 'vlan+srcmac': 5 })],
-    resendIgmp: [15, t.u32],
-    numPeerNotif: [16, t.u8],
-    allSlavesActive: [17, on],
-    minLinks: [18, t.u32],
-    lpInterval: [19, t.u32],
-    packetsPerSlave: [20, t.u32],
-    adLacpRate: [21, enumOf(t.u8, { slow: 0, fast: 1 })],
-    adSelect: [22, enumOf(t.u8, { stable: 0, bandwidth: 1, count: 2 })],
+    mode: [1, enumOf(t.u8, { 'balance-rr': 0, 'active-backup': 1, 'balance-xor': 2, broadcast: 3, '802.3ad': 4, 'balance-tlb': 5, 'balance-alb': 6 }), 'IFLA_BOND_MODE'],
+    activeSlave: [2, t.u32, 'IFLA_BOND_ACTIVE_SLAVE'],
+    miimon: [3, t.u32, 'IFLA_BOND_MIIMON'],
+    updelay: [4, t.u32, 'IFLA_BOND_UPDELAY'],
+    downdelay: [5, t.u32, 'IFLA_BOND_DOWNDELAY'],
+    useCarrier: [6, on, 'IFLA_BOND_USE_CARRIER'],
+    arpInterval: [7, t.u32, 'IFLA_BOND_ARP_INTERVAL'],
+    arpIpTarget: [8, members(ipv4), 'IFLA_BOND_ARP_IP_TARGET'],
+    arpValidate: [9, enumOf(t.u32, { none: 0, active: 1, backup: 2, all: 3, filter: 4, filter_active: 5, filter_backup: 6 }), 'IFLA_BOND_ARP_VALIDATE'],
+    arpAllTargets: [10, enumOf(t.u32, { any: 0, all: 1 }), 'IFLA_BOND_ARP_ALL_TARGETS'],
+    primary: [11, t.u32, 'IFLA_BOND_PRIMARY'],
+    primaryReselect: [12, enumOf(t.u8, { always: 0, better: 1, failure: 2 }), 'IFLA_BOND_PRIMARY_RESELECT'],
+    failOverMac: [13, enumOf(t.u8, { none: 0, active: 1, follow: 2 }), 'IFLA_BOND_FAIL_OVER_MAC'],
+    xmitHashPolicy: [14, enumOf(t.u8, { layer2: 0, 'layer3+4': 1, 'layer2+3': 2, 'encap2+3': 3, 'encap3+4': 4, 'vlan+srcmac': 5 }), 'IFLA_BOND_XMIT_HASH_POLICY'],
+    resendIgmp: [15, t.u32, 'IFLA_BOND_RESEND_IGMP'],
+    numPeerNotif: [16, t.u8, 'IFLA_BOND_NUM_PEER_NOTIF'],
+    allSlavesActive: [17, on, 'IFLA_BOND_ALL_SLAVES_ACTIVE'],
+    minLinks: [18, t.u32, 'IFLA_BOND_MIN_LINKS'],
+    lpInterval: [19, t.u32, 'IFLA_BOND_LP_INTERVAL'],
+    packetsPerSlave: [20, t.u32, 'IFLA_BOND_PACKETS_PER_SLAVE'],
+    adLacpRate: [21, enumOf(t.u8, { slow: 0, fast: 1 }), 'IFLA_BOND_AD_LACP_RATE'],
+    adSelect: [22, enumOf(t.u8, { stable: 0, bandwidth: 1, count: 2 }), 'IFLA_BOND_AD_SELECT'],
     adInfo: {
       id: 23,
+      uapi: 'IFLA_BOND_AD_INFO',
       nest: attrs('bond_ad_info', {
-        aggregator: [1, t.u16],
-        numPorts: [2, t.u16],
-        actorKey: [3, t.u16],
-        partnerKey: [4, t.u16],
-        partnerMac: [5, t.mac],
+        aggregator: [1, t.u16, 'IFLA_BOND_AD_INFO_AGGREGATOR'],
+        numPorts: [2, t.u16, 'IFLA_BOND_AD_INFO_NUM_PORTS'],
+        actorKey: [3, t.u16, 'IFLA_BOND_AD_INFO_ACTOR_KEY'],
+        partnerKey: [4, t.u16, 'IFLA_BOND_AD_INFO_PARTNER_KEY'],
+        partnerMac: [5, t.mac, 'IFLA_BOND_AD_INFO_PARTNER_MAC'],
       }),
     },
-    adActorSysPrio: [24, t.u16],
-    adUserPortKey: [25, t.u16],
-    adActorSystem: [26, t.mac],
-    tlbDynamicLb: [27, on],
-    peerNotifyDelay: [28, t.u32],
-    adLacpActive: [29, on],
-    arpMissedMax: [30, t.u8],
-    nsIp6Target: [31, indexedList(ipv6)],
-    coupledControl: [32, on],
+    adActorSysPrio: [24, t.u16, 'IFLA_BOND_AD_ACTOR_SYS_PRIO'],
+    adUserPortKey: [25, t.u16, 'IFLA_BOND_AD_USER_PORT_KEY'],
+    adActorSystem: [26, t.mac, 'IFLA_BOND_AD_ACTOR_SYSTEM'],
+    tlbDynamicLb: [27, on, 'IFLA_BOND_TLB_DYNAMIC_LB'],
+    peerNotifyDelay: [28, t.u32, 'IFLA_BOND_PEER_NOTIF_DELAY'],
+    adLacpActive: [29, on, 'IFLA_BOND_AD_LACP_ACTIVE'],
+    arpMissedMax: [30, t.u8, 'IFLA_BOND_MISSED_MAX'],
+    nsIp6Target: [31, members(ipv6), 'IFLA_BOND_NS_IP6_TARGET'],
+    coupledControl: [32, on, 'IFLA_BOND_COUPLED_CONTROL'],
   }),
   linkFields: ['activeSlave', 'primary'],
   readOnly: ['adInfo'],
   slaveData: attrs<BondSlaveInfo>('bond_slave', {
-    state: [1, readOnly(enumOf(t.u8, { ACTIVE: 0, BACKUP: 1 }))],
-    miiStatus: [2, readOnly(enumOf(t.u8, { UP: 0, FAIL: 1, DOWN: 2, BACK: 3 }))],
-    linkFailureCount: [3, readOnly(t.u32)],
-    permHwaddr: [4, readOnly(t.mac)],
-    queueId: [5, t.u16],
-    adAggregatorId: [6, readOnly(t.u16)],
-    adActorOperPortState: [7, readOnly(t.u8)],
-    adPartnerOperPortState: [8, readOnly(t.u16)],
-    prio: [9, t.s32],
+    state: [1, readOnly(enumOf(t.u8, { ACTIVE: 0, BACKUP: 1 })), 'IFLA_BOND_SLAVE_STATE'],
+    miiStatus: [2, readOnly(enumOf(t.u8, { UP: 0, FAIL: 1, DOWN: 2, BACK: 3 })), 'IFLA_BOND_SLAVE_MII_STATUS'],
+    linkFailureCount: [3, readOnly(t.u32), 'IFLA_BOND_SLAVE_LINK_FAILURE_COUNT'],
+    permHwaddr: [4, readOnly(t.mac), 'IFLA_BOND_SLAVE_PERM_HWADDR'],
+    queueId: [5, t.u16, 'IFLA_BOND_SLAVE_QUEUE_ID'],
+    adAggregatorId: [6, readOnly(t.u16), 'IFLA_BOND_SLAVE_AD_AGGREGATOR_ID'],
+    adActorOperPortState: [7, readOnly(t.u8), 'IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE'],
+    adPartnerOperPortState: [8, readOnly(t.u16), 'IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE'],
+    prio: [9, t.s32, 'IFLA_BOND_SLAVE_PRIO'],
   }),
 };
 
@@ -1058,9 +1018,9 @@ export interface MacsecInfo {
 
 const macsec: KindSpec = {
   data: attrs<MacsecInfo>('macsec', {
-    sci: [1, hex64],
-    port: { id: 2, codec: t.be16, writeOnly: true },
-    icvLen: [3, t.u8],
+    sci: [1, hex64, 'IFLA_MACSEC_SCI'],
+    port: { id: 2, uapi: 'IFLA_MACSEC_PORT', codec: t.be16, writeOnly: true },
+    icvLen: [3, t.u8, 'IFLA_MACSEC_ICV_LEN'],
     cipher: [
       4,
       enum64(
@@ -1072,17 +1032,18 @@ const macsec: KindSpec = {
         },
         { [String(0x0080c20001000001n)]: 'gcm-aes-128' },
       ),
+      'IFLA_MACSEC_CIPHER_SUITE',
     ],
-    window: [5, t.u32],
-    encodingSa: [6, t.u8],
-    encrypt: [7, on],
-    protect: [8, on],
-    sendSci: [9, on],
-    endStation: [10, on],
-    scb: [11, on],
-    replay: [12, on],
-    validate: [13, enumOf(t.u8, { disabled: 0, check: 1, strict: 2 })],
-    offload: [15, enumOf(t.u8, { off: 0, phy: 1, mac: 2 })],
+    window: [5, t.u32, 'IFLA_MACSEC_WINDOW'],
+    encodingSa: [6, t.u8, 'IFLA_MACSEC_ENCODING_SA'],
+    encrypt: [7, on, 'IFLA_MACSEC_ENCRYPT'],
+    protect: [8, on, 'IFLA_MACSEC_PROTECT'],
+    sendSci: [9, on, 'IFLA_MACSEC_INC_SCI'],
+    endStation: [10, on, 'IFLA_MACSEC_ES'],
+    scb: [11, on, 'IFLA_MACSEC_SCB'],
+    replay: [12, on, 'IFLA_MACSEC_REPLAY_PROTECT'],
+    validate: [13, enumOf(t.u8, { disabled: 0, check: 1, strict: 2 }), 'IFLA_MACSEC_VALIDATION'],
+    offload: [15, enumOf(t.u8, { off: 0, phy: 1, mac: 2 }), 'IFLA_MACSEC_OFFLOAD'],
   }),
 };
 
@@ -1234,23 +1195,33 @@ function greKind(family: 'inet' | 'inet6'): KindSpec {
   const ip = family === 'inet' ? ipv4 : ipv6;
   const v4Only = family === 'inet';
   const table: Record<string, unknown> = {
-    dev: [1, t.u32],
-    iflags: [2, t.be16],
-    oflags: [3, t.be16],
-    ikey: [4, t.be32],
-    okey: [5, t.be32],
-    local: [6, ip],
-    remote: [7, ip],
-    ttl: [8, t.u8],
-    encapType: [14, encapTypes],
-    encapFlags: [15, encapFlags],
-    encapSport: [16, t.be16],
-    encapDport: [17, t.be16],
-    external: [18, t.flag],
-    fwmark: [20, t.u32],
+    dev: [1, t.u32, 'IFLA_GRE_LINK'],
+    iflags: [2, t.be16, 'IFLA_GRE_IFLAGS'],
+    oflags: [3, t.be16, 'IFLA_GRE_OFLAGS'],
+    ikey: [4, t.be32, 'IFLA_GRE_IKEY'],
+    okey: [5, t.be32, 'IFLA_GRE_OKEY'],
+    local: [6, ip, 'IFLA_GRE_LOCAL'],
+    remote: [7, ip, 'IFLA_GRE_REMOTE'],
+    ttl: [8, t.u8, 'IFLA_GRE_TTL'],
+    encapType: [14, encapTypes, 'IFLA_GRE_ENCAP_TYPE'],
+    encapFlags: [15, encapFlags, 'IFLA_GRE_ENCAP_FLAGS'],
+    encapSport: [16, t.be16, 'IFLA_GRE_ENCAP_SPORT'],
+    encapDport: [17, t.be16, 'IFLA_GRE_ENCAP_DPORT'],
+    external: [18, t.flag, 'IFLA_GRE_COLLECT_METADATA'],
+    fwmark: [20, t.u32, 'IFLA_GRE_FWMARK'],
   };
-  if (v4Only) Object.assign(table, { tos: [9, t.u8], pmtudisc: [10, on], ignoreDf: [19, on] });
-  else Object.assign(table, { encapLimit: [11, t.u8], flowinfo: [12, t.be32], flags: [13, t.u32] });
+  if (v4Only)
+    Object.assign(table, {
+      tos: [9, t.u8, 'IFLA_GRE_TOS'],
+      pmtudisc: [10, on, 'IFLA_GRE_PMTUDISC'],
+      ignoreDf: [19, on, 'IFLA_GRE_IGNORE_DF'],
+    });
+  else
+    Object.assign(table, {
+      encapLimit: [11, t.u8, 'IFLA_GRE_ENCAP_LIMIT'],
+      flowinfo: [12, t.be32, 'IFLA_GRE_FLOWINFO'],
+      flags: [13, t.u32, 'IFLA_GRE_FLAGS'],
+    });
   return {
     data: attrs<Record<string, unknown>>(family === 'inet' ? 'gre' : 'ip6gre', table as never),
     linkFields: ['dev'],
@@ -1295,27 +1266,36 @@ function iptunKind(kind: 'ipip' | 'sit' | 'ip6tnl'): KindSpec {
   };
   const ip = kind === 'ip6tnl' ? ipv6 : ipv4;
   const table: Record<string, unknown> = {
-    dev: [1, t.u32],
-    local: [2, ip],
-    remote: [3, ip],
-    ttl: [4, t.u8],
-    mode: [9, enumOf(t.u8, modes[kind])],
-    encapType: [15, encapTypes],
-    encapFlags: [16, encapFlags],
-    encapSport: [17, t.be16],
-    encapDport: [18, t.be16],
-    external: [19, t.flag],
-    fwmark: [20, t.u32],
+    dev: [1, t.u32, 'IFLA_IPTUN_LINK'],
+    local: [2, ip, 'IFLA_IPTUN_LOCAL'],
+    remote: [3, ip, 'IFLA_IPTUN_REMOTE'],
+    ttl: [4, t.u8, 'IFLA_IPTUN_TTL'],
+    mode: [9, enumOf(t.u8, modes[kind]), 'IFLA_IPTUN_PROTO'],
+    encapType: [15, encapTypes, 'IFLA_IPTUN_ENCAP_TYPE'],
+    encapFlags: [16, encapFlags, 'IFLA_IPTUN_ENCAP_FLAGS'],
+    encapSport: [17, t.be16, 'IFLA_IPTUN_ENCAP_SPORT'],
+    encapDport: [18, t.be16, 'IFLA_IPTUN_ENCAP_DPORT'],
+    external: [19, t.flag, 'IFLA_IPTUN_COLLECT_METADATA'],
+    fwmark: [20, t.u32, 'IFLA_IPTUN_FWMARK'],
   };
-  if (kind === 'ip6tnl') Object.assign(table, { encapLimit: [6, t.u8], flowinfo: [7, t.be32], flags: [8, t.u32] });
-  else Object.assign(table, { tos: [5, t.u8], pmtudisc: [10, on] });
+  if (kind === 'ip6tnl')
+    Object.assign(table, {
+      encapLimit: [6, t.u8, 'IFLA_IPTUN_ENCAP_LIMIT'],
+      flowinfo: [7, t.be32, 'IFLA_IPTUN_FLOWINFO'],
+      flags: [8, t.u32, 'IFLA_IPTUN_FLAGS'],
+    });
+  else
+    Object.assign(table, {
+      tos: [5, t.u8, 'IFLA_IPTUN_TOS'],
+      pmtudisc: [10, on, 'IFLA_IPTUN_PMTUDISC'],
+    });
   if (kind === 'sit')
     Object.assign(table, {
-      isatap: [8, bool16],
-      sixrdPrefix: [11, ipv6],
-      sixrdRelayPrefix: [12, ipv4],
-      sixrdPrefixlen: [13, t.u16],
-      sixrdRelayPrefixlen: [14, t.u16],
+      isatap: [8, bool16, 'IFLA_IPTUN_FLAGS'],
+      sixrdPrefix: [11, ipv6, 'IFLA_IPTUN_6RD_PREFIX'],
+      sixrdRelayPrefix: [12, ipv4, 'IFLA_IPTUN_6RD_RELAY_PREFIX'],
+      sixrdPrefixlen: [13, t.u16, 'IFLA_IPTUN_6RD_PREFIXLEN'],
+      sixrdRelayPrefixlen: [14, t.u16, 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN'],
     });
   return { data: attrs<Record<string, unknown>>(kind, table as never), linkFields: ['dev'], mergeOnSet: true, post: dropZeroDev };
 }
@@ -1347,10 +1327,10 @@ export interface TunInfo {
 
 // ---------------------------------------------------------------------------
 
-/** The kinds the library knows, by `IFLA_INFO_KIND`. */
-export const kinds: Record<string, KindSpec> = {
-  veth: { data: peerTable('veth'), peer: true },
-  vxcan: { data: peerTable('vxcan'), peer: true },
+/** The kinds the library knows, by `IFLA_INFO_KIND` (no prototype: a kind named `constructor` is unknown). */
+export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null) as Record<string, KindSpec>, {
+  veth: { data: peerTable('veth', 'VETH_INFO_PEER'), peer: true },
+  vxcan: { data: peerTable('vxcan', 'VXCAN_INFO_PEER'), peer: true },
   bridge,
   macvlan,
   macvtap: macvlan,
@@ -1362,15 +1342,19 @@ export const kinds: Record<string, KindSpec> = {
   bond,
   macsec,
   vrf: {
-    data: attrs<VrfInfo>('vrf', { table: [1, t.u32] }),
-    slaveData: attrs<VrfSlaveInfo>('vrf_slave', { table: [1, readOnly(t.u32)] }),
+    data: attrs<VrfInfo>('vrf', {
+      table: [1, t.u32, 'IFLA_VRF_TABLE'],
+    }),
+    slaveData: attrs<VrfSlaveInfo>('vrf_slave', {
+      table: [1, readOnly(t.u32), 'IFLA_VRF_PORT_TABLE'],
+    }),
     required: ['table'],
   },
   ipoib: {
     data: attrs<IpoibInfo>('ipoib', {
-      pkey: [1, t.u16],
-      mode: [2, enumOf(t.u16, { datagram: 0, connected: 1 })],
-      umcast: [3, bool16],
+      pkey: [1, t.u16, 'IFLA_IPOIB_PKEY'],
+      mode: [2, enumOf(t.u16, { datagram: 0, connected: 1 }), 'IFLA_IPOIB_MODE'],
+      umcast: [3, bool16, 'IFLA_IPOIB_UMCAST'],
     }),
   },
   gre: greKind('inet'),
@@ -1382,15 +1366,15 @@ export const kinds: Record<string, KindSpec> = {
   ip6tnl: iptunKind('ip6tnl'),
   tun: {
     data: attrs<TunInfo>('tun', {
-      owner: [1, t.u32],
-      group: [2, t.u32],
-      type: [3, enumOf(t.u8, { tun: 1, tap: 2 })],
-      pi: [4, on],
-      vnetHdr: [5, on],
-      persist: [6, on],
-      multiQueue: [7, on],
-      numQueues: [8, t.u32],
-      numDisabledQueues: [9, t.u32],
+      owner: [1, t.u32, 'IFLA_TUN_OWNER'],
+      group: [2, t.u32, 'IFLA_TUN_GROUP'],
+      type: [3, enumOf(t.u8, { tun: 1, tap: 2 }), 'IFLA_TUN_TYPE'],
+      pi: [4, on, 'IFLA_TUN_PI'],
+      vnetHdr: [5, on, 'IFLA_TUN_VNET_HDR'],
+      persist: [6, on, 'IFLA_TUN_PERSIST'],
+      multiQueue: [7, on, 'IFLA_TUN_MULTI_QUEUE'],
+      numQueues: [8, t.u32, 'IFLA_TUN_NUM_QUEUES'],
+      numDisabledQueues: [9, t.u32, 'IFLA_TUN_NUM_DISABLED_QUEUES'],
     }),
     noCreate: 'tun/tap links are made with ioctl(TUNSETIFF) on /dev/net/tun, not over rtnetlink',
   },
@@ -1400,7 +1384,7 @@ export const kinds: Record<string, KindSpec> = {
   vcan: {},
   nlmon: {},
   wireguard: {},
-};
+} satisfies Record<string, KindSpec>);
 
 /** Names the kinds this library can create (for error messages). */
 export const kindNames = (): string[] => Object.keys(kinds).filter((k) => !kinds[k].noCreate);
@@ -1411,3 +1395,67 @@ export function encodeKindData(w: Writer, kind: string, info: Record<string, unk
   const o = spec.pre ? spec.pre(info, where) : info;
   spec.data!.encode(w, o, where);
 }
+
+// ---------------------------------------------------------------------------
+// IFLA_LINKINFO
+
+/** Where IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA lies in the buffer, until the kind says how to read it. */
+interface Span {
+  off: number;
+  end: number;
+}
+const span: ValueCodec<Span> = {
+  encode() {
+    throw new Error('kind data is written by link.ts (beginNest)');
+  },
+  decode: (_b, off, len) => ({ off, end: off + len }),
+};
+
+/** IFLA_INFO_* (linux/if_link.h): the members of IFLA_LINKINFO. */
+export const linkinfoAttrs = attrs<{ kind: string; info: Span; slaveKind: string; slaveInfo: Span }>('linkinfo', {
+  kind: [1, t.chars, 'IFLA_INFO_KIND'],
+  info: [2, span, 'IFLA_INFO_DATA'],
+  slaveKind: [4, t.chars, 'IFLA_INFO_SLAVE_KIND'],
+  slaveInfo: [5, span, 'IFLA_INFO_SLAVE_DATA'],
+});
+
+/** IFLA_LINKINFO decoded: the kind and its options, the port kind and its options. */
+export interface LinkInfo {
+  kind?: string;
+  slaveKind?: string;
+  info?: Record<string, unknown>;
+  slaveInfo?: Record<string, unknown>;
+}
+
+/** Decodes a kind's data by the kind's table (nothing for kinds without one), then its `post`. */
+function kindData(b: Buffer, table: AttrTable<any> | undefined, post: ((info: Record<string, unknown>) => void) | undefined, s: Span | undefined, path: string): Record<string, unknown> {
+  const info: Record<string, unknown> = {};
+  if (table && s) {
+    table.decode(b, s.off, s.end, info, path);
+    post?.(info);
+  }
+  return info;
+}
+
+/** The codec of IFLA_LINKINFO: the kind first, then IFLA_INFO_DATA by that kind's table (likewise for the port kind). */
+export const linkinfo: ValueCodec<LinkInfo> = {
+  encode() {
+    throw new Error('IFLA_LINKINFO is written by link.ts');
+  },
+  decode(b, off, len, at, name) {
+    const path = pathOf(at, name);
+    const raw = linkinfoAttrs.decode(b, off, off + len, undefined, path) as Partial<{ kind: string; info: Span; slaveKind: string; slaveInfo: Span }>;
+    const out: LinkInfo = {};
+    if (raw.kind !== undefined) out.kind = raw.kind;
+    if (raw.slaveKind !== undefined) out.slaveKind = raw.slaveKind;
+    if (raw.kind !== undefined) {
+      const spec = kinds[raw.kind];
+      out.info = kindData(b, spec?.data, spec?.post, raw.info, pathOf(path, 'info'));
+    }
+    if (raw.slaveKind !== undefined) {
+      const spec = kinds[raw.slaveKind];
+      out.slaveInfo = kindData(b, spec?.slaveData, spec?.slavePost, raw.slaveInfo, pathOf(path, 'slaveInfo'));
+    }
+    return out;
+  },
+};
