@@ -31,13 +31,26 @@ export function makeNetns(): TestNetns {
   };
 }
 
+/**
+ * The environment for every external program a test runs (ip, nsenter, sh,
+ * unshare, programs started through netns.spawn): process.env without
+ * LD_PRELOAD. `npm run test:asan` (scripts/asan.sh) preloads the ASan runtime
+ * into node; it must not reach programs that are not instrumented. The
+ * ASAN_OPTIONS/UBSAN_OPTIONS stay: uninstrumented programs ignore them, and
+ * the instrumented rtnetlink-nsexec helper reports where the run looks.
+ */
+export function toolEnv(): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, ...env } = process.env;
+  return env;
+}
+
 let ipChecked: boolean | undefined;
 /** True when iproute2's `ip` (with JSON output) and `nsenter` are available. */
 export function haveIp(): boolean {
   if (ipChecked === undefined) {
     try {
-      execFileSync('ip', ['-j', '-V'], { stdio: 'ignore' });
-      execFileSync('nsenter', ['--version'], { stdio: 'ignore' });
+      execFileSync('ip', ['-j', '-V'], { stdio: 'ignore', env: toolEnv() });
+      execFileSync('nsenter', ['--version'], { stdio: 'ignore', env: toolEnv() });
       ipChecked = true;
     } catch {
       ipChecked = false;
@@ -48,13 +61,13 @@ export function haveIp(): boolean {
 
 /** Runs `ip ARGS…` inside the test namespace and returns its parsed JSON. */
 export function ipJson(ns: TestNetns, ...args: string[]): any {
-  const out = execFileSync('nsenter', [`--net=${ns.path}`, 'ip', '-j', ...args], { encoding: 'utf8' });
+  const out = execFileSync('nsenter', [`--net=${ns.path}`, 'ip', '-j', ...args], { encoding: 'utf8', env: toolEnv() });
   return out.trim() ? JSON.parse(out) : [];
 }
 
 /** Runs `ip ARGS…` inside the test namespace. */
 export function ip(ns: TestNetns, ...args: string[]): string {
-  return execFileSync('nsenter', [`--net=${ns.path}`, 'ip', ...args], { encoding: 'utf8' });
+  return execFileSync('nsenter', [`--net=${ns.path}`, 'ip', ...args], { encoding: 'utf8', env: toolEnv() });
 }
 
 /**

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { NetlinkError, type Link, type LinkAddOptions, type LinkSetOptions } from '../lib/index.js';
 import { kinds } from '../lib/wire/kinds.js';
 import { Writer } from '../lib/codec.js';
-import { withNs, haveIp, ip, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { withNs, haveIp, ip, ipJson, makeNetns, toolEnv, type TestNetns } from './helpers.js';
 
 type Ctx = { skip: (note?: string) => never };
 
@@ -389,7 +389,7 @@ describe('link kinds: add, list, change, delete, options read back', () => {
 
         if (!existsSync('/usr/bin/unshare') && !existsSync('/bin/unshare')) ctx.skip('unshare(1) missing for the pid form');
         const { spawn } = await import('node:child_process');
-        const child = spawn('unshare', ['--net', 'sleep', '30'], { stdio: 'ignore' });
+        const child = spawn('unshare', ['--net', 'sleep', '30'], { stdio: 'ignore', env: toolEnv() });
         try {
           await new Promise((r) => setTimeout(r, 200));
           await ns.nl.link.add({ name: 've', kind: 'veth', info: { peer: { name: 'vf', netns: { pid: child.pid! } } } });

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
 import { NetlinkError, openSync, type Handle, type Link } from '../lib/index.js';
-import { withNs, haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { withNs, haveIp, ipJson, makeNetns, toolEnv, type TestNetns } from './helpers.js';
 
 const pair = (nl: Handle, a: string, b: string) => nl.link.add({ name: a, kind: 'veth', info: { peer: { name: b } } });
 
@@ -196,7 +196,7 @@ describe('set', () => {
   it('moves a link to another namespace by fd, path and pid (with a rename on the way)', async () => {
     await withNs(async (ns) => {
       const other = makeNetns();
-      const child = spawn('unshare', ['--net', 'sleep', '30'], { stdio: 'ignore' });
+      const child = spawn('unshare', ['--net', 'sleep', '30'], { stdio: 'ignore', env: toolEnv() });
       try {
         for (const n of ['a', 'b', 'c']) await pair(ns.nl, `v${n}0`, `v${n}1`);
         await ns.nl.link.set('va0', { netns: { fd: other.fd } });

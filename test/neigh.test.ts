@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type Neighbour } from '../lib/index.js';
-import { clean, agree, haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
+import { clean, agree, haveIp, ipJson, makeNetns, toolEnv, type TestNetns } from './helpers.js';
 
 /** `ip -j neigh show nud all [proxy]` reshaped into what `neigh.list` returns. */
 function ipNeighs(ns: TestNetns, ...args: string[]): Record<string, unknown>[] {
@@ -39,7 +39,7 @@ function ours(list: Neighbour[], proxy = false): Record<string, unknown>[] {
 
 /** `bridge -j fdb show` reshaped into what `neigh.list({ family: 'bridge' })` returns. */
 function bridgeFdb(ns: TestNetns): Record<string, unknown>[] {
-  const out = execFileSync('nsenter', [`--net=${ns.path}`, 'bridge', '-j', 'fdb', 'show'], { encoding: 'utf8' });
+  const out = execFileSync('nsenter', [`--net=${ns.path}`, 'bridge', '-j', 'fdb', 'show'], { encoding: 'utf8', env: toolEnv() });
   return sortN(
     (JSON.parse(out) as Record<string, any>[]).map((f) =>
       clean({

@@ -11,7 +11,7 @@ import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClosedError, netns, open, type Handle } from '../lib/index.js';
 import { _setSpawnHelper } from '../lib/netns.js';
-import { haveIp } from './helpers.js';
+import { haveIp, toolEnv } from './helpers.js';
 
 let counter = 0;
 const made: string[] = [];
@@ -61,7 +61,7 @@ async function addAddress(nl: Handle, ns: netns.Netns, dev: string, cidr: string
     await nl.address.add({ dev, address: cidr });
     return;
   }
-  const r = ns.spawnSync('ip', ['address', 'add', cidr, 'dev', dev], { encoding: 'utf8' });
+  const r = ns.spawnSync('ip', ['address', 'add', cidr, 'dev', dev], { encoding: 'utf8', env: toolEnv() });
   if (r.status !== 0) throw new Error(`ip address add failed: ${r.stderr}`);
 }
 
@@ -208,7 +208,7 @@ describe('anonymous namespaces', () => {
     expect(ns.path).toBe(`/run/netns/${name}`);
     await ns.open().link.set('lo', { up: true });
     const server = await netns.listen(name, { address: '127.0.0.1', port: 7000 }, echo);
-    const sleeper = ns.spawn('sh', ['-c', 'echo ready; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sleeper = ns.spawn('sh', ['-c', 'echo ready; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'], env: toolEnv() });
     try {
       await once(sleeper.stdout!, 'data');
       for (const ref of [name, { path: `/run/netns/${name}` }, { fd: ns.fd }, { pid: sleeper.pid! }, ns]) {
@@ -267,31 +267,31 @@ describe('named namespaces, as ip netns makes them', () => {
   it.skipIf(!haveIp())('ip netns list sees ours, ip -n works in it, and ours works in one made by ip netns add', async () => {
     const ours = uniqueName();
     netns.addSync(ours);
-    const listed = JSON.parse(execFileSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8' }) || '[]') as { name: string }[];
+    const listed = JSON.parse(execFileSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8', env: toolEnv() }) || '[]') as { name: string }[];
     expect(listed.map((e) => e.name)).toContain(ours);
-    execFileSync('ip', ['-n', ours, 'link', 'add', 'x0', 'type', 'veth', 'peer', 'name', 'x1']);
+    execFileSync('ip', ['-n', ours, 'link', 'add', 'x0', 'type', 'veth', 'peer', 'name', 'x1'], { env: toolEnv() });
     const nl = await open({ netns: ours });
     expect((await nl.link.list()).map((l) => l.name).sort()).toEqual(['lo', 'x0', 'x1']);
     await nl.link.add({ name: 'y0', kind: 'veth', info: { peer: { name: 'y1' } } });
     await nl.close();
-    const seen = JSON.parse(execFileSync('ip', ['-n', ours, '-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[];
+    const seen = JSON.parse(execFileSync('ip', ['-n', ours, '-j', 'link', 'show'], { encoding: 'utf8', env: toolEnv() })) as { ifname: string }[];
     expect(seen.map((l) => l.ifname).sort()).toEqual(['lo', 'x0', 'x1', 'y0', 'y1']);
     netns.delSync(ours);
-    const after = execFileSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8' });
+    const after = execFileSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8', env: toolEnv() });
     expect(after.includes(`"${ours}"`)).toBe(false);
 
     const theirs = uniqueName();
-    execFileSync('ip', ['netns', 'add', theirs]);
+    execFileSync('ip', ['netns', 'add', theirs], { env: toolEnv() });
     expect(netns.existsSync(theirs)).toBe(true);
     expect(netns.identifySync({ path: `/run/netns/${theirs}` })).toEqual([theirs]);
     const h = await open({ netns: theirs });
     expect((await h.link.list()).map((l) => [l.name, l.up])).toEqual([['lo', false]]);
     await h.link.add({ name: 'z0', kind: 'veth', info: { peer: { name: 'z1' } } });
     await h.close();
-    const theirLinks = JSON.parse(execFileSync('ip', ['-n', theirs, '-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[];
+    const theirLinks = JSON.parse(execFileSync('ip', ['-n', theirs, '-j', 'link', 'show'], { encoding: 'utf8', env: toolEnv() })) as { ifname: string }[];
     expect(theirLinks.map((l) => l.ifname).sort()).toEqual(['lo', 'z0', 'z1']);
     await netns.del(theirs); // the library deletes what ip made
-    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(theirs)).toBe(false);
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8', env: toolEnv() }).includes(theirs)).toBe(false);
     expect(ourMounts()).toEqual([]);
   });
 
@@ -410,10 +410,10 @@ describe('nsid (ip netns set / list-id)', () => {
     const name = uniqueName();
     await using other = await netns.create({ name });
     await hub.open().netns.setId(other, 42);
-    const r = hub.spawnSync('ip', ['-j', 'netns', 'list-id'], { encoding: 'utf8' });
+    const r = hub.spawnSync('ip', ['-j', 'netns', 'list-id'], { encoding: 'utf8', env: toolEnv() });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout as string)).toEqual([{ nsid: 42, name }]);
-    const l = hub.spawnSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8' });
+    const l = hub.spawnSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8', env: toolEnv() });
     expect((JSON.parse(l.stdout as string) as { name: string; id?: number }[]).find((e) => e.name === name)).toEqual({ name, id: 42 });
   });
 
@@ -437,7 +437,7 @@ describe('processes inside a namespace (spawn)', () => {
   it('spawn and spawnSync run programs that see the namespace, and get no extra fd', async () => {
     await using ns = await netns.create();
     await ns.open().link.add({ name: 's0', kind: 'veth', info: { peer: { name: 's1' } } });
-    const child = ns.spawn('cat', ['/proc/net/dev']);
+    const child = ns.spawn('cat', ['/proc/net/dev'], { env: toolEnv() });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d) => (out += d));
     const [code] = await once(child, 'close');
@@ -446,36 +446,36 @@ describe('processes inside a namespace (spawn)', () => {
     expect(devs).toEqual(['lo', 's0', 's1']);
 
     if (haveIp()) {
-      const r = netns.spawnSync(ns, 'ip', ['-j', 'link', 'show'], { encoding: 'utf8' });
+      const r = netns.spawnSync(ns, 'ip', ['-j', 'link', 'show'], { encoding: 'utf8', env: toolEnv() });
       expect(r.status).toBe(0);
       expect((JSON.parse(r.stdout as string) as { ifname: string }[]).map((l) => l.ifname).sort()).toEqual(['lo', 's0', 's1']);
     }
     // the namespace fd was closed by the helper before exec
-    const fds = ns.spawnSync('sh', ['-c', 'for f in /proc/$$/fd/*; do readlink "$f"; done'], { encoding: 'utf8' });
+    const fds = ns.spawnSync('sh', ['-c', 'for f in /proc/$$/fd/*; do readlink "$f"; done'], { encoding: 'utf8', env: toolEnv() });
     expect((fds.stdout as string).split('\n').filter((l) => l.startsWith('net:'))).toEqual([]);
     // shell, argv0, env, cwd pass through; a missing program exits 127
     const sh = ns.spawnSync('echo $0 $FOO; pwd', [], { shell: true, encoding: 'utf8', env: { FOO: 'bar', PATH: process.env.PATH }, cwd: '/' });
     expect(sh.stdout).toBe('/bin/sh bar\n/\n');
-    const a0 = ns.spawnSync('sh', ['-c', 'echo $0'], { argv0: 'custom', encoding: 'utf8' });
+    const a0 = ns.spawnSync('sh', ['-c', 'echo $0'], { argv0: 'custom', encoding: 'utf8', env: toolEnv() });
     expect(a0.stdout).toBe('custom\n');
-    const missing = ns.spawnSync('/nonexistent/program', [], { encoding: 'utf8' });
+    const missing = ns.spawnSync('/nonexistent/program', [], { encoding: 'utf8', env: toolEnv() });
     expect(missing.status).toBe(127);
     expect(missing.stderr).toMatch(/nonexistent/);
     // no namespace: the caller's own
-    const own = netns.spawnSync(undefined, 'sh', ['-c', 'readlink /proc/self/ns/net'], { encoding: 'utf8' });
+    const own = netns.spawnSync(undefined, 'sh', ['-c', 'readlink /proc/self/ns/net'], { encoding: 'utf8', env: toolEnv() });
     expect((own.stdout as string).trim()).toBe(fs.readlinkSync('/proc/self/ns/net'));
   });
 
   it('falls back to nsenter(1) when the helper is not built', async (ctx) => {
     try {
-      execFileSync('nsenter', ['--version'], { stdio: 'ignore' });
+      execFileSync('nsenter', ['--version'], { stdio: 'ignore', env: toolEnv() });
     } catch {
       ctx.skip('nsenter(1) is not installed');
     }
     await using ns = await netns.create();
     _setSpawnHelper(null);
     try {
-      const r = ns.spawnSync('sh', ['-c', 'readlink /proc/self/ns/net'], { encoding: 'utf8' });
+      const r = ns.spawnSync('sh', ['-c', 'readlink /proc/self/ns/net'], { encoding: 'utf8', env: toolEnv() });
       expect(r.status).toBe(0);
       expect((r.stdout as string).trim()).toBe(fs.readlinkSync(`/proc/self/fd/${ns.fd}`));
     } finally {
