@@ -48,11 +48,16 @@ describe('close with requests in flight', () => {
           await withNs(async (ns) => {
             // The overrun variant sizes the window beyond what the buffer holds on purpose (the default never does).
             const nl = overrun ? new HandleClass(new Connection({ netnsFd: ns.fd, rcvbuf: 4096, window: 1 << 30 })) : openSync({ netns: { fd: ns.fd } });
-            const calls = blackholes(nl, 10_000);
+            const settled = Promise.allSettled(blackholes(nl, 10_000)); // observed at once: some may reject while we wait
             if (when === '1 ms') await new Promise((r) => setTimeout(r, 1));
             if (when === '20 ms') await new Promise((r) => setTimeout(r, 20));
             const closing = nl.close({ force });
-            const results = await Promise.allSettled(calls);
+            const dog = setTimeout(() => {
+              const p = (nl.conn as any).proto;
+              console.log('WATCHDOG', JSON.stringify({ unsettled: p.unsettled, waiting: p.waiting, bySeq: p.bySeq.size, barrier: !!p.barrier, closed: nl.closed, states: [...p.bySeq.values()].slice(0, 5).map((e: any) => [e.state, e.chunk, e.channel, e.readOnly]) }));
+            }, 20_000);
+            const results = await settled;
+            clearTimeout(dog);
             await closing;
             const have = await routesIn(ns);
             const { tally, wrong } = await judge(results, (i) => have.has(route(i)));
@@ -70,14 +75,14 @@ describe('close with requests in flight', () => {
     await withNs(async (ns) => {
       await Promise.all(Array.from({ length: 30 }, (_, i) => ns.nl.link.add({ name: `s${i}`, kind: 'veth', info: { peer: { name: `t${i}` } } })));
       const nl = openSync({ netns: { fd: ns.fd } });
-      const dels: Promise<void>[] = [];
+      const dels: Promise<PromiseSettledResult<void>>[] = [];
       for (let i = 0; i < 30; i++) {
-        dels.push(nl.link.del(`s${i}`)); // each ~16 ms in the kernel; one chunk per tick
+        dels.push(nl.link.del(`s${i}`).then((value) => ({ status: 'fulfilled' as const, value }), (reason) => ({ status: 'rejected' as const, reason }))); // each ~16 ms in the kernel; one chunk per tick
         await new Promise((r) => setImmediate(r));
       }
       await new Promise((r) => setTimeout(r, 40));
       await nl.close({ force: true });
-      const results = await Promise.allSettled(dels);
+      const results = await Promise.all(dels);
       const left = new Set((await ns.nl.link.list({ kind: 'veth' })).map((l) => l.name));
       const { tally, wrong } = await judge(results, (i) => !left.has(`s${i}`));
       console.log(`forced close during 30 slow deletes: ${JSON.stringify(tally)}`);
@@ -126,7 +131,7 @@ describe('ENOBUFS on the request socket', () => {
 /** 30 veths deleted one per tick keep the I/O thread inside the kernel for ~0.5 s. */
 async function busyKernel(ns: TestNetns, nl: Handle): Promise<{ done: Promise<unknown> }> {
   await Promise.all(Array.from({ length: 30 }, (_, i) => ns.nl.link.add({ name: `b${i}`, kind: 'veth', info: { peer: { name: `c${i}` } } })));
-  const dels = Promise.all(Array.from({ length: 30 }, (_, i) => nl.link.del(`b${i}`)));
+  const dels = Promise.allSettled(Array.from({ length: 30 }, (_, i) => nl.link.del(`b${i}`)));
   await new Promise((r) => setImmediate(r)); // that chunk is with the I/O thread now
   await new Promise((r) => setTimeout(r, 5));
   return { done: dels }; // wrapped: an async function would wait for a promise it returns
