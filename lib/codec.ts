@@ -14,6 +14,7 @@
 import { endianness } from 'node:os';
 import { DecodeError } from './errors.js';
 import { formatIp, formatMac, parseIp, parseMac } from './types.js';
+import { closest, isPlain, show } from './validate.js';
 
 const LE = endianness() === 'LE';
 const NLA_F_NESTED = 0x8000;
@@ -201,7 +202,7 @@ const int = (
   return {
     sizes: [bits / 8],
     encode(w, v, field) {
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be an integer, got ${String(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new (typeof v === 'number' ? RangeError : TypeError)(`${field} must be an integer, got ${show(v)}`);
       if (v < min || v > max) throw new RangeError(`${field} must be in ${min}..${max}, got ${v}`);
       write(w, v);
     },
@@ -237,8 +238,10 @@ export const t = {
   u64: {
     sizes: [8],
     encode(w, v, field) {
-      if (typeof v !== 'bigint' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
-        throw new TypeError(`${field} must be a non-negative integer`);
+      if (typeof v === 'bigint') {
+        if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`${field} must be in 0..2^64-1, got ${v}`);
+      } else if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+        throw new (typeof v === 'number' ? RangeError : TypeError)(`${field} must be a whole number in 0..2^53-1 (or a BigInt up to 2^64-1), got ${show(v)}`);
       w.u64(v);
     },
     decode: rd.u64,
@@ -257,7 +260,7 @@ export const t = {
   /** NUL-terminated string. */
   string: {
     encode(w, v, field) {
-      if (typeof v !== 'string') throw new TypeError(`${field} must be a string`);
+      noNul(v, field);
       const b = Buffer.from(v, 'utf8');
       w.bytes(b);
       w.u8(0);
@@ -267,7 +270,7 @@ export const t = {
   /** A string sent without its NUL (as iproute2 sends IFLA_INFO_KIND); reads either form. */
   chars: {
     encode(w, v, field) {
-      if (typeof v !== 'string') throw new TypeError(`${field} must be a string`);
+      noNul(v, field);
       w.bytes(Buffer.from(v, 'utf8'));
     },
     decode: readString,
@@ -287,7 +290,7 @@ export const t = {
     },
     decode: (b, off, len) => formatIp(b, off, len),
   } as ValueCodec<string>,
-  /** A link-layer address ("aa:bb:cc:dd:ee:ff"; any length). */
+  /** A link-layer address ("aa:bb:cc:dd:ee:ff"; any length: see {@link macOf} where the length is known). */
   mac: {
     encode(w, v, field) {
       w.bytes(parseMac(v, field));
@@ -295,6 +298,23 @@ export const t = {
     decode: (b, off, len) => formatMac(b, off, len),
   } as ValueCodec<string>,
 };
+
+/** A link-layer address of exactly `bytes` bytes (an Ethernet MAC: 6); the kernel would cut a longer one. */
+export function macOf(bytes: number): ValueCodec<string> {
+  return {
+    sizes: [bytes],
+    encode(w, v, field) {
+      w.bytes(parseMac(v, field, bytes));
+    },
+    decode: (b, off, len) => formatMac(b, off, len),
+  };
+}
+
+/** A string without NUL bytes: the kernel would end it there and act on what comes before. */
+function noNul(v: unknown, field: string): asserts v is string {
+  if (typeof v !== 'string') throw new TypeError(`${field} must be a string, got ${show(v)}`);
+  if (v.includes('\0')) throw new TypeError(`${field} must not contain a NUL byte (the kernel would cut the string there)`);
+}
 
 /** An address of one family only, exactly 4 or 16 bytes (tunnel endpoints, RTA_* of a known family). */
 export function ipOf(family: 'inet' | 'inet6'): ValueCodec<string> {
@@ -330,9 +350,11 @@ export function enumOf<N extends string>(
     sizes: base.sizes,
     encode(w, v, field) {
       if (typeof v === 'number') return base.encode(w, v, field);
-      const n = Object.hasOwn(names, v) ? names[v as N] : undefined;
-      if (n === undefined)
-        throw new TypeError(`${field} must be one of ${Object.keys(names).join(', ')}, got ${String(v)}`);
+      const n = typeof v === 'string' && Object.hasOwn(names, v) ? names[v as N] : undefined;
+      if (n === undefined) {
+        const near = typeof v === 'string' ? closest(v, Object.keys(names)) : undefined;
+        throw new TypeError(`${field} must be one of ${Object.keys(names).join(', ')}, got ${show(v)}${near ? ` (did you mean '${near}'?)` : ''}`);
+      }
       base.encode(w, n, field);
     },
     decode(b, off, len, at, name) {
@@ -357,9 +379,11 @@ export function flagsOf<N extends string>(base: ValueCodec<number>, names: Recor
 /** Turns a list of flag names into bits. */
 export function flagBits<N extends string>(names: Record<N, number>, list: readonly (N | number)[], field: string): number {
   let bits = 0;
+  if (!Array.isArray(list)) throw new TypeError(`${field} must be an array of flag names, got ${show(list)}`);
   for (const f of list) {
-    const n = typeof f === 'number' ? f : Object.hasOwn(names, f) ? names[f] : undefined;
-    if (n === undefined) throw new TypeError(`${field}: unknown flag ${String(f)}; known: ${Object.keys(names).join(', ')}`);
+    if (typeof f === 'number' && !(Number.isInteger(f) && f >= 0 && f <= 0xffffffff)) throw new RangeError(`${field}: a flag given as a number must be an integer in 0..2^32-1, got ${f}`);
+    const n = typeof f === 'number' ? f : typeof f === 'string' && Object.hasOwn(names, f) ? names[f as N] : undefined;
+    if (n === undefined) throw new TypeError(`${field}: unknown flag ${show(f)}; known: ${Object.keys(names).join(', ')}`);
     bits = (bits | n) >>> 0;
   }
   return bits;
@@ -606,11 +630,16 @@ export class AttrTable<T = Record<string, unknown>> {
 
   /** Writes every field of `v` that the table knows; unknown fields are a TypeError. */
   encode(w: Writer, v: Partial<T>, path = this.name, skip?: ReadonlySet<string>): void {
-    for (const key in v) {
+    if (!isPlain(v)) throw new TypeError(`${path} must be a plain object, got ${show(v)}`);
+    // Own keys only: inherited ones (a prototype trick) are not options.
+    for (const key of Object.keys(v)) {
       const value = (v as Record<string, unknown>)[key];
       if (value === undefined || skip?.has(key)) continue;
       const spec = this.byName.get(key);
-      if (!spec) throw new TypeError(`${path}: unknown field '${key}'`);
+      if (!spec) {
+        const near = closest(key, [...this.byName.keys()]);
+        throw new TypeError(`${path}: unknown field '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
+      }
       encodeAttr(w, spec, value, `${path}.${key}`);
     }
   }
@@ -666,7 +695,7 @@ export function encodeAttr(w: Writer, spec: AttrSpec, value: unknown, path: stri
   if (spec.codec === t.flag && value === false) return;
   const at = w.beginAttr(spec.id | (spec.nestedFlag ? NLA_F_NESTED : 0));
   if (spec.nest) {
-    if (typeof value !== 'object' || value === null) throw new TypeError(`${path} must be an object`);
+    if (!isPlain(value)) throw new TypeError(`${path} must be a plain object, got ${show(value)}`);
     nestTable(spec).encode(w, value as Record<string, unknown>, path);
   } else {
     spec.codec!.encode(w, value, path);

@@ -30,6 +30,7 @@ export function checkIfname(name: unknown, field = 'name'): string {
   if (typeof name !== 'string') throw new TypeError(`${field} must be a string, got ${typeof name}`);
   if (name.length === 0) throw new TypeError(`${field} must not be empty`);
   if (Buffer.byteLength(name) > 15) throw new RangeError(`${field} '${name}' is longer than 15 bytes`);
+  if (name.includes('\0')) throw new TypeError(`${field} must not contain a NUL byte (the kernel would cut the name there)`);
   if (/[\s/:]/.test(name) || name === '.' || name === '..')
     throw new TypeError(`${field} '${name}' is not a valid interface name (no '/', ':' or whitespace)`);
   return name;
@@ -152,11 +153,14 @@ export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
 }
 
 /** Parses "aa:bb:cc:dd:ee:ff" (or "aa-bb-…"); any whole number of bytes. */
-export function parseMac(v: unknown, field = 'address'): Buffer {
+export function parseMac(v: unknown, field = 'address', bytes?: number): Buffer {
   if (typeof v === 'string' && /^[0-9a-fA-F]{1,2}([:-][0-9a-fA-F]{1,2})*$/.test(v)) {
-    return Buffer.from(v.split(/[:-]/).map((x) => parseInt(x, 16)));
+    const b = Buffer.from(v.split(/[:-]/).map((x) => parseInt(x, 16)));
+    if (bytes !== undefined && b.length !== bytes)
+      throw new RangeError(`${field} must be a ${bytes}-byte link-layer address, got ${b.length} bytes in ${JSON.stringify(v)}`);
+    return b;
   }
-  throw new TypeError(`${field} must be a link-layer address such as "02:00:00:00:00:01", got ${JSON.stringify(v)}`);
+  throw new TypeError(`${field} must be a link-layer address such as "02:00:00:00:00:01", got ${typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v}`);
 }
 
 /** Formats link-layer address bytes as "aa:bb:…". */
@@ -168,7 +172,8 @@ export function formatMac(b: Uint8Array, off = 0, len = b.length - off): string 
 
 /** Checks an integer option against a range before it is sent. */
 export function checkInt(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    throw new (typeof v === 'number' ? RangeError : TypeError)(`${field} must be an integer in ${min}..${max}, got ${typeof v === 'bigint' ? `${v}n (a BigInt)` : typeof v === 'symbol' ? 'a Symbol' : JSON.stringify(v) ?? String(v)}`);
   if (v < min || v > max) throw new RangeError(`${field} must be in ${min}..${max}, got ${v}`);
   return v;
 }

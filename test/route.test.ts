@@ -316,7 +316,7 @@ describe('route: errors', () => {
       [{ dst: '10.1.0.0/24', dev: 'va', table: 0 }, RangeError, /table/],
       [{ dst: '10.1.0.0/24', dev: 'va', table: -1 }, RangeError, /table/],
       [{ dst: '10.1.0.0/24', dev: 'va', table: 2 ** 32 }, RangeError, /table/],
-      [{ dst: '10.1.0.0/24', dev: 'va', table: 1.5 }, TypeError, /table/],
+      [{ dst: '10.1.0.0/24', dev: 'va', table: 1.5 }, RangeError, /table/],
       [{ dst: '10.1.0.0/24', dev: 'va', table: 'bogus' }, TypeError, /table/],
       [{ dst: '10.1.0.0/24', dev: 'va', type: 'teleport' }, TypeError, /type/],
       [{ dst: '10.1.0.0/24', dev: 'va', protocol: 'carrier-pigeon' }, TypeError, /protocol/],
