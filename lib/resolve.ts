@@ -10,6 +10,7 @@ import { NetlinkError } from './errors.js';
 import { NLM_F } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { checkIfname, checkInt, type LinkRef, type NetnsRef } from './types.js';
+import { isPlain, show } from './validate.js';
 import { ifinfomsg, linkAttrs, linkNameAttrs, linkRequestAttrs, RTEXT_FILTER } from './wire/link.js';
 import { RTM } from './wire/rtm.js';
 
@@ -27,18 +28,33 @@ export interface NsTarget {
   owned: boolean;
 }
 
-/** Checks the shape of a namespace reference (opening it comes later). */
+/**
+ * Checks a namespace reference (opening it comes later): a name under
+ * /run/netns, or a plain `{ path }`, `{ pid }` or `{ fd }` with that one key,
+ * or an object that owns a namespace fd (a `netns.create()` object).
+ */
 export function checkNetnsRef(ref: unknown, where: string): void {
   if (typeof ref === 'string') {
-    if (ref.includes('/') || ref === '.' || ref === '..' || ref === '') throw new TypeError(`${where}: bad namespace name '${ref}'`);
+    if (ref === '' || ref === '.' || ref === '..' || ref.includes('/') || ref.includes('\0'))
+      throw new TypeError(`${where}: '${ref.replace(/\0/g, '\\0')}' is not a namespace name (one path component, not '.' or '..', no NUL)`);
+    if (Buffer.byteLength(ref) > 255) throw new RangeError(`${where}: the namespace name is longer than 255 bytes`);
     return;
   }
-  if (ref && typeof ref === 'object') {
-    if ('fd' in ref) return void checkInt((ref as { fd: unknown }).fd, `${where}.fd`, 0, 0x7fffffff);
-    if ('pid' in ref) return void checkInt((ref as { pid: unknown }).pid, `${where}.pid`, 1, 0x7fffffff);
-    if ('path' in ref && typeof (ref as { path: unknown }).path === 'string') return;
+  if (isPlain(ref)) {
+    const keys = Object.keys(ref);
+    if (keys.length !== 1 || !['fd', 'pid', 'path'].includes(keys[0]))
+      throw new TypeError(`${where} must be a namespace name or one of { path }, { pid }, { fd }, got an object with ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no keys'}`);
+    if (keys[0] === 'fd') return void checkInt(ref.fd, `${where}.fd`, 0, 0x7fffffff);
+    if (keys[0] === 'pid') return void checkInt(ref.pid, `${where}.pid`, 1, 0x7fffffff);
+    const p = ref.path;
+    if (typeof p !== 'string' || p === '' || p.includes('\0')) throw new TypeError(`${where}.path must be a non-empty path without NUL, got ${show(p)}`);
+    return;
   }
-  throw new TypeError(`${where} must be a namespace name, { path }, { pid } or { fd }`);
+  // A namespace object (netns.create()): its fd getter says whether it is still open.
+  if (ref && typeof ref === 'object' && 'fd' in ref && !(ref instanceof Map) && !(ref instanceof Date)) {
+    return void checkInt((ref as { fd: unknown }).fd, `${where}.fd`, 0, 0x7fffffff);
+  }
+  throw new TypeError(`${where} must be a namespace name, { path }, { pid }, { fd } or a netns object, got ${show(ref)}`);
 }
 
 /** Opens what a {@link NetnsRef} names (`ip -n NAME`, `netns NAME|PID|PATH`). */
