@@ -5,7 +5,8 @@
  * `stopOnError`).
  * @module
  */
-import { families, type Families } from './families.js';
+import { ARITY, families, type Families } from './families.js';
+import { abortSignal, bool, func, int, object } from './validate.js';
 import type { CallOptions, Connection } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
 
@@ -51,12 +52,21 @@ function recorder(queue: (() => Op<unknown>)[]): BatchBuilder {
   const b: Record<string, Record<string, (...a: unknown[]) => void>> = {};
   for (const [name, ops] of Object.entries(families)) {
     const fam: Record<string, (...a: unknown[]) => void> = {};
+    const arity = ARITY[name as keyof typeof ARITY] as Record<string, number>;
     for (const [k, fn] of Object.entries(ops as Record<string, (...a: unknown[]) => Op<unknown>>))
-      if (!isStream(fn)) fam[k] = (...a) => void queue.push(() => fn(...a));
-    b[name] = fam;
+      if (!isStream(fn))
+        fam[k] = (...a) => {
+          // Call options belong to the batch as a whole: a queued call takes its own arguments only.
+          if (a.length > arity[k]) throw new TypeError(`batch ${name}.${k} takes ${arity[k]} argument${arity[k] === 1 ? '' : 's'}; give signal and timeout to batch() itself`);
+          queue.push(() => fn(...a));
+        };
+    b[name] = Object.freeze(fam);
   }
-  return b as unknown as BatchBuilder;
+  return Object.freeze(b) as unknown as BatchBuilder;
 }
+
+/** The options of {@link Handle.batch}. */
+export const batchOptions = object({ stopOnError: bool, window: int(1, 1 << 20), signal: abortSignal, timeout: int(0, 2 ** 31 - 1) });
 
 const settle = <T>(p: Promise<T>): Promise<BatchResult<T>> =>
   p.then(
@@ -71,8 +81,12 @@ const turn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Runs a batch on a connection (see {@link Handle.batch}). */
 export async function runBatch(conn: Connection, build: (b: BatchBuilder) => void, options: BatchOptions = {}): Promise<BatchResult[]> {
+  func(build, 'batch build');
+  options = batchOptions(options, 'batch options') as BatchOptions;
   const queue: (() => Op<unknown>)[] = [];
-  build(recorder(queue));
+  const built: unknown = build(recorder(queue));
+  if (built && typeof (built as Promise<unknown>).then === 'function')
+    throw new TypeError('batch build must queue its calls synchronously (it returned a promise; calls queued after an await would be lost)');
   // Every operation's checks run first: bad input anywhere means nothing is sent.
   const ops: Op<unknown>[] = [];
   const steps: IteratorResult<Request<any> | Request<any>[], unknown>[] = [];

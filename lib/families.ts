@@ -8,6 +8,7 @@ import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
 import { netnsOps } from './nsid.js';
 import type { CallOptions } from './netlink.js';
+import { callOptions } from './netlink.js';
 import type { Op, StreamOp } from './request.js';
 import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
@@ -40,3 +41,25 @@ export type Families = { [K in keyof typeof families]: AsyncOps<(typeof families
 /** Blocking API of every family. */
 export type SyncFamilies = { [K in keyof typeof families]: SyncOps<(typeof families)[K]> };
 
+
+/**
+ * How many arguments each operation takes before the call options
+ * (`{ signal, timeout }`), which may always come last.
+ */
+export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in keyof (typeof families)[F]]: number } } = {
+  link: { list: 1, stream: 1, get: 1, add: 1, set: 2, del: 1 },
+  address: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1 },
+  route: { add: 1, replace: 1, append: 1, del: 1, list: 1, stream: 1, flush: 1, get: 2 },
+  rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
+  neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
+  netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
+};
+
+/** Splits the call options off the arguments of `where` and checks them (and the argument count). */
+export function splitCall(args: unknown[], arity: number, where: string): CallOptions | undefined {
+  if (args.length <= arity) return undefined;
+  if (args.length > arity + 1) throw new TypeError(`${where} takes at most ${arity + 1} arguments (the last: call options { signal, timeout }), got ${args.length}`);
+  const call = args.pop();
+  if (call === undefined) return undefined;
+  return callOptions(call, `${where} options`) as CallOptions;
+}

@@ -6,45 +6,12 @@
  */
 import { closeSync } from 'node:fs';
 import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
-import { openNetns } from './resolve.js';
+import { netnsRef, openNetns } from './resolve.js';
+import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
-import { families, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps } from './families.js';
+import { ARITY, families, splitCall, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps } from './families.js';
 import { isStream, type Op, type Request } from './request.js';
-
-/**
- * How many arguments each operation takes before the call options
- * (`{ signal, timeout }`), which may always come last.
- */
-export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in keyof (typeof families)[F]]: number } } = {
-  link: { list: 1, stream: 1, get: 1, add: 1, set: 2, del: 1 },
-  address: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1 },
-  route: { add: 1, replace: 1, append: 1, del: 1, list: 1, stream: 1, flush: 1, get: 2 },
-  rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
-  neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
-  netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
-};
-
-const callKeys = new Set(['signal', 'timeout']);
-
-/** Splits the call options off the arguments of `where` and checks them. */
-export function splitCall(args: unknown[], arity: number, where: string): CallOptions | undefined {
-  if (args.length <= arity) return undefined;
-  if (args.length > arity + 1) throw new TypeError(`${where} takes at most ${arity + 1} arguments, got ${args.length}`);
-  const call = args.pop();
-  if (call === undefined) return undefined;
-  if (typeof call !== 'object' || call === null || Array.isArray(call) || Object.getPrototypeOf(call) !== Object.prototype && Object.getPrototypeOf(call) !== null)
-    throw new TypeError(`${where}: the last argument must be call options { signal?, timeout? }, got ${describeValue(call)}`);
-  for (const k of Object.keys(call)) if (!callKeys.has(k)) throw new TypeError(`${where}: unknown call option '${k}' (known: signal, timeout)`);
-  return call as CallOptions;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return typeof v;
-}
 
 async function* runStream<T>(conn: Connection, op: Op<Request<T>>, call: CallOptions | undefined): AsyncGenerator<T> {
   const req = await conn.run(op, call);
@@ -107,16 +74,9 @@ export interface OpenOptions {
   timeout?: number;
 }
 
-const openKeys = new Set(['netns', 'rcvbuf', 'timeout']);
-
-function checkOpen(o: OpenOptions): void {
-  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new TypeError('open options must be an object');
-  for (const k of Object.keys(o)) if (!openKeys.has(k)) throw new TypeError(`open: unknown option '${k}' (known: ${[...openKeys].join(', ')})`);
-  if (o.rcvbuf !== undefined && !(Number.isInteger(o.rcvbuf) && o.rcvbuf >= 1024 && o.rcvbuf <= 0x7fffffff))
-    throw new RangeError(`open: rcvbuf must be a whole number of bytes in 1024..${0x7fffffff}, got ${String(o.rcvbuf)}`);
-  if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout >= 0 && o.timeout <= 0x7fffffff))
-    throw new RangeError(`open: timeout must be a whole number of milliseconds (0: none), got ${String(o.timeout)}`);
-}
+/** The options of {@link open}. */
+export const openOptions = object({ netns: netnsRef, rcvbuf: int(1024, 0x7fffffff), timeout: int(0, 2 ** 31 - 1) });
+const closeOptions = object({ force: bool, timeout: int(0, 2 ** 31 - 1) });
 
 /**
  * A connection to the kernel's routing subsystem, optionally inside another
@@ -169,11 +129,7 @@ export class Handle {
    * Equivalent to `ip -batch FILE` (`-force` unless `stopOnError`).
    */
   batch(build: (b: BatchBuilder) => void, options?: BatchOptions): Promise<BatchResult[]> {
-    try {
-      return runBatch(this.conn, build, options);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return runBatch(this.conn, build, options);
   }
 
   /** True once closed. */
@@ -191,11 +147,11 @@ export class Handle {
    * wait. Resolves when the sockets are closed. Idempotent.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (!options || typeof options !== 'object') return Promise.reject(new TypeError('close options must be an object'));
-    for (const k of Object.keys(options)) if (k !== 'force' && k !== 'timeout') return Promise.reject(new TypeError(`close: unknown option '${k}' (known: force, timeout)`));
-    if (options.force !== undefined && typeof options.force !== 'boolean') return Promise.reject(new TypeError('close: force must be a boolean'));
-    if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout >= 0)) return Promise.reject(new RangeError('close: timeout must be a whole number of milliseconds'));
-    return this.conn.close(options);
+    try {
+      return this.conn.close(closeOptions(options, 'close options'));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -230,7 +186,7 @@ export class Handle {
  * The socket is created by a thread that entered `netns`, so it stays there.
  */
 export function openSync(options: OpenOptions = {}): Handle {
-  checkOpen(options);
+  options = openOptions(options, 'open options') as OpenOptions;
   let ref = options.netns;
   if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
   const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;

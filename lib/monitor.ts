@@ -5,12 +5,13 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { NetlinkError } from './errors.js';
+import { AbortError, NetlinkError } from './errors.js';
 import { eventKind, type MonitorFamily } from './events.js';
 import './families.js'; // loads the families, which register their event decoders
 import type { Link } from './link.js';
 import { Connection } from './netlink.js';
-import { openNetns } from './resolve.js';
+import { abortSignal, arrayOf, int, object, oneOf } from './validate.js';
+import { netnsRef, openNetns } from './resolve.js';
 import { RTNLGRP } from './wire/rtm.js';
 import type { Address } from './address.js';
 import type { Neighbour } from './neigh.js';
@@ -60,6 +61,16 @@ const groupsOf: Record<MonitorFamily, number[]> = {
   nsid: [RTNLGRP.NSID],
 };
 
+/** The options of {@link monitor}. */
+export const monitorOptions = object({
+  families: arrayOf(oneOf(Object.keys(groupsOf) as MonitorFamily[]), { min: 1 }),
+  netns: netnsRef,
+  signal: abortSignal,
+  highWaterMark: int(1, 1 << 24),
+  overflow: oneOf(['throw', 'resync'] as const),
+  rcvbuf: int(1024, 0x7fffffff),
+});
+
 /** A running monitor: iterate it with `for await`; `close()` ends it. */
 export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
   /** Stops listening; a pending `next()` resolves as done. Idempotent. */
@@ -74,8 +85,8 @@ export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
  * so changes made afterwards are seen.
  */
 export function monitor(options: MonitorOptions = {}): Monitor {
+  options = monitorOptions(options, 'monitor options') as MonitorOptions;
   const fams = options.families ?? (Object.keys(groupsOf) as MonitorFamily[]);
-  for (const f of fams) if (!(f in groupsOf)) throw new TypeError(`monitor: unknown family '${f}'; known: ${Object.keys(groupsOf).join(', ')}`);
   const highWater = options.highWaterMark ?? 4096;
   const ns = options.netns !== undefined ? openNetns(options.netns, 'netns') : undefined;
   let conn: Connection;
@@ -133,7 +144,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     await conn.close();
   };
   const onAbort = () => {
-    failure ??= Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: options.signal?.reason });
+    failure ??= new AbortError(false, options.signal?.reason, 'The monitor');
     void close();
   };
   if (options.signal?.aborted) onAbort();

@@ -6,6 +6,7 @@
  * @module
  */
 import { Writer } from './codec.js';
+import { abortSignal, int, object } from './validate.js';
 import { AbortError, ClosedError, NetlinkError, OutcomeUnknownError, TimeoutError } from './errors.js';
 import { native, type NativeSocket } from './native.js';
 import { ACK_COST, Exchange, NLM_F, Protocol, REPLY_COST, type Action, type Handler, type Outcome } from './protocol.js';
@@ -150,11 +151,11 @@ class Pending implements Handler {
   }
 }
 
+/** The call options every call takes last: `{ signal, timeout }`. */
+export const callOptions = object({ signal: abortSignal, timeout: int(0, 2 ** 31 - 1) });
+
 function checkCall(call: CallOptions | undefined): void {
-  if (call === undefined) return;
-  if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
-  if (call.timeout !== undefined && (typeof call.timeout !== 'number' || !(call.timeout >= 0) || call.timeout > 2 ** 31 - 1))
-    throw new RangeError(`options.timeout must be a number of milliseconds in 0..${2 ** 31 - 1} (0: no limit), got ${String(call.timeout)}`);
+  if (call !== undefined) callOptions(call, 'options');
 }
 
 /**

@@ -43,9 +43,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClosedError } from './errors.js';
 import { openSync as openHandle, type Handle, type OpenOptions } from './handle.js';
-import { NETNS_RUN_DIR, openNetns } from './resolve.js';
+import { checkNetnsRef, NETNS_RUN_DIR, openNetns } from './resolve.js';
 import { native } from './native.js';
 import { checkInt, type NetnsRef } from './types.js';
+import { abortSignal, custom, int, object, oneOf, show, str } from './validate.js';
 
 export type { NetnsRef } from './types.js';
 export type { NamedNetns, NetnsId } from './nsid.js';
@@ -251,6 +252,7 @@ export async function exists(name: string): Promise<boolean> {
 /** A path naming the namespace `ref` (for a bind-mount source or stat()). */
 function refPath(ref: NetnsRef, where: string): string {
   if (typeof ref === 'string') return namedPath(ref, where);
+  checkNetnsRef(ref, where);
   if (ref && typeof ref === 'object') {
     if ('fd' in ref) return `/proc/self/fd/${checkInt(ref.fd, `${where}.fd`, 0, 0x7fffffff)}`;
     if ('pid' in ref) return `/proc/${checkInt(ref.pid, `${where}.pid`, 1, 0x7fffffff)}/ns/net`;
@@ -469,7 +471,15 @@ function openNamed(name: string, where: string): number {
  * object; with `{ name }` it is also named under /run/netns until closed.
  * Equivalent to `unshare --net` (or `ip netns add NAME`).
  */
+const createOptions = object({ name: custom('a namespace name', ['', '..', 'a/b', 'a\0b', 42], (v, p) => checkName(v, p)) });
+const bindOptions = object({ address: str(), port: int(0, 65535) });
+const socketOptions = object({ type: { check: oneOf(['tcp', 'udp'] as const), required: true }, family: custom('4 or 6', [5, '4', 0], (v, p) => { if (v !== 4 && v !== 6) throw new TypeError(`${p} must be 4 or 6, got ${show(v)}`); return v as 4 | 6; }), bind: bindOptions });
+const listenOptions = object({ address: str(), port: int(0, 65535), family: socketOptions.fields.family.check, backlog: int(0, 0x7fffffff) });
+const connectOptions = object({ host: { check: str({ nonEmpty: true }), required: true }, port: { check: int(0, 65535), required: true }, family: socketOptions.fields.family.check, localAddress: str(), localPort: int(0, 65535), signal: abortSignal });
+const udpOptions = object({ address: str(), port: int(0, 65535), family: socketOptions.fields.family.check });
+
 export function createSync(options: CreateOptions = {}): Netns {
+  options = createOptions(options, 'netns.create options') as CreateOptions;
   if (options.name === undefined) return new Netns(native.netnsCreate());
   addSync(options.name);
   try {
@@ -482,6 +492,7 @@ export function createSync(options: CreateOptions = {}): Netns {
 
 /** Promise form of {@link createSync}; the kernel work runs off the event loop. */
 export async function create(options: CreateOptions = {}): Promise<Netns> {
+  options = createOptions(options, 'netns.create options') as CreateOptions;
   if (options.name === undefined) return new Netns(await native.netnsCreateAsync());
   await add(options.name);
   try {
@@ -535,10 +546,8 @@ function checkPort(port: unknown, where: string): number {
  * {@link udp}. The socket keeps the namespace alive until it is closed.
  */
 export function socket(ref: NetnsRef | null | undefined, options: SocketOptions): number {
-  if (!options || typeof options !== 'object') throw new TypeError('netns.socket needs options { type }');
-  if (options.type !== 'tcp' && options.type !== 'udp') throw new TypeError(`netns.socket: type must be 'tcp' or 'udp', got ${String(options.type)}`);
+  options = socketOptions(options, 'netns.socket options') as SocketOptions;
   const b = options.bind;
-  if (b !== undefined && (typeof b !== 'object' || b === null)) throw new TypeError('netns.socket: bind must be { address?, port? }');
   const family = familyOf(b?.address, options.family, 'netns.socket');
   const port = b?.port === undefined ? 0 : checkPort(b.port, 'netns.socket: bind.port');
   const domain = family === 6 ? 10 : 2; // AF_INET6 : AF_INET
@@ -578,6 +587,7 @@ export function listen(
   server?: net.Server | ((socket: net.Socket) => void),
 ): Promise<net.Server> {
   try {
+    options = listenOptions(options, 'netns.listen options') as ListenOptions;
     const family = familyOf(options.address, options.family, 'netns.listen');
     const backlog = options.backlog === undefined ? 511 : checkInt(options.backlog, 'netns.listen: backlog', 0, 0x7fffffff);
     const srv = server instanceof net.Server ? server : net.createServer(server);
@@ -621,9 +631,8 @@ export interface ConnectOptions {
  */
 export function connect(ref: NetnsRef | null | undefined, options: ConnectOptions): Promise<net.Socket> {
   try {
-    if (!options || typeof options !== 'object') throw new TypeError('netns.connect needs { host, port }');
-    if (typeof options.host !== 'string' || options.host === '') throw new TypeError('netns.connect: host must be a non-empty string');
-    const port = checkPort(options.port, 'netns.connect: port');
+    options = connectOptions(options, 'netns.connect options') as ConnectOptions;
+    const port = options.port;
     const family = familyOf(net.isIP(options.host) ? options.host : options.localAddress, options.family, 'netns.connect');
     if (options.localAddress !== undefined) familyOf(options.localAddress, family, 'netns.connect: localAddress');
     options.signal?.throwIfAborted();
@@ -671,6 +680,7 @@ export interface UdpOptions {
  */
 export function udp(ref: NetnsRef | null | undefined, options: UdpOptions = {}): Promise<dgram.Socket> {
   try {
+    options = udpOptions(options, 'netns.udp options') as UdpOptions;
     const family = familyOf(options.address, options.family, 'netns.udp');
     const fd = socket(ref, { type: 'udp', family, bind: { address: options.address, port: options.port } });
     const sock = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });

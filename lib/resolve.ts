@@ -10,7 +10,7 @@ import { NetlinkError } from './errors.js';
 import { NLM_F } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { checkIfname, checkInt, type LinkRef, type NetnsRef } from './types.js';
-import { isPlain, show } from './validate.js';
+import { custom, isPlain, show } from './validate.js';
 import { ifinfomsg, linkAttrs, linkNameAttrs, linkRequestAttrs, RTEXT_FILTER } from './wire/link.js';
 import { RTM } from './wire/rtm.js';
 
@@ -56,6 +56,12 @@ export function checkNetnsRef(ref: unknown, where: string): void {
   }
   throw new TypeError(`${where} must be a namespace name, { path }, { pid }, { fd } or a netns object, got ${show(ref)}`);
 }
+
+/** {@link checkNetnsRef} as a check of the validation layer. */
+export const netnsRef = custom<NetnsRef>('a namespace name, { path }, { pid }, { fd } or a netns object', ['', '..', 'a/b', 'a\0b', 42, { fd: -1 }, { pid: 0 }, { path: '' }, { fd: 3, pid: 4 }, new Map()], (v, path) => {
+  checkNetnsRef(v, path);
+  return v as NetnsRef;
+});
 
 /** Opens what a {@link NetnsRef} names (`ip -n NAME`, `netns NAME|PID|PATH`). */
 export function openNetns(ref: NetnsRef, where = 'netns'): NsTarget {

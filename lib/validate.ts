@@ -207,6 +207,18 @@ export function object<S extends Shape>(fields: S, opts: { what?: string } = {})
   return Object.assign(check(expects, [null, 'x', 42, [], new Map(), new Date(0)], fn), { fields: norm as { [K in keyof S]: Field } });
 }
 
+/** An `AbortSignal`. */
+export const abortSignal: Check<AbortSignal> = check('an AbortSignal', [{}, 'x', true, 1, { aborted: false }], (v, path) => {
+  if (!(v instanceof AbortSignal)) fail(path, 'an AbortSignal', v);
+  return v;
+});
+
+/** A function. */
+export const func: Check<(...a: any[]) => unknown> = check('a function', [{}, 'x', null, 1], (v, path) => {
+  if (typeof v !== 'function') fail(path, 'a function', v);
+  return v as (...a: any[]) => unknown;
+});
+
 /** `undefined` is allowed (an optional positional argument), else `c`. */
 export function optional<T>(c: Check<T>): Check<T | undefined> {
   return check(`${c.expects} (or nothing)`, c.wrong.filter((x) => x !== undefined), (v, path) => (v === undefined ? undefined : c(v, path)));
@@ -227,17 +239,14 @@ export function closest(s: string, names: readonly string[]): string | undefined
   return best !== undefined && bestD <= Math.max(1, Math.floor(s.length / 3)) ? best : undefined;
 }
 
+/** Edit distance with adjacent transpositions counted as one edit (`nmae` → `name`). */
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return 99;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-  }
-  return row[b.length];
+  return d[a.length][b.length];
 }

@@ -65,6 +65,13 @@ export async function topology(): Promise<TestNetns> {
   await nl.rule.add({ from: '10.0.0.0/24', table: 100, priority: 1000 });
   await nl.rule.add({ family: 'inet6', from: '2001:db8::/64', table: 100, priority: 1000 });
   await nl.neigh.add({ dev: 'va', address: '10.0.0.2', lladdr: '02:00:00:00:00:02' });
+  // Let what the kernel does by itself after links come up settle first.
+  for (let last = state(nl), i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = state(nl);
+    if (now === last) break;
+    last = now;
+  }
   return ns;
 }
 
@@ -72,10 +79,12 @@ export async function topology(): Promise<TestNetns> {
 export function state(nl: Handle): string {
   const s = nl.sync;
   const links = s.link.list({ stats: false }).map((l) => [l.index, l.name, l.up, l.mtu, l.master, l.group, l.address, l.alias, l.txqlen, l.kind]);
-  const addrs = s.address.list().map((a) => [a.index, a.address, a.prefixlen, a.label, a.scope]);
+  // IPv6 link-local addresses come and go by themselves (the kernel adds them when a link comes up)
+  const addrs = s.address.list().filter((a) => !(a.family === 'inet6' && a.scope === 'link')).map((a) => [a.index, a.address, a.prefixlen, a.label, a.scope]);
   const routes = s.route.list({ table: 'all' }).filter((r) => r.protocol !== 'kernel' && r.protocol !== 'ra').map((r) => [r.family, r.table, r.dst, r.type, r.gateway, r.oif, r.metric]);
   const rules = s.rule.list().map((r) => [r.family, r.priority, r.from, r.to, r.table, r.action]);
-  const neigh = s.neigh.list().filter((n) => n.state === 'permanent' || n.state === 'noarp').map((n) => [n.family, n.index, n.address, n.lladdr, n.state]);
+  // noarp entries (multicast) are the kernel's own and come as groups are joined
+  const neigh = s.neigh.list().filter((n) => n.state === 'permanent').map((n) => [n.family, n.index, n.address, n.lladdr, n.state]);
   return JSON.stringify({ links, addrs, routes, rules, neigh });
 }
 
@@ -92,7 +101,8 @@ const fds = () => readdirSync('/proc/self/fd').length;
 function target(nl: Handle, call: string): (...a: unknown[]) => unknown {
   const mod = lib as unknown as Record<string, unknown>;
   if (call === 'open' || call === 'openSync' || call === 'monitor') return mod[call] as (...a: unknown[]) => unknown;
-  if (call.startsWith('netns.') && !call.startsWith('netns.list') && !['netns.setId', 'netns.getId', 'netns.listIds'].includes(call))
+  // nl.netns.* are the nsid operations of a handle; the other netns.* are the module's functions
+  if (call.startsWith('netns.') && !['netns.setId', 'netns.getId', 'netns.listIds', 'netns.list'].includes(call))
     return (lib.netns as unknown as Record<string, (...a: unknown[]) => unknown>)[call.slice(6)];
   if (call === 'batch' || call === 'close') return (nl[call] as (...a: unknown[]) => unknown).bind(nl);
   let fn: unknown = nl;
