@@ -40,7 +40,7 @@ export interface NativeSocket {
 /** The addon's exports (native/addon.cc). */
 export interface Native {
   Socket: new (
-    options: { netnsFd?: number; events?: boolean; groups?: number[]; rcvbuf?: number },
+    options: { netnsFd?: number; events?: boolean; groups?: number[]; rcvbuf?: number; dumpChannels?: number },
     onBlock: (block: Buffer | null) => void,
   ) => NativeSocket;
   netnsCreate(): number;

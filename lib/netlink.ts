@@ -192,8 +192,10 @@ export class Connection {
     this.closed = new Promise((r) => (this.closedResolve = r));
     this.timeout = opts.timeout ?? DEFAULT_TIMEOUT;
     const events = opts.groups !== undefined;
+    // One dump channel is opened with the request socket: a namespace is entered once for both.
+    const preopened = events ? 0 : 1;
     this.sock = new native.Socket(
-      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups },
+      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, dumpChannels: preopened },
       deliverTo(new WeakRef(this)),
     );
     const { rcvbuf, sndbuf } = this.sock.info();
@@ -201,6 +203,7 @@ export class Connection {
       window: opts.window ?? windowOf(rcvbuf),
       maxChunk: Math.max(4096, Math.min(sndbuf - 1024, 1 << 20)),
       dumpChannels: true,
+      preopened,
       ...(events
         ? {
             onEvent: (b, off, len, type) => this.onEvent?.(b, off + HDR, off + len, type),

@@ -135,6 +135,8 @@ export interface ProtocolOptions {
   idleChannels?: number;
   /** First sequence number (default random). */
   seq?: number;
+  /** Dump channels the driver opened already (1..n), idle and ready. */
+  preopened?: number;
   /** Messages that answer no request (a monitor's events). */
   onEvent?(b: Buffer, off: number, len: number, type: number): void;
   /** A socket error on channel 0 of an event socket (ENOBUFS: events were lost). */
@@ -217,11 +219,13 @@ export class Protocol {
   /** Receive-buffer bytes that replies in flight may take (shrinks after an overrun). */
   window: number;
   private readonly actions: Action[] = [];
-  readonly opts: Required<Omit<ProtocolOptions, 'onEvent' | 'onEventError' | 'seq'>> & ProtocolOptions;
+  readonly opts: Required<Omit<ProtocolOptions, 'onEvent' | 'onEventError' | 'seq' | 'preopened'>> & ProtocolOptions;
 
   constructor(opts: ProtocolOptions) {
     this.opts = { maxDumpChannels: 16, idleChannels: 2, ...opts };
     this.window = opts.window;
+    for (let c = opts.preopened ?? 0; c >= 1; c--) this.idle.push(c);
+    this.nextChannel = (opts.preopened ?? 0) + 1;
     this.seq = opts.seq ?? ((Math.random() * 0xfffffff0) >>> 0);
   }
 

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -137,7 +138,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
                         InstanceMethod("stats", &Socket::Stats)});
   }
 
-  // new Socket({ netnsFd?, events?, groups?, rcvbuf? }, onBlock(block | null))
+  // new Socket({ netnsFd?, events?, groups?, rcvbuf?, dumpChannels? }, onBlock(block | null))
   explicit Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
@@ -163,8 +164,16 @@ class Socket : public Napi::ObjectWrap<Socket> {
       sysError(env, err).ThrowAsJavaScriptException();
       return;
     }
+    // Dump channels made now come with the same trip to the namespace (1..n).
+    std::vector<rtnl::SocketSpec> specs{spec};
+    int extra = spec.role == rtnl::Role::Requests ? std::max(0, std::min(int32Of(o, "dumpChannels", 0), 4)) : 0;
+    for (int i = 0; i < extra; i++) {
+      rtnl::SocketSpec d;
+      d.role = rtnl::Role::Dump;
+      specs.push_back(d);
+    }
     std::vector<rtnl::Fd> fds;
-    if (!rtnl::openSockets(nsFd, {spec}, &fds, &err)) {
+    if (!rtnl::openSockets(nsFd, specs, &fds, &err)) {
       sysError(env, err).ThrowAsJavaScriptException();
       return;
     }
@@ -195,7 +204,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
       delete d;
       return false;
     });
-    reactor->attach(life_->ep, 0, std::move(fds[0]));
+    for (size_t i = 0; i < fds.size(); i++) reactor->attach(life_->ep, static_cast<uint32_t>(i), std::move(fds[i]));
     // Registered after the threadsafe function, so it runs before the one
     // Node registered for it (cleanup hooks run last-in, first-out).
     life_->hookArg = new std::shared_ptr<Life>(life_);
