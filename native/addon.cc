@@ -383,22 +383,25 @@ class Socket : public Napi::ObjectWrap<Socket> {
     return Napi::Number::New(env, r < 0 ? errno : 0);
   }
 
-  // recvSync(timeoutMs) -> records of what arrived (the first datagram waited
-  // for, then what is already queued), or null when nothing came in time
+  // recvSync(timeoutMs) -> one datagram as a record (or an error record), or
+  // null when nothing came in time. The kernel answers inside sendmsg(), so
+  // the answer is usually there already: one recv(), no poll().
   Napi::Value RecvSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!alive(env) || !life_->sync.valid()) return env.Null();
     int timeout = info[0].As<Napi::Number>().Int32Value();
-    pollfd p{life_->sync.get(), POLLIN, 0};
-    int n;
-    do n = poll(&p, 1, timeout);
-    while (n < 0 && errno == EINTR);
-    if (n == 0) return env.Null();
     if (syncScratch_.empty()) syncScratch_.resize(1 << 20);
     syncBuf_.clear();
-    for (int i = 0; syncBuf_.size() < (64u << 10); i++) {
-      int r = rtnl::receiveRecord(life_->sync.get(), 0, &syncBuf_, syncScratch_.data(), syncScratch_.size(), false);
-      if (r == 0) break;
+    int fd = life_->sync.get();
+    int r = rtnl::receiveRecord(fd, 0, &syncBuf_, syncScratch_.data(), syncScratch_.size(), false);
+    if (r == 0) {
+      pollfd p{fd, POLLIN, 0};
+      int n;
+      do n = poll(&p, 1, timeout);
+      while (n < 0 && errno == EINTR);
+      if (n == 0) return env.Null();
+      r = rtnl::receiveRecord(fd, 0, &syncBuf_, syncScratch_.data(), syncScratch_.size(), false);
+      if (r == 0) return env.Null();
     }
     size_t len = syncBuf_.size();
     auto* data = static_cast<uint8_t*>(std::malloc(len ? len : 1));
