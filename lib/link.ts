@@ -8,11 +8,13 @@ import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
 import { checkNetnsRef, closeNs, getLinkRequest as lookupRequest, linkIndex, openNetns, type NsTarget } from './resolve.js';
-import { checkIfname, checkInt, parseMac, type LinkAttributes, type LinkPeer, type LinkRef, type NetnsRef } from './types.js';
+import { checkIfname, parseMac, type LinkAttributes, type LinkPeer, type LinkRef, type NetnsRef } from './types.js';
+import { arrayOf, bool, closest, custom, ifindex, int, isPlain, nameOrInt, object, oneOf, own, show, str, u32, type Check } from './validate.js';
 import {
   encodeKindData,
   kindNames,
   kinds,
+  type KindSpec,
   linkinfoAttrs,
   type BondInfo,
   type BondSlaveInfo,
@@ -30,6 +32,7 @@ import {
   type SitInfo,
   type TunInfo,
   type VethInfo,
+  type VethPeer,
   type VlanInfo,
   type VrfInfo,
   type VrfSlaveInfo,
@@ -203,19 +206,44 @@ export interface LinkControl {
   allmulticast?: boolean;
   /** `master DEV`; `null` is `nomaster`. */
   master?: LinkRef | null;
-  /** `link DEV` — the lower device (vlan, macvlan, ipvlan, macsec parents). */
+  /**
+   * `link DEV` — the lower device, at creation only (required by vlan,
+   * macvlan, macvtap, ipvlan, ipvtap, macsec and ipoib; no other kind takes
+   * one: tunnels name their underlay in `info.dev`).
+   */
   link?: LinkRef;
   /** `netns NS` — create in / move into another namespace (a name, `{ path }`, `{ pid }` or `{ fd }`). */
   netns?: NetnsRef;
 }
 
-/** `ip link add NAME … type KIND …`. */
-export type LinkAddOptions = LinkAttributes & LinkControl & { name: string } & LinkKindOptions;
+/** What `link.add` requires in the `info` of some kinds. */
+interface RequiredKindInfo {
+  veth: { peer: VethPeer };
+  vxcan: { peer: VethPeer };
+  vxlan: { id: number };
+  geneve: { id: number };
+  vlan: { id: number };
+  vrf: { table: number };
+}
+/** Kinds made on top of a lower device (`ip link add link DEV NAME type KIND`): `link` is required. */
+type LowerKind = 'vlan' | 'macvlan' | 'macvtap' | 'ipvlan' | 'ipvtap' | 'macsec' | 'ipoib';
 
-/** Kind options of `link.set` (`ip link set DEV type KIND …`). */
+/** `kind` and `info` of `link.add`, with what each kind requires. */
+export type LinkAddKindOptions = {
+  [K in CreatableLinkKind]: (K extends keyof RequiredKindInfo ? { kind: K; info: LinkKindInfo[K] & RequiredKindInfo[K] } : { kind: K; info?: LinkKindInfo[K] }) &
+    (K extends LowerKind ? { link: LinkRef } : { link?: undefined });
+}[CreatableLinkKind];
+
+/**
+ * `ip link add NAME … type KIND …`. No `alias` or `protoDown` (the kernel
+ * ignores them when it creates a link: set them with `link.set` afterwards).
+ */
+export type LinkAddOptions = Omit<LinkAttributes, 'alias' | 'protoDown'> & Omit<LinkControl, 'link'> & { name: string } & LinkAddKindOptions;
+
+/** Kind options of `link.set` (`ip link set DEV type KIND …`); a veth/vxcan peer cannot be changed. */
 export type LinkSetKindOptions =
   | { kind?: undefined; info?: undefined }
-  | { [K in CreatableLinkKind]: { kind: K; info?: LinkKindInfo[K] } }[CreatableLinkKind];
+  | { [K in CreatableLinkKind]: { kind: K; info?: K extends 'veth' | 'vxcan' ? undefined : LinkKindInfo[K] } }[CreatableLinkKind];
 
 /**
  * Port options of `link.set` (`ip link set DEV type bridge_slave|bond_slave …`).
@@ -225,15 +253,18 @@ export type LinkSetSlaveOptions =
   | { slaveKind?: undefined; slaveInfo?: BridgePortInfo | BondSlaveInfo }
   | { [K in SlaveKind]: { slaveKind: K; slaveInfo: LinkSlaveInfo[K] } }[SlaveKind];
 
-/** `ip link set DEV …`: any subset. */
-export type LinkSetOptions = LinkAttributes & LinkControl & LinkSetKindOptions & LinkSetSlaveOptions;
+/**
+ * `ip link set DEV …`: any subset, at least one field. Not the queue counts
+ * or `link` (fixed when a link is made: the kernel ignores them here).
+ */
+export type LinkSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues'> & Omit<LinkControl, 'link'> & LinkSetKindOptions & LinkSetSlaveOptions;
 
 /** Filters of `link.list` (`ip link show [dev NAME] [master DEV] [type KIND] [up] [group N]`). */
 export interface LinkListFilter {
   /** Only this link (one RTM_GETLINK by name, not a dump). */
   name?: string;
-  /** `type KIND` (filtered in the kernel). */
-  kind?: string;
+  /** `type KIND` (filtered in the kernel where it knows the kind, and here). */
+  kind?: LinkKind | OtherLinkKind | (string & {});
   /** `master DEV` (filtered in the kernel). */
   master?: LinkRef;
   /** `up` (true) or down (false) only. */
@@ -286,22 +317,265 @@ const readOnlyAttrs = new Set(['index', 'flags', 'linkType', 'operstate', 'qdisc
   'carrierChanges', 'carrierUpCount', 'carrierDownCount', 'linkNetnsid', 'minMtu', 'maxMtu', 'altnames', 'permAddress',
   'parentDevName', 'parentDevBusName', 'tsoMaxSize', 'tsoMaxSegs']);
 
-/** Checks what can be checked before anything is sent. */
-function validate(o: LinkAttributes & LinkControl, where: string): void {
-  if (o.name !== undefined) checkIfname(o.name, `${where}.name`);
-  if (o.mtu !== undefined) checkInt(o.mtu, `${where}.mtu`, 1, 0x7fffffff);
-  if (o.txqlen !== undefined) checkInt(o.txqlen, `${where}.txqlen`, 0, 0xffffffff);
-  if (o.group !== undefined) checkInt(o.group, `${where}.group`, 0, 0xffffffff);
-  if (o.address !== undefined) parseMac(o.address, `${where}.address`);
-  if (o.broadcast !== undefined) parseMac(o.broadcast, `${where}.broadcast`);
-  if (o.alias !== undefined && (typeof o.alias !== 'string' || Buffer.byteLength(o.alias) > 255))
-    throw new RangeError(`${where}.alias must be a string of at most 255 bytes`);
-  for (const k of ['up', 'promisc', 'arp', 'multicast', 'allmulticast'] as const)
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new TypeError(`${where}.${k} must be a boolean`);
-  if (o.master !== undefined && o.master !== null) checkRef(o.master, `${where}.master`);
-  if (o.link !== undefined) checkRef(o.link, `${where}.link`);
-  if (o.netns !== undefined) checkNetnsRef(o.netns, `${where}.netns`);
-  for (const k in o) if (readOnlyAttrs.has(k) && (o as Record<string, unknown>)[k] !== undefined) throw new TypeError(`${where}.${k} is read only`);
+// ---------------------------------------------------------------------------
+// Input checks: every call's whole input, before its first request
+
+/** MAX_ADDR_LEN (linux/netdevice.h): no link-layer address is longer. */
+const MAX_ADDR_LEN = 32;
+/** ETH_ALEN: the address length of the Ethernet-like kinds (most of them). */
+const ETH_ALEN = 6;
+/** The longest kind name the kernel reads whole (MODULE_NAME_LEN - 1 on 64-bit). */
+const KIND_MAX = 55;
+
+/** A link by name or index (`dev`, `master`, filter fields). */
+const linkRef: Check<LinkRef> = custom(
+  'a link name or an index (1..2147483647)',
+  ['', 'a\0b', 'a b', 'x'.repeat(16), 0, -1, 1.5, 2 ** 31, NaN, null, true, 1n, {}],
+  (v, path) => {
+    if (typeof v === 'number') return ifindex(v, path);
+    if (typeof v === 'string') return checkIfname(v, path);
+    throw new TypeError(`${path} must be a link name or an index (1..2147483647), got ${show(v)}`);
+  },
+);
+
+/** A link named in kind or port options: a name, an index, or 0 for none (`backupPort: 0` removes it). */
+const optionLinkRef: Check<LinkRef> = custom('a link name or an index (0: none)', ['a\0b', 'x'.repeat(16), -1, 1.5, 2 ** 31, null, true], (v, path) =>
+  typeof v === 'number' ? int(0, 0x7fffffff)(v, path) : linkRef(v, path),
+);
+
+/** An interface name (`name`, a peer's name, a filter's name). */
+const ifname: Check<string> = custom('an interface name (1..15 bytes; no NUL, "/", ":" or whitespace)', ['', 'a\0b', 'a b', 'a/b', 'x'.repeat(16), '..', 42, null], (v, path) =>
+  checkIfname(v, path),
+);
+
+/** A link-layer address; its exact length depends on the link (checked where that is known). */
+const lladdr: Check<string> = custom(
+  'a link-layer address such as "02:00:00:00:00:01"',
+  ['nope', '02:00:zz:00:00:01', '', '02::01', 42, null, Array(MAX_ADDR_LEN + 1).fill('00').join(':')],
+  (v, path) => {
+    if (parseMac(v, path).length > MAX_ADDR_LEN) throw new RangeError(`${path} is longer than ${MAX_ADDR_LEN} bytes, the longest link-layer address`);
+    return v as string;
+  },
+);
+
+/** `master DEV`, or `null` for `nomaster`. */
+const masterRef: Check<LinkRef | null> = custom(
+  `${linkRef.expects}, or null (nomaster)`,
+  linkRef.wrong.filter((x) => x !== null),
+  (v, path) => (v === null ? null : linkRef(v, path)),
+);
+
+/** `netns NS`: a name, `{ path }`, `{ pid }`, `{ fd }` or a netns object. */
+const netnsRef: Check<NetnsRef> = custom(
+  'a namespace name, { path }, { pid }, { fd } or a netns object',
+  ['', '../x', 'a\0b', { pid: -1 }, { fd: 1.5 }, { path: '' }, { name: 'x' }, {}, 42, null, new Map()],
+  (v, path) => {
+    checkNetnsRef(v, path);
+    return v as NetnsRef;
+  },
+);
+
+/** A field that is always refused, saying why (read-only fields, options of another call). */
+const refused = (why: string): Check<never> =>
+  custom(`nothing (it ${why})`, ['x', 0, true], (_v, path) => {
+    throw new TypeError(`${path} ${why}`);
+  });
+
+/** A name of a kind `link.add` can create (own names only: `'constructor'` is no kind). */
+const creatableKind: Check<string> = custom(`one of the link kinds ${kindNames().join(', ')}`, ['bogus', 'constructor', 'toString', '__proto__', 'tun', 'VETH', '', 42, null], (v, path) => {
+  if (typeof v !== 'string') throw new TypeError(`${path} must be a link kind (${kindNames().join(', ')}), got ${show(v)}`);
+  const spec = own(kinds, v);
+  if (spec?.noCreate) throw new TypeError(`${path}: ${spec.noCreate}`);
+  if (spec) return v;
+  const near = closest(v, kindNames());
+  throw new TypeError(`${path}: unknown link kind '${v.replace(/\0/g, '\\0')}'${near ? ` (did you mean '${near}'?)` : ''}; known: ${kindNames().join(', ')}`);
+});
+
+/** The kinds of masters whose ports have options (`type bridge_slave|bond_slave …`). */
+const portKinds = Object.keys(kinds).filter((k) => kinds[k].slaveData);
+
+/** A kind name in a filter: any kind the kernel may report (the library's or another), without NUL. */
+const kindFilter = str({ nonEmpty: true, maxBytes: KIND_MAX });
+
+/**
+ * A copy of plain data, each property read once: plain objects and arrays
+ * are copied (a getter that throws is a TypeError naming its field), other
+ * values kept as they are for their own checks (a namespace object, a Buffer;
+ * a Map or Date is refused by the codec of the field it stands in).
+ */
+function plainData(v: unknown, path: string, depth = 0): unknown {
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) return v;
+  if (depth > 8) throw new TypeError(`${path} is nested too deeply`);
+  const read = (k: string | number, at: string): unknown => {
+    try {
+      return (v as Record<string | number, unknown>)[k];
+    } catch (e) {
+      throw new TypeError(`${at} could not be read: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  };
+  if (Array.isArray(v)) return Array.from({ length: v.length }, (_, i) => plainData(read(i, `${path}[${i}]`), `${path}[${i}]`, depth + 1));
+  if (!isPlain(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = plainData(read(k, `${path}.${k}`), `${path}.${k}`, depth + 1);
+  return out;
+}
+
+/** `info` / `slaveInfo`: a plain object, copied; its fields are checked by the kind's table. */
+const kindOptions: Check<Record<string, unknown>> = custom('a plain object (the options of the kind)', [null, 'x', 42, true, [], new Map(), new Date(0)], (v, path) => {
+  if (!isPlain(v)) throw new TypeError(`${path} must be a plain object (the options of the kind), got ${show(v)}`);
+  return plainData(v, path) as Record<string, unknown>;
+});
+
+/** Attributes `link.add`, `link.set` and a veth peer share (IFLA_*). */
+const attributeFields = {
+  mtu: int(1, 0x7fffffff),
+  address: lladdr,
+  broadcast: lladdr,
+  txqlen: u32,
+  group: u32,
+  // IF_LINK_MODE_DEFAULT, _DORMANT, _TESTING (linux/if.h)
+  linkmode: nameOrInt(['DEFAULT', 'DORMANT'], 0, 2),
+  gsoMaxSize: u32,
+  // GSO_MAX_SEGS
+  gsoMaxSegs: int(0, 0xffff),
+  groMaxSize: u32,
+  gsoIpv4MaxSize: u32,
+  groIpv4MaxSize: u32,
+};
+/** The queue counts a link is made with (the kernel takes 1..4096, and only at creation). */
+const queueFields = { numTxQueues: int(1, 4096), numRxQueues: int(1, 4096) };
+const flagFields = { up: bool, promisc: bool, arp: bool, multicast: bool, allmulticast: bool };
+/** What a list reports but no call takes. */
+const readOnlyFields = Object.fromEntries([...readOnlyAttrs].map((k) => [k, refused('is read only (the kernel reports it; it cannot be set)')]));
+const atCreation = (what: string) => refused(`cannot be given to link.add: the kernel ignores ${what} when it creates a link; set it with link.set afterwards`);
+/** An nsid (IFLA_TARGET_NETNSID): act in the namespace with that id. */
+const nsid = int(0, 0x7fffffff);
+
+/** The peer of a new veth/vxcan pair (VETH_INFO_PEER). */
+const peerSchema = object(
+  {
+    name: { check: ifname, required: true },
+    ...attributeFields,
+    ...queueFields,
+    netns: netnsRef,
+    alias: atCreation('IFLA_IFALIAS'),
+    protoDown: atCreation('IFLA_PROTO_DOWN'),
+    targetNetnsid: refused('is not taken by a peer (the kernel ignores it there): give the peer a netns'),
+    ...Object.fromEntries(
+      ['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link'].map((k) => [
+        k,
+        refused('is not taken by the peer, only attributes are (the kernel cannot change its flags or master while the pair is made; use link.set on the peer afterwards)'),
+      ]),
+    ),
+    ...readOnlyFields,
+  },
+  { what: 'a plain object { name, mtu?, address?, netns?, … }' },
+);
+
+/** `link.add(options)`. */
+const addSchema = object(
+  {
+    name: { check: ifname, required: true },
+    kind: { check: creatableKind, required: true },
+    info: kindOptions,
+    ...attributeFields,
+    ...queueFields,
+    ...flagFields,
+    alias: atCreation('IFLA_IFALIAS'),
+    protoDown: atCreation('IFLA_PROTO_DOWN'),
+    targetNetnsid: nsid,
+    master: masterRef,
+    link: linkRef,
+    netns: netnsRef,
+    slaveKind: refused('cannot be given to link.add: set port options with link.set once the link has its master'),
+    slaveInfo: refused('cannot be given to link.add: set port options with link.set once the link has its master'),
+    ...readOnlyFields,
+  },
+  { what: 'a plain object of options { name, kind, … }' },
+);
+
+/** `link.set(dev, changes)`. */
+const setSchema = object(
+  {
+    name: ifname,
+    kind: creatableKind,
+    info: kindOptions,
+    ...attributeFields,
+    alias: str({ maxBytes: 255 }),
+    protoDown: bool,
+    targetNetnsid: nsid,
+    ...flagFields,
+    master: masterRef,
+    netns: netnsRef,
+    slaveKind: oneOf(portKinds),
+    slaveInfo: kindOptions,
+    numTxQueues: refused('can only be given to link.add: the kernel ignores it on an existing link'),
+    numRxQueues: refused('can only be given to link.add: the kernel ignores it on an existing link'),
+    link: refused('cannot be changed: the lower device is chosen when the link is made (the kernel ignores IFLA_LINK here)'),
+    ...readOnlyFields,
+  },
+  { what: 'a plain object of changes' },
+);
+
+/** `link.list(filter)`. */
+const listSchema = object({ name: ifname, kind: kindFilter, master: linkRef, up: bool, group: u32, stats: bool }, { what: 'a filter object { name?, kind?, master?, up?, group?, stats? }' });
+/** `link.stream(filter)`: what the kernel filters (`up`/`group` would need the whole link, `name` is no dump). */
+const streamSchema = object({ kind: kindFilter, master: linkRef, stats: bool }, { what: 'a filter object { kind?, master?, stats? }' });
+/** `link.del(filter)`. */
+const delSchema = object({ name: ifname, kind: kindFilter, master: linkRef, up: bool, group: u32 }, { what: 'a filter object { name?, kind?, master?, up?, group? }' });
+
+/** The object schemas of the link calls (for the property test). */
+export const schemas = { add: addSchema, set: setSchema, list: listSchema, stream: streamSchema, del: delSchema, peer: peerSchema };
+
+type AddSnapshot = AnyOptions & { name: string; kind: string; info?: Record<string, unknown> };
+
+/** Checks what depends on the kind of a new link: its options, peer, lower device and address lengths. */
+function checkAddKind(o: AddSnapshot): void {
+  const spec = kinds[o.kind];
+  const info = o.info ?? {};
+  if (spec.peer) {
+    for (const k of Object.keys(info))
+      if (k !== 'peer') throw new TypeError(`link.info: unknown field '${k}'${closest(k, ['peer']) ? " (did you mean 'peer'?)" : ''}; a ${o.kind} takes only peer`);
+    if (info.peer === undefined) throw new TypeError(`link.info.peer is required for kind '${o.kind}' (ip link add NAME type ${o.kind} peer name PEER)`);
+    const peer = peerSchema(info.peer, 'link.info.peer');
+    checkAddressLength(peer, spec, o.kind, 'link.info.peer');
+    o.info = { peer };
+  } else {
+    for (const req of spec.required ?? []) if (info[req] === undefined) throw new TypeError(`link.info.${req} is required for kind '${o.kind}'`);
+  }
+  if (spec.needsLink && o.link === undefined) throw new TypeError(`link.link is required for kind '${o.kind}': the lower device (ip link add link DEV NAME type ${o.kind} …)`);
+  if (!spec.needsLink && o.link !== undefined)
+    throw new TypeError(`link.link: a ${o.kind} link has no lower device (the kernel ignores IFLA_LINK for it)${spec.linkFields?.includes('dev') ? '; its underlay is info.dev' : ''}`);
+  checkAddressLength(o, spec, o.kind, 'link');
+  if (o.netns !== undefined && o.targetNetnsid !== undefined) throw new TypeError('link.netns and link.targetNetnsid cannot be combined (both say where the link goes)');
+}
+
+/** `address`/`broadcast` of a new link: exactly as long as the kind's (the kernel would cut or pad another length). */
+function checkAddressLength(o: { address?: string; broadcast?: string }, spec: KindSpec, kind: string, where: string): void {
+  for (const f of ['address', 'broadcast'] as const) {
+    const v = o[f];
+    if (v === undefined) continue;
+    if (spec.noAddress) throw new TypeError(`${where}.${f} cannot be given for kind '${kind}': ${spec.noAddress}`);
+    const len = spec.addrLen ?? ETH_ALEN;
+    if (len === 0) throw new TypeError(`${where}.${f}: a ${kind} link has no link-layer address`);
+    parseMac(v, `${where}.${f}`, len);
+  }
+}
+
+/** `address`/`broadcast` of an existing link: as long as its own (what the kernel reports it has). */
+function checkAddressOf(link: Link, c: AnyOptions, dev: LinkRef): void {
+  const len = link.address === undefined ? 0 : (link.address.length + 1) / 3;
+  for (const f of ['address', 'broadcast'] as const) {
+    const v = c[f];
+    if (v === undefined) continue;
+    if (len === 0) throw new TypeError(`changes.${f}: '${dev}' has no link-layer address (link type ${link.linkType})`);
+    parseMac(v, `changes.${f}`, len);
+  }
+}
+
+/** The link fields of kind or port options: names or indexes, checked before any lookup. */
+function checkLinkFields(o: Record<string, unknown> | undefined, fields: readonly string[] | undefined, where: string): void {
+  if (o && fields) for (const f of fields) if (o[f] !== undefined && o[f] !== null) optionLinkRef(o[f], `${where}.${f}`);
 }
 
 /** Computes ifi_flags/ifi_change from the boolean controls. */
@@ -409,9 +683,17 @@ export function getLinkRequest(ref: LinkRef, stats = true): Request<Link> {
   return lookupRequest(ref, stats, stats ? parseLink : parseLinkNoStats);
 }
 
-function checkRef(ref: unknown, where: string): LinkRef {
-  if (typeof ref === 'number') return checkInt(ref, where, 1, 0x7fffffff);
-  return checkIfname(ref, where);
+/** {@link getLinkRequest} without counters, in the namespace of `targetNetnsid` when one is given (IFLA_TARGET_NETNSID). */
+function lookupLink(ref: LinkRef, targetNetnsid: number | undefined): Request<Link> {
+  const req = getLinkRequest(ref, false);
+  if (targetNetnsid === undefined) return req;
+  return {
+    ...req,
+    body(w) {
+      req.body(w);
+      linkAttrs.encodeOne(w, 'targetNetnsid', targetNetnsid);
+    },
+  };
 }
 
 /** Writes ifinfomsg identifying a link by index, or index 0 plus IFLA_IFNAME. */
@@ -467,9 +749,10 @@ function closeTargets(r: Resolved): void {
 }
 
 /** Resolution stand-ins for a dry-run encode (validation before anything is sent). */
-function placeholders(o: AnyOptions): Resolved {
-  const zeroFields = (v: unknown, fields: readonly string[] | undefined) => {
+function placeholders(o: AnyOptions, where: string): Resolved {
+  const zeroFields = (v: unknown, fields: readonly string[] | undefined, where: string) => {
     if (!v || typeof v !== 'object' || !fields) return v as Record<string, unknown> | undefined;
+    checkLinkFields(v as Record<string, unknown>, fields, where);
     const c = { ...(v as Record<string, unknown>) };
     for (const f of fields) if (typeof c[f] === 'string') c[f] = 0;
     return c;
@@ -478,9 +761,9 @@ function placeholders(o: AnyOptions): Resolved {
   return {
     master: o.master === undefined ? undefined : 0,
     link: o.link === undefined ? undefined : 0,
-    info: zeroFields(o.info, spec?.linkFields),
+    info: zeroFields(o.info, spec?.linkFields, `${where}.info`),
     slaveKind: o.slaveKind,
-    slaveInfo: zeroFields(o.slaveInfo, o.slaveKind ? kinds[o.slaveKind]?.slaveLinkFields : undefined),
+    slaveInfo: zeroFields(o.slaveInfo, o.slaveKind ? kinds[o.slaveKind]?.slaveLinkFields : undefined, `${where}.slaveInfo`),
     ns: o.netns === undefined ? undefined : { fd: 0, owned: false },
     peerNs: { fd: 0, owned: false },
   };
@@ -492,37 +775,6 @@ function dryRun(fn: (w: Writer) => void): void {
   scratch.pos = 0;
   fn(scratch);
   scratch.pos = 0;
-}
-
-function checkKind(kind: unknown, where: string): void {
-  if (typeof kind !== 'string') throw new TypeError(`${where} must be a string; known kinds: ${kindNames().join(', ')}`);
-  const spec = kinds[kind];
-  if (!spec) throw new TypeError(`${where}: unknown link kind '${kind}'; known: ${kindNames().join(', ')}`);
-  if (spec.noCreate) throw new TypeError(`${where}: ${spec.noCreate}`);
-}
-
-function checkPeer(kind: string, info: unknown, where: string): void {
-  const peer = (info as VethInfo | undefined)?.peer;
-  if (!peer || typeof peer !== 'object' || peer.name === undefined)
-    throw new TypeError(`${where}.info.peer.name is required for kind '${kind}' (ip link add A type ${kind} peer name B)`);
-  for (const k of ['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link'])
-    if ((peer as Record<string, unknown>)[k] !== undefined)
-      throw new TypeError(`${where}.info.peer.${k}: the peer takes attributes only (the kernel cannot change its flags or master while the pair is made; use link.set on the peer afterwards)`);
-  validate(peer, `${where}.info.peer`);
-}
-
-function checkAdd(o: LinkAddOptions): void {
-  if (!o || typeof o !== 'object') throw new TypeError('link.add needs an options object');
-  checkIfname(o.name, 'link.name');
-  validate(o, 'link');
-  checkKind(o.kind, 'link.kind');
-  const spec = kinds[o.kind];
-  if (o.info !== undefined && (typeof o.info !== 'object' || o.info === null)) throw new TypeError('link.info must be an object');
-  const info = (o.info ?? {}) as Record<string, unknown>;
-  for (const req of spec.required ?? []) if (info[req] === undefined) throw new TypeError(`link.info.${req} is required for kind '${o.kind}'`);
-  if (spec.peer) checkPeer(o.kind, o.info, 'link');
-  if ((o as AnyOptions).slaveKind !== undefined || (o as AnyOptions).slaveInfo !== undefined)
-    throw new TypeError('link.add takes no port options: set them with link.set once the link has its master');
 }
 
 /** Maps an extended-ack offset back to the caller's field, from a copy of the message that was sent. */
@@ -616,15 +868,6 @@ function delOneRequest(dev: LinkRef): Request {
   return { type: RTM.DELLINK, body: (w: Writer) => linkHeader(w, dev, 0, 0, true) };
 }
 
-function checkFilter(f: LinkDelFilter | LinkListFilter, where: string): void {
-  if (f.name !== undefined) checkIfname(f.name, `${where}.name`);
-  if (f.kind !== undefined && typeof f.kind !== 'string') throw new TypeError(`${where}.kind must be a string`);
-  if (f.master !== undefined) checkRef(f.master, `${where}.master`);
-  if (f.up !== undefined && typeof f.up !== 'boolean') throw new TypeError(`${where}.up must be a boolean`);
-  if (f.group !== undefined) checkInt(f.group, `${where}.group`, 0, 0xffffffff);
-  for (const k of Object.keys(f)) if (!['name', 'kind', 'master', 'up', 'group', 'stats'].includes(k)) throw new TypeError(`${where}: unknown filter '${k}'`);
-}
-
 const describe = (links: readonly Link[], max = 5) =>
   links.slice(0, max).map((l) => l.name).join(', ') + (links.length > max ? ` and ${links.length - max} more` : '');
 
@@ -695,35 +938,35 @@ export const linkOps = {
    * Kind and master are filtered in the kernel; a name is one RTM_GETLINK.
    */
   *list(filter: LinkListFilter = {}): Op<Link[]> {
-    checkFilter(filter, 'filter');
-    if (filter.name !== undefined) {
+    const f = listSchema(filter, 'filter') as LinkListFilter;
+    if (f.name !== undefined) {
       try {
-        const links = (yield getLinkRequest(filter.name, filter.stats !== false)) as Link[];
-        const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
-        return links.filter((l) => match(l, filter) && (master === undefined || l.master === master));
+        const links = (yield getLinkRequest(f.name, f.stats !== false)) as Link[];
+        const master = f.master !== undefined ? yield* linkIndex(f.master, 'filter.master') : undefined;
+        return links.filter((l) => match(l, f) && (master === undefined || l.master === master));
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'ENODEV') return [];
         throw e;
       }
     }
-    const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
-    const links = (yield linkDump(filter, master)) as Link[];
-    return filter.up === undefined && filter.group === undefined && filter.kind === undefined ? links : links.filter((l) => match(l, filter));
+    const master = f.master !== undefined ? yield* linkIndex(f.master, 'filter.master') : undefined;
+    const links = (yield linkDump(f, master)) as Link[];
+    return f.up === undefined && f.group === undefined ? links : links.filter((l) => match(l, f));
   },
 
   /**
-   * Streams the link dump (bounded memory). Equivalent to `ip link show` piped.
-   * Kind and master are filtered in the kernel; `up`/`group` are not applied here.
+   * Streams the link dump (bounded memory). Equivalent to `ip link show [master DEV] [type KIND]` piped.
+   * Master is filtered in the kernel, kind in the kernel where it has the kind and here.
    */
   stream: streaming(function* (filter: Omit<LinkListFilter, 'name' | 'up' | 'group'> = {}): Op<Request<Link>> {
-    checkFilter(filter, 'filter');
-    const master = filter.master !== undefined ? yield* linkIndex(filter.master, 'filter.master') : undefined;
-    return linkDump(filter, master);
+    const f = streamSchema(filter, 'filter') as LinkListFilter;
+    const master = f.master !== undefined ? yield* linkIndex(f.master, 'filter.master') : undefined;
+    return linkDump(f, master);
   }),
 
   /** One link by name or index; ENODEV if absent. Equivalent to `ip -d -s link show dev DEV`. */
   *get(dev: LinkRef): Op<Link> {
-    const [l] = (yield getLinkRequest(checkRef(dev, 'dev'))) as Link[];
+    const [l] = (yield getLinkRequest(linkRef(dev, 'dev'))) as Link[];
     return l;
   },
 
@@ -732,18 +975,18 @@ export const linkOps = {
    * e.g. `{ name: 'va', kind: 'veth', info: { peer: { name: 'vb', netns: 'blue' } } }`.
    */
   *add(options: LinkAddOptions): Op<void> {
-    checkAdd(options);
-    const o = options as AnyOptions;
-    const { flags, change } = flagChange(options);
+    const o = addSchema(options, 'link') as AddSnapshot;
+    checkAddKind(o);
+    const { flags, change } = flagChange(o);
     const body = (w: Writer, r: Resolved) => {
       ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
       writeLinkBody(w, o, r, 'link', true);
     };
-    dryRun((w) => body(w, placeholders(o)));
+    dryRun((w) => body(w, placeholders(o, 'link')));
     const r = yield* resolve(o, 'link');
     openTargets(o, r, 'link');
     try {
-      yield linkRequest(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL, options.kind, undefined, (w) => body(w, r));
+      yield linkRequest(RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL, o.kind, undefined, (w) => body(w, r));
     } finally {
       closeTargets(r);
     }
@@ -757,24 +1000,22 @@ export const linkOps = {
    * Kinds whose kernel driver replaces all options on change (the IP tunnels)
    * are read first and the changes merged in, as `ip` does. Joining a master
    * and setting port options in one call sends two requests (master first).
+   * A new `address`/`broadcast` must be as long as the link's own: the link
+   * is looked up first (one RTM_GETLINK) unless it is read anyway.
    */
   *set(dev: LinkRef, changes: LinkSetOptions): Op<void> {
-    checkRef(dev, 'dev');
-    if (!changes || typeof changes !== 'object') throw new TypeError('link.set needs a changes object');
-    const c = changes as AnyOptions;
-    validate(c, 'changes');
+    const ref = linkRef(dev, 'dev');
+    const c = setSchema(changes, 'changes') as AnyOptions;
+    if (Object.keys(c).length === 0) throw new TypeError(`changes: nothing to change; give at least one of ${Object.keys(setSchema.fields).filter((k) => !readOnlyAttrs.has(k)).slice(0, 12).join(', ')}, …`);
     if (c.info !== undefined && c.kind === undefined) throw new TypeError('changes.kind is required with changes.info (ip link set DEV type KIND …)');
-    if (c.info !== undefined && (typeof c.info !== 'object' || c.info === null)) throw new TypeError('changes.info must be an object');
-    if (c.kind !== undefined) checkKind(c.kind, 'changes.kind');
     if (c.kind !== undefined && kinds[c.kind].peer && c.info !== undefined) throw new TypeError(`changes.info: a ${c.kind} peer cannot be changed; set the peer link itself`);
-    if (c.slaveKind !== undefined && !kinds[c.slaveKind]?.slaveData) throw new TypeError(`changes.slaveKind: no port options for '${String(c.slaveKind)}'`);
-    if (c.slaveInfo !== undefined && (typeof c.slaveInfo !== 'object' || c.slaveInfo === null)) throw new TypeError('changes.slaveInfo must be an object');
+    if (c.netns !== undefined && c.targetNetnsid !== undefined) throw new TypeError('changes.netns and changes.targetNetnsid cannot be combined (both say which namespace)');
     const withSlave = c.slaveInfo !== undefined || c.slaveKind !== undefined;
     // The kernel applies port options before a master change: they go in a second message then.
     const split = withSlave && c.master !== undefined && c.master !== null;
     if (split && c.netns !== undefined) throw new TypeError('changes: port options and a namespace move cannot be combined');
     const { flags, change } = flagChange(c);
-    const renaming = c.name !== undefined && c.name !== dev;
+    const renaming = c.name !== undefined && c.name !== ref;
     const main = (w: Writer, target: LinkRef, r: Resolved) => {
       linkHeader(w, target, flags, change, !renaming);
       writeLinkBody(w, c, r, 'changes', renaming, true, !split);
@@ -785,14 +1026,14 @@ export const linkOps = {
     };
 
     // Everything that can be checked is checked before the first request.
-    const p = placeholders(c);
-    dryRun((w) => main(w, renaming ? 1 : dev, { ...p, slaveKind: split ? undefined : c.slaveKind }));
+    const p = placeholders(c, 'changes');
+    dryRun((w) => main(w, renaming ? 1 : ref, { ...p, slaveKind: split ? undefined : c.slaveKind }));
+    const portCheck = (k: string) => dryRun((w) => port(w, 1, { ...p, slaveKind: k, slaveInfo: placeholders({ slaveKind: k, slaveInfo: c.slaveInfo }, 'changes').slaveInfo }));
     if (withSlave) {
-      const candidates = c.slaveKind !== undefined ? [c.slaveKind] : Object.keys(kinds).filter((k) => kinds[k].slaveData);
       let first: unknown;
-      const ok = candidates.some((k) => {
+      const ok = (c.slaveKind !== undefined ? [c.slaveKind] : portKinds).some((k) => {
         try {
-          dryRun((w) => port(w, 1, { ...p, slaveKind: k, slaveInfo: placeholders({ slaveKind: k, slaveInfo: c.slaveInfo }).slaveInfo }));
+          portCheck(k);
           return true;
         } catch (e) {
           first ??= e;
@@ -802,14 +1043,27 @@ export const linkOps = {
       if (!ok) throw first;
     }
 
+    // Then the lookups: the link itself (merged kind options, its master's kind, its address length), a new master's kind.
+    const tgt = c.targetNetnsid;
     const mergeKind = c.kind !== undefined && !!kinds[c.kind].mergeOnSet && c.info !== undefined;
-    let target: LinkRef = dev;
+    const newAddress = c.address !== undefined || c.broadcast !== undefined;
+    let target: LinkRef = ref;
     let current: Link | undefined;
-    if (mergeKind || (withSlave && c.slaveKind === undefined && !split)) {
-      [current] = (yield getLinkRequest(dev, false)) as Link[];
+    // A rename names the link by index (its name attribute is the new name).
+    if (mergeKind || newAddress || (withSlave && c.slaveKind === undefined && !split) || (renaming && typeof ref === 'string')) {
+      [current] = (yield lookupLink(ref, tgt)) as Link[];
       target = current.index;
-    } else if (renaming) target = yield* linkIndex(dev);
-    const r = yield* resolve(c, 'changes');
+      if (newAddress) checkAddressOf(current, c, ref);
+    }
+    let slaveKind = c.slaveKind;
+    if (split && slaveKind === undefined) {
+      // Port options under a new master: its kind says which they are (known before anything changes).
+      const [m] = (yield lookupLink(c.master!, tgt)) as Link[];
+      if (!m.kind || !kinds[m.kind]?.slaveData) throw new TypeError(`changes.slaveInfo: the new master '${c.master}' has no port options (a ${m.kind ?? 'kindless'} link); known: ${portKinds.join(', ')}`);
+      portCheck(m.kind);
+      slaveKind = m.kind;
+    }
+    const r = yield* resolve({ ...c, slaveKind }, 'changes');
     if (mergeKind && current && current.kind === c.kind) r.info = { ...writable(c.kind!, (current.info ?? {}) as Record<string, unknown>), ...r.info };
     if (r.info) {
       r.info = { ...r.info };
@@ -817,7 +1071,8 @@ export const linkOps = {
     }
     if (withSlave && !split && r.slaveKind === undefined) {
       if (!current?.slaveKind || !kinds[current.slaveKind]?.slaveData)
-        throw new TypeError(`changes.slaveInfo: '${dev}' is not a port of a master with port options; give changes.slaveKind`);
+        throw new TypeError(`changes.slaveInfo: '${ref}' is not a port of a master with port options; give changes.slaveKind`);
+      portCheck(current.slaveKind);
       r.slaveKind = current.slaveKind;
       r.slaveInfo = yield* resolveFields(c.slaveInfo as Record<string, unknown>, kinds[r.slaveKind].slaveLinkFields, 'changes.slaveInfo');
     }
@@ -830,13 +1085,6 @@ export const linkOps = {
     if (split) {
       // The link keeps its index; a rename changed its name.
       const self: LinkRef = typeof target === 'number' ? target : (c.name ?? target);
-      if (r.slaveKind === undefined) {
-        const [now] = (yield getLinkRequest(self, false)) as Link[];
-        if (!now.slaveKind || !kinds[now.slaveKind]?.slaveData)
-          throw new TypeError(`changes.slaveInfo: '${dev}' has no port options under its new master; give changes.slaveKind`);
-        r.slaveKind = now.slaveKind;
-        r.slaveInfo = yield* resolveFields(c.slaveInfo as Record<string, unknown>, kinds[r.slaveKind].slaveLinkFields, 'changes.slaveInfo');
-      }
       yield linkRequest(RTM.NEWLINK, 0, undefined, r.slaveKind, (w) => port(w, self, r));
     }
   },
@@ -866,13 +1114,11 @@ export const linkOps = {
    */
   *del(target: LinkDelTarget): Op<void> {
     if (typeof target === 'string' || typeof target === 'number') {
-      checkRef(target, 'dev');
-      yield delOneRequest(target);
+      yield delOneRequest(linkRef(target, 'dev'));
       return;
     }
     if (Array.isArray(target)) {
-      const refs = target as readonly LinkRef[];
-      refs.forEach((r, i) => checkRef(r, `dev[${i}]`));
+      const refs = arrayOf(linkRef)(target, 'dev');
       if (refs.length === 0) return;
       if (refs.length === 1) return void (yield delOneRequest(refs[0]));
       const all = (yield linkDump({ stats: false }, undefined)) as Link[];
@@ -895,13 +1141,11 @@ export const linkOps = {
       yield* bulkDelete(all.filter((l) => target(l)), all);
       return;
     }
-    if (!target || typeof target !== 'object') throw new TypeError('link.del needs a name, an index, an array of them, a filter or a predicate');
-    const f = target as LinkDelFilter;
-    checkFilter(f, 'filter');
-    const keys = Object.keys(f).filter((k) => (f as Record<string, unknown>)[k] !== undefined);
-    if (keys.length === 0) throw new TypeError('link.del: an empty filter would match every link; give at least one of name, kind, master, up, group');
-    if (keys.length === 1 && keys[0] === 'group') {
-      yield delGroupRequest(f.group!);
+    if (!isPlain(target)) throw new TypeError(`target must be a link name or index, an array of them, a filter object or a predicate, got ${show(target)}`);
+    const f = delSchema(target, 'filter') as LinkDelFilter;
+    if (Object.keys(f).length === 0) throw new TypeError('filter: an empty filter would match every link; give at least one of name, kind, master, up, group');
+    if (Object.keys(f).length === 1 && f.group !== undefined) {
+      yield delGroupRequest(f.group);
       return;
     }
     // One full dump: the kind filter is applied here because the group choice needs every link anyway.
@@ -917,6 +1161,7 @@ export const linkOps = {
 };
 
 function linkDump(filter: LinkListFilter, master: number | undefined): Request<Link> {
+  const parse = filter.stats === false ? parseLinkNoStats : parseLink;
   return {
     type: RTM.GETLINK,
     flags: NLM_F.DUMP,
@@ -930,7 +1175,11 @@ function linkDump(filter: LinkListFilter, master: number | undefined): Request<L
         w.endAttr(li);
       }
     },
-    parse: filter.stats === false ? parseLinkNoStats : parseLink,
+    // A kind the kernel does not have is not filtered there (it sends every link): filter here too.
+    parse: filter.kind === undefined ? parse : (b, off, end) => {
+      const l = parse(b, off, end);
+      return l.kind === filter.kind ? l : undefined;
+    },
   };
 }
 

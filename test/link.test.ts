@@ -322,7 +322,7 @@ describe('bad input is refused before anything is sent', () => {
     ['vxlan group and remote', (nl) => nl.link.add({ name: 'vx0', kind: 'vxlan', info: { id: 1, group: '239.0.0.1', remote: '10.0.0.1' } }), TypeError],
     ['vxlan bad address', (nl) => nl.link.add({ name: 'vx0', kind: 'vxlan', info: { id: 1, remote: '10.0.0.300' } }), TypeError],
     ['macvlan bad mode', (nl) => nl.link.add({ name: 'mv0', kind: 'macvlan', link: 'lo', info: { mode: 'wide' as never } }), TypeError],
-    ['unknown attribute', (nl) => nl.link.add({ name: 'br0', kind: 'bridge', colour: 'red' } as never), TypeError, /unknown field 'colour'/],
+    ['unknown attribute', (nl) => nl.link.add({ name: 'br0', kind: 'bridge', colour: 'red' } as never), TypeError, /unknown option 'colour'/],
     ['read-only attribute', (nl) => nl.link.set('lo', { index: 3 } as never), TypeError, /read only/],
     ['read-only kind option', (nl) => nl.link.set('lo', { kind: 'bridge', info: { bridgeId: '8000.00:00:00:00:00:00' } }), TypeError, /read only/],
     ['info without kind on set', (nl) => nl.link.set('lo', { info: { stpState: 1 } } as never), TypeError],
@@ -366,6 +366,64 @@ describe('bad input is refused before anything is sent', () => {
       expect(() => ns.nl.sync.link.set('lo', { mtu: -5 })).toThrow(RangeError);
       spy.restore();
       expect(spy.count()).toBe(0);
+    });
+  });
+});
+
+describe('checks that need the link itself: one lookup, then refused before any change', () => {
+  it('a new address or broadcast must be as long as the link\'s own (issue 14: a 7-byte MAC was sent and cut)', async () => {
+    await withNs(async (ns) => {
+      await pair(ns.nl, 'va', 'vb');
+      const before = await ns.nl.link.get('va');
+      for (const [changes, msg] of [
+        [{ address: '02:00:00:00:00:01:07' }, /changes\.address must be a 6-byte link-layer address, got 7 bytes/],
+        [{ address: '02:00:00:00:01' }, /changes\.address must be a 6-byte link-layer address, got 5 bytes/],
+        [{ broadcast: 'ff:ff:ff:ff:ff:ff:ff', mtu: 1400 }, /changes\.broadcast must be a 6-byte/],
+      ] as const) {
+        const spy = countRequests(ns.nl);
+        const err = await ns.nl.link.set('va', changes).catch((e) => e);
+        spy.restore();
+        expect(err).toBeInstanceOf(RangeError);
+        expect(err.message).toMatch(msg);
+        expect(spy.count()).toBe(1); // the RTM_GETLINK that tells the length
+      }
+      expect(() => ns.nl.sync.link.set('va', { address: '02:00:00:00:00:01:07' })).toThrow(RangeError);
+      const after = await ns.nl.link.get('va');
+      expect([after.address, after.broadcast, after.mtu]).toEqual([before.address, before.broadcast, before.mtu]);
+      // The right length goes through.
+      await ns.nl.link.set('va', { address: '02:00:00:00:00:42' });
+      expect((await ns.nl.link.get('va')).address).toBe('02:00:00:00:00:42');
+    });
+  });
+
+  it('port options under a new master are checked against its kind before the link joins it', async () => {
+    await withNs(async (ns) => {
+      await pair(ns.nl, 'va', 'vb');
+      await pair(ns.nl, 'vc', 'vd');
+      const err = await ns.nl.link.set('va', { master: 'vc', slaveInfo: { cost: 5 } }).catch((e) => e);
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err.message).toMatch(/changes\.slaveInfo: the new master 'vc' has no port options/);
+      expect((await ns.nl.link.get('va')).master).toBeUndefined();
+      await ns.nl.link.add({ name: 'br0', kind: 'bridge' });
+      await ns.nl.link.set('va', { master: 'br0', slaveInfo: { cost: 5 } });
+      expect(await ns.nl.link.get('va')).toMatchObject({ slaveKind: 'bridge', slaveInfo: { cost: 5 } });
+    });
+  });
+
+  it('a kind filter the kernel does not know matches nothing (the kernel would send every link)', async () => {
+    await withNs(async (ns) => {
+      await pair(ns.nl, 'va', 'vb');
+      const kinds = new Set((await ns.nl.link.list()).map((l) => l.kind));
+      // A kind this kernel lacks, or one no link here has.
+      for (const kind of ['dummy', 'no-such-kind']) {
+        expect(kinds.has(kind as never)).toBe(false);
+        expect(await ns.nl.link.list({ kind })).toEqual([]);
+        const streamed = [];
+        for await (const l of ns.nl.link.stream({ kind })) streamed.push(l);
+        expect(streamed).toEqual([]);
+        expect(ns.nl.sync.link.stream({ kind })).toEqual([]);
+      }
+      expect((await ns.nl.link.list({ kind: 'veth' })).map((l) => l.name).sort()).toEqual(['va', 'vb']);
     });
   });
 });

@@ -13,8 +13,9 @@
  * @module
  */
 import { endianness } from 'node:os';
-import { AttrTable, attrs, enumOf, flagsOf, ipOf, members, pathOf, rd, readOnly, struct, t, type ValueCodec, type Writer } from '../codec.js';
+import { AttrTable, attrs, enumOf, flagsOf, ipOf, macOf, members, pathOf, rd, readOnly, struct, t, type Struct, type ValueCodec, type Writer } from '../codec.js';
 import type { LinkPeer, LinkRef } from '../types.js';
+import { closest, isPlain, show } from '../validate.js';
 
 /** How a kind's IFLA_INFO_DATA (and its ports' IFLA_INFO_SLAVE_DATA) is coded. */
 export interface KindSpec {
@@ -39,6 +40,17 @@ export interface KindSpec {
   mergeOnSet?: boolean;
   /** Not creatable over rtnetlink: the reason (tun/tap are made with an ioctl). */
   noCreate?: string;
+  /**
+   * The link-layer address length of a new link of this kind (the kernel's
+   * `dev->addr_len`): 6 (Ethernet) unless given; 0 for kinds without one.
+   * `address`/`broadcast` of `link.add` (and of a veth peer) must have exactly
+   * this many bytes: the kernel would cut or pad another length.
+   */
+  addrLen?: number;
+  /** Why `address`/`broadcast` cannot be given to `link.add` (the kernel sets them itself). */
+  noAddress?: string;
+  /** `link.add` needs `link` (the lower device): the kernel refuses the kind without IFLA_LINK. */
+  needsLink?: boolean;
   /** Rewrites the caller's options into table fields (families, composite flags). */
   pre?(info: Record<string, unknown>, where: string): Record<string, unknown>;
   /** Turns decoded table fields back into the caller's vocabulary. */
@@ -63,8 +75,60 @@ const bool16: ValueCodec<boolean> = {
   decode: (b, o) => rd.u16(b, o) !== 0,
 };
 
-const ipv4 = ipOf('inet');
-const ipv6 = ipOf('inet6');
+/** An address of one family; anything but a string is refused here, naming the field. */
+function ipAddr(family: 'inet' | 'inet6'): ValueCodec<string> {
+  const c = ipOf(family);
+  return {
+    sizes: c.sizes,
+    decode: c.decode,
+    encode(w, v, field) {
+      if (typeof v !== 'string') throw new TypeError(`${field} must be an ${family === 'inet' ? 'IPv4' : 'IPv6'} address, got ${show(v)}`);
+      c.encode(w, v, field);
+    },
+  };
+}
+const ipv4 = ipAddr('inet');
+const ipv6 = ipAddr('inet6');
+
+/** An Ethernet MAC (exactly 6 bytes on input: the kernel reads ETH_ALEN bytes); read back at any length. */
+const ether: ValueCodec<string> = { encode: macOf(6).encode, decode: t.mac.decode };
+
+/**
+ * An integer of `base`'s type limited to [min, max]: the kernel would mask,
+ * truncate or reinterpret the rest (a VLAN priority is 3 bits, a flow label 20).
+ */
+function within(base: ValueCodec<number>, min: number, max: number): ValueCodec<number> {
+  return {
+    sizes: base.sizes,
+    decode: base.decode,
+    encode(w, v, field) {
+      if (typeof v === 'number' && Number.isInteger(v) && (v < min || v > max)) throw new RangeError(`${field} must be in ${min}..${max}, got ${v}`);
+      base.encode(w, v, field);
+    },
+  };
+}
+
+/**
+ * A struct given whole: a plain object with exactly its fields (a missing
+ * one would be sent as 0, an unknown one ignored), then `check` across them.
+ */
+function whole<T extends object>(s: Struct<T>, check?: (v: Record<string, number>, field: string) => void): ValueCodec<T> {
+  const names = s.fields.map(([n]) => n).filter((n) => !n.startsWith('_'));
+  return {
+    decode: s.decode,
+    encode(w, v, field) {
+      if (!isPlain(v)) throw new TypeError(`${field} must be a plain object { ${names.join(', ')} }, got ${show(v)}`);
+      for (const k of Object.keys(v)) {
+        if (names.includes(k)) continue;
+        const near = closest(k, names);
+        throw new TypeError(`${field}: unknown field '${k}'${near ? ` (did you mean '${near}'?)` : ''}; known: ${names.join(', ')}`);
+      }
+      for (const n of names) if (v[n] === undefined) throw new TypeError(`${field}.${n} is required`);
+      check?.(v as Record<string, number>, field);
+      s.encode(w, v, field);
+    },
+  };
+}
 
 /** struct ifla_bridge_id { u8 prio[2]; u8 addr[6]; }, printed as `ip -d` does: `8000.2e:e9:c5:33:19:b6`. */
 const bridgeId: ValueCodec<string> = {
@@ -80,10 +144,12 @@ const bridgeId: ValueCodec<string> = {
 };
 
 /** A source port range (vxlan/geneve; the same layout in both). */
-const portRange = struct<{ low: number; high: number }>('ifla_vxlan_port_range', [
-  ['low', 'be16', 'low'],
-  ['high', 'be16', 'high'],
-]);
+const portRange = whole(
+  struct<{ low: number; high: number }>('ifla_vxlan_port_range', [
+    ['low', 'be16', 'low'],
+    ['high', 'be16', 'high'],
+  ]),
+);
 
 /** A 64-bit value as 16 hex digits, byte for byte (macsec SCI: MAC address + port, network order). */
 const hex64: ValueCodec<string> = {
@@ -103,8 +169,12 @@ function enum64<N extends string>(names: Record<N, bigint>, aliases: Record<stri
   return {
     sizes: [8],
     encode(w, v, field) {
-      const n = typeof v === 'bigint' ? v : Object.hasOwn(names, v) ? names[v as N] : undefined;
-      if (n === undefined) throw new TypeError(`${field} must be one of ${Object.keys(names).join(', ')}, got ${String(v)}`);
+      if (typeof v === 'bigint' && (v < 0n || v > 0xffffffffffffffffn)) throw new RangeError(`${field} must be in 0..2^64-1, got ${v}`);
+      const n = typeof v === 'bigint' ? v : typeof v === 'string' && Object.hasOwn(names, v) ? names[v as N] : undefined;
+      if (n === undefined) {
+        const near = typeof v === 'string' ? closest(v, Object.keys(names)) : undefined;
+        throw new TypeError(`${field} must be one of ${Object.keys(names).join(', ')} (or a BigInt), got ${show(v)}${near ? ` (did you mean '${near}'?)` : ''}`);
+      }
       w.u64(n);
     },
     decode(b, off) {
@@ -114,14 +184,22 @@ function enum64<N extends string>(names: Record<N, bigint>, aliases: Record<stri
   };
 }
 
-/** IFLA_VLAN_{EGRESS,INGRESS}_QOS: a list of IFLA_VLAN_QOS_MAPPING, each a struct ifla_vlan_qos_mapping. */
-const qosMap = members(
-  struct<{ from: number; to: number }>('ifla_vlan_qos_mapping', [
-    ['from', 'u32', 'from'],
-    ['to', 'u32', 'to'],
-  ]),
-  { id: 1, uapi: 'IFLA_VLAN_QOS_MAPPING' },
-);
+const qosMapping = struct<{ from: number; to: number }>('ifla_vlan_qos_mapping', [
+  ['from', 'u32', 'from'],
+  ['to', 'u32', 'to'],
+]);
+/**
+ * IFLA_VLAN_{EGRESS,INGRESS}_QOS: a list of IFLA_VLAN_QOS_MAPPING, each a
+ * struct ifla_vlan_qos_mapping. One side is a 3-bit VLAN priority (the
+ * kernel keeps only those bits): `to` on egress, `from` on ingress.
+ */
+const qosMap = (prio: 'from' | 'to') =>
+  members(
+    whole(qosMapping, (v, field) => {
+      if (Number.isInteger(v[prio]) && (v[prio] < 0 || v[prio] > 7)) throw new RangeError(`${field}.${prio} must be a VLAN priority in 0..7, got ${v[prio]}`);
+    }),
+    { id: 1, uapi: 'IFLA_VLAN_QOS_MAPPING' },
+  );
 
 /** Booleans packed into one bit-set attribute: input `{ a: true }`, sent as `{ flags, mask }` or plain bits. */
 function packBools(info: Record<string, unknown>, bits: Record<string, number>, where: string): { flags: number; mask: number } | undefined {
@@ -189,8 +267,15 @@ export interface VethInfo {
    * Write only: the kernel reports a veth's peer as the link's `link` (its
    * index) and `linkNetnsid` (when it is in another namespace), never as options.
    */
-  peer?: LinkPeer;
+  peer?: VethPeer;
 }
+
+/**
+ * What the peer of a new veth/vxcan pair takes: a name, the attributes the
+ * kernel applies to a link it creates, and `netns`. Not `alias`, `protoDown`
+ * or `targetNetnsid` (the kernel ignores them on a peer).
+ */
+export type VethPeer = Omit<LinkPeer, 'name' | 'alias' | 'protoDown' | 'targetNetnsid'> & { name: string };
 
 /** `ip link add NAME type vxcan peer name PEER` (linux/can/vxcan.h): a CAN tunnel pair. */
 export type VxcanInfo = VethInfo;
@@ -224,7 +309,7 @@ export interface BridgeInfo {
   maxAge?: number;
   /** `ageing_time` (centiseconds). */
   ageingTime?: number;
-  /** `stp_state` (0 off, 1 kernel STP, 2 user-space STP). */
+  /** `stp_state`: 0 off, 1 on; reads back 1 (kernel STP) or 2 (user-space STP, when the kernel's helper runs one). */
   stpState?: number;
   /** `priority` (bridge priority, 0–65535). */
   priority?: number;
@@ -292,7 +377,7 @@ export interface BridgeInfo {
   nfCallIp6tables?: boolean;
   /** `nf_call_arptables`. */
   nfCallArptables?: boolean;
-  /** `vlan_default_pvid`. */
+  /** `vlan_default_pvid` (1–4094; 0 none). */
   vlanDefaultPvid?: number;
   /** `vlan_stats_enabled`. */
   vlanStatsEnabled?: boolean;
@@ -416,7 +501,7 @@ const bridge: KindSpec = {
     helloTime: [2, t.u32, 'IFLA_BR_HELLO_TIME'],
     maxAge: [3, t.u32, 'IFLA_BR_MAX_AGE'],
     ageingTime: [4, t.u32, 'IFLA_BR_AGEING_TIME'],
-    stpState: [5, t.u32, 'IFLA_BR_STP_STATE'],
+    stpState: [5, within(t.u32, 0, 1), 'IFLA_BR_STP_STATE'],
     priority: [6, t.u16, 'IFLA_BR_PRIORITY'],
     vlanFiltering: [7, on, 'IFLA_BR_VLAN_FILTERING'],
     vlanProtocol: [8, ethProto, 'IFLA_BR_VLAN_PROTOCOL'],
@@ -431,9 +516,9 @@ const bridge: KindSpec = {
     tcnTimer: [17, readOnly(t.u64), 'IFLA_BR_TCN_TIMER'],
     topologyChangeTimer: [18, readOnly(t.u64), 'IFLA_BR_TOPOLOGY_CHANGE_TIMER'],
     gcTimer: [19, readOnly(t.u64), 'IFLA_BR_GC_TIMER'],
-    groupAddr: [20, t.mac, 'IFLA_BR_GROUP_ADDR'],
+    groupAddr: [20, ether, 'IFLA_BR_GROUP_ADDR'],
     fdbFlush: [21, t.flag, 'IFLA_BR_FDB_FLUSH'],
-    mcastRouter: [22, t.u8, 'IFLA_BR_MCAST_ROUTER'],
+    mcastRouter: [22, within(t.u8, 0, 2), 'IFLA_BR_MCAST_ROUTER'],
     mcastSnooping: [23, on, 'IFLA_BR_MCAST_SNOOPING'],
     mcastQueryUseIfaddr: [24, on, 'IFLA_BR_MCAST_QUERY_USE_IFADDR'],
     mcastQuerier: [25, on, 'IFLA_BR_MCAST_QUERIER'],
@@ -450,11 +535,11 @@ const bridge: KindSpec = {
     nfCallIptables: [36, on, 'IFLA_BR_NF_CALL_IPTABLES'],
     nfCallIp6tables: [37, on, 'IFLA_BR_NF_CALL_IP6TABLES'],
     nfCallArptables: [38, on, 'IFLA_BR_NF_CALL_ARPTABLES'],
-    vlanDefaultPvid: [39, t.u16, 'IFLA_BR_VLAN_DEFAULT_PVID'],
+    vlanDefaultPvid: [39, within(t.u16, 0, 4094), 'IFLA_BR_VLAN_DEFAULT_PVID'],
     vlanStatsEnabled: [41, on, 'IFLA_BR_VLAN_STATS_ENABLED'],
     mcastStatsEnabled: [42, on, 'IFLA_BR_MCAST_STATS_ENABLED'],
-    mcastIgmpVersion: [43, t.u8, 'IFLA_BR_MCAST_IGMP_VERSION'],
-    mcastMldVersion: [44, t.u8, 'IFLA_BR_MCAST_MLD_VERSION'],
+    mcastIgmpVersion: [43, within(t.u8, 2, 3), 'IFLA_BR_MCAST_IGMP_VERSION'],
+    mcastMldVersion: [44, within(t.u8, 1, 2), 'IFLA_BR_MCAST_MLD_VERSION'],
     vlanStatsPerPort: [45, on, 'IFLA_BR_VLAN_STATS_PER_PORT'],
     multiBoolopt: [46, boolopt, 'IFLA_BR_MULTI_BOOLOPT'],
   }),
@@ -497,7 +582,7 @@ const bridge: KindSpec = {
     forwardDelayTimer: [22, readOnly(t.u64), 'IFLA_BRPORT_FORWARD_DELAY_TIMER'],
     holdTimer: [23, readOnly(t.u64), 'IFLA_BRPORT_HOLD_TIMER'],
     flush: [24, t.flag, 'IFLA_BRPORT_FLUSH'],
-    multicastRouter: [25, t.u8, 'IFLA_BRPORT_MULTICAST_ROUTER'],
+    multicastRouter: [25, within(t.u8, 0, 3), 'IFLA_BRPORT_MULTICAST_ROUTER'],
     mcastFlood: [27, on, 'IFLA_BRPORT_MCAST_FLOOD'],
     mcastToUnicast: [28, on, 'IFLA_BRPORT_MCAST_TO_UCAST'],
     vlanTunnel: [29, on, 'IFLA_BRPORT_VLAN_TUNNEL'],
@@ -551,8 +636,8 @@ const macvlan: KindSpec = {
     mode: [1, enumOf(t.u32, { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 }), 'IFLA_MACVLAN_MODE'],
     flags: [2, flagsOf(t.u16, { nopromisc: 1, nodst: 2 }), 'IFLA_MACVLAN_FLAGS'],
     macaddrMode: { id: 3, uapi: 'IFLA_MACVLAN_MACADDR_MODE', codec: enumOf(t.u32, { add: 0, del: 1, flush: 2, set: 3 }), writeOnly: true },
-    macaddr: { id: 4, uapi: 'IFLA_MACVLAN_MACADDR', codec: t.mac, writeOnly: true },
-    macaddrData: [5, members(t.mac, { id: 4, uapi: 'IFLA_MACVLAN_MACADDR' }), 'IFLA_MACVLAN_MACADDR_DATA'],
+    macaddr: { id: 4, uapi: 'IFLA_MACVLAN_MACADDR', codec: ether, writeOnly: true },
+    macaddrData: [5, members(ether, { id: 4, uapi: 'IFLA_MACVLAN_MACADDR' }), 'IFLA_MACVLAN_MACADDR_DATA'],
     macaddrCount: [6, readOnly(t.u32), 'IFLA_MACVLAN_MACADDR_COUNT'],
     bcqueuelen: [7, t.u32, 'IFLA_MACVLAN_BC_QUEUE_LEN'],
     usedbcqueuelen: [8, readOnly(t.u32), 'IFLA_MACVLAN_BC_QUEUE_LEN_USED'],
@@ -619,7 +704,7 @@ export interface VxlanInfo {
   remcsumNopartial?: boolean;
   /** `external` (collect metadata). */
   external?: boolean;
-  /** `flowlabel`. */
+  /** `flowlabel` (20 bits). */
   label?: number;
   /** `gpe`. */
   gpe?: boolean;
@@ -664,7 +749,7 @@ const vxlan: KindSpec = {
     gbp: [23, t.flag, 'IFLA_VXLAN_GBP'],
     remcsumNopartial: [24, t.flag, 'IFLA_VXLAN_REMCSUM_NOPARTIAL'],
     external: [25, on, 'IFLA_VXLAN_COLLECT_METADATA'],
-    label: [26, t.be32, 'IFLA_VXLAN_LABEL'],
+    label: [26, within(t.be32, 0, 0xfffff), 'IFLA_VXLAN_LABEL'],
     gpe: [27, t.flag, 'IFLA_VXLAN_GPE'],
     ttlInherit: [28, t.flag, 'IFLA_VXLAN_TTL_INHERIT'],
     df: [29, dfMode, 'IFLA_VXLAN_DF'],
@@ -695,7 +780,7 @@ const vxlan: KindSpec = {
 
 /** `type geneve id VNI remote ADDR …` (IFLA_GENEVE_*). */
 export interface GeneveInfo {
-  /** `id` — the VNI. */
+  /** `id` — the VNI (0–16777215). */
   id?: number;
   /** `remote` (IPv4 or IPv6). */
   remote?: string;
@@ -727,7 +812,7 @@ export interface GeneveInfo {
 
 const geneve: KindSpec = {
   data: attrs<Record<string, unknown>>('geneve', {
-    id: [1, t.u32, 'IFLA_GENEVE_ID'],
+    id: [1, within(t.u32, 0, 0xffffff), 'IFLA_GENEVE_ID'],
     remote: [2, ipv4, 'IFLA_GENEVE_REMOTE'],
     ttl: [3, t.u8, 'IFLA_GENEVE_TTL'],
     tos: [4, t.u8, 'IFLA_GENEVE_TOS'],
@@ -737,7 +822,7 @@ const geneve: KindSpec = {
     udpCsum: [8, on, 'IFLA_GENEVE_UDP_CSUM'],
     udpZeroCsum6Tx: [9, on, 'IFLA_GENEVE_UDP_ZERO_CSUM6_TX'],
     udpZeroCsum6Rx: [10, on, 'IFLA_GENEVE_UDP_ZERO_CSUM6_RX'],
-    label: [11, t.be32, 'IFLA_GENEVE_LABEL'],
+    label: [11, within(t.be32, 0, 0xfffff), 'IFLA_GENEVE_LABEL'],
     ttlInherit: [12, on, 'IFLA_GENEVE_TTL_INHERIT'],
     df: [13, dfMode, 'IFLA_GENEVE_DF'],
     innerProtoInherit: [14, t.flag, 'IFLA_GENEVE_INNER_PROTO_INHERIT'],
@@ -759,7 +844,7 @@ const geneve: KindSpec = {
 
 /** `type vlan id ID [protocol 802.1Q|802.1ad] …` (IFLA_VLAN_*). The parent is the link's `link`. */
 export interface VlanInfo {
-  /** `id` (0–4095). */
+  /** `id` (0–4094). */
   id?: number;
   /** `protocol` (default 802.1Q). */
   protocol?: '802.1Q' | '802.1ad' | number;
@@ -789,13 +874,14 @@ const vlan: KindSpec = {
   data: attrs<Record<string, unknown>>('vlan', {
     id: [1, t.u16, 'IFLA_VLAN_ID'],
     flags: [2, vlanFlags, 'IFLA_VLAN_FLAGS'],
-    egressQos: [3, qosMap, 'IFLA_VLAN_EGRESS_QOS'],
-    ingressQos: [4, qosMap, 'IFLA_VLAN_INGRESS_QOS'],
+    egressQos: [3, qosMap('to'), 'IFLA_VLAN_EGRESS_QOS'],
+    ingressQos: [4, qosMap('from'), 'IFLA_VLAN_INGRESS_QOS'],
     protocol: [5, ethProto, 'IFLA_VLAN_PROTOCOL'],
   }),
   required: ['id'],
   pre(info, where) {
-    if (typeof info.id === 'number' && info.id > 4095) throw new RangeError(`${where}.id must be in 0..4095, got ${String(info.id)}`);
+    // VLAN_VID_MASK (4095) itself is reserved: the kernel refuses it.
+    if (typeof info.id === 'number' && info.id > 4094) throw new RangeError(`${where}.id must be in 0..4094, got ${String(info.id)}`);
     const o = { ...info };
     const packed = packBools(o, VLAN_FLAG, where);
     if (packed) o.flags = packed;
@@ -958,7 +1044,7 @@ const bond: KindSpec = {
     },
     adActorSysPrio: [24, t.u16, 'IFLA_BOND_AD_ACTOR_SYS_PRIO'],
     adUserPortKey: [25, t.u16, 'IFLA_BOND_AD_USER_PORT_KEY'],
-    adActorSystem: [26, t.mac, 'IFLA_BOND_AD_ACTOR_SYSTEM'],
+    adActorSystem: [26, ether, 'IFLA_BOND_AD_ACTOR_SYSTEM'],
     tlbDynamicLb: [27, on, 'IFLA_BOND_TLB_DYNAMIC_LB'],
     peerNotifyDelay: [28, t.u32, 'IFLA_BOND_PEER_NOTIF_DELAY'],
     adLacpActive: [29, on, 'IFLA_BOND_AD_LACP_ACTIVE'],
@@ -968,6 +1054,11 @@ const bond: KindSpec = {
   }),
   linkFields: ['activeSlave', 'primary'],
   readOnly: ['adInfo'],
+  pre(info, where) {
+    // A nest the kernel reports but ignores when sent.
+    if (info.adInfo !== undefined) throw new TypeError(`${where}.adInfo is read only`);
+    return info;
+  },
   slaveData: attrs<BondSlaveInfo>('bond_slave', {
     state: [1, readOnly(enumOf(t.u8, { ACTIVE: 0, BACKUP: 1 })), 'IFLA_BOND_SLAVE_STATE'],
     miiStatus: [2, readOnly(enumOf(t.u8, { UP: 0, FAIL: 1, DOWN: 2, BACK: 3 })), 'IFLA_BOND_SLAVE_MII_STATUS'],
@@ -1020,7 +1111,7 @@ const macsec: KindSpec = {
   data: attrs<MacsecInfo>('macsec', {
     sci: [1, hex64, 'IFLA_MACSEC_SCI'],
     port: { id: 2, uapi: 'IFLA_MACSEC_PORT', codec: t.be16, writeOnly: true },
-    icvLen: [3, t.u8, 'IFLA_MACSEC_ICV_LEN'],
+    icvLen: [3, within(t.u8, 8, 16), 'IFLA_MACSEC_ICV_LEN'],
     cipher: [
       4,
       enum64(
@@ -1035,7 +1126,7 @@ const macsec: KindSpec = {
       'IFLA_MACSEC_CIPHER_SUITE',
     ],
     window: [5, t.u32, 'IFLA_MACSEC_WINDOW'],
-    encodingSa: [6, t.u8, 'IFLA_MACSEC_ENCODING_SA'],
+    encodingSa: [6, within(t.u8, 0, 3), 'IFLA_MACSEC_ENCODING_SA'],
     encrypt: [7, on, 'IFLA_MACSEC_ENCRYPT'],
     protect: [8, on, 'IFLA_MACSEC_PROTECT'],
     sendSci: [9, on, 'IFLA_MACSEC_INC_SCI'],
@@ -1185,6 +1276,9 @@ export interface Ip6tnlInfo extends TunnelCommon {
   mode?: 'ip6ip6' | 'ipip6' | 'any' | number;
 }
 
+/** Why an IP tunnel (not the Ethernet gretap kinds) takes no `address`: the kernel overwrites it when the link registers. */
+const TUNNEL_ADDRESS = "its link-layer address is the tunnel's local address and its broadcast address the remote one (the kernel sets them from info.local and info.remote)";
+
 const encapTypes = enumOf(t.u16, { none: 0, fou: 1, gue: 2, mpls: 3 });
 const encapFlags = flagsOf(t.u16, { csum: 1, csum6: 2, remcsum: 4 });
 const GRE_CSUM = 0x8000;
@@ -1226,8 +1320,13 @@ function greKind(family: 'inet' | 'inet6'): KindSpec {
     data: attrs<Record<string, unknown>>(family === 'inet' ? 'gre' : 'ip6gre', table as never),
     linkFields: ['dev'],
     mergeOnSet: true,
-    pre(info) {
+    noAddress: TUNNEL_ADDRESS,
+    pre(info, where) {
       const o: Record<string, unknown> = { ...info };
+      if (o.key !== undefined && !(typeof o.key === 'number' && Number.isInteger(o.key) && o.key >= 0 && o.key <= 0xffffffff))
+        throw new (typeof o.key === 'number' ? RangeError : TypeError)(`${where}.key must be an integer in 0..4294967295, got ${show(o.key)}`);
+      for (const b of ['csum', 'seq', 'icsum', 'ocsum', 'iseq', 'oseq'])
+        if (o[b] !== undefined && typeof o[b] !== 'boolean') throw new TypeError(`${where}.${b} must be a boolean (true or false), got ${show(o[b])}`);
       if (o.key !== undefined) o.ikey = o.okey = o.key;
       if (o.csum !== undefined) o.icsum = o.ocsum = o.csum;
       if (o.seq !== undefined) o.iseq = o.oseq = o.seq;
@@ -1294,10 +1393,16 @@ function iptunKind(kind: 'ipip' | 'sit' | 'ip6tnl'): KindSpec {
       isatap: [8, bool16, 'IFLA_IPTUN_FLAGS'],
       sixrdPrefix: [11, ipv6, 'IFLA_IPTUN_6RD_PREFIX'],
       sixrdRelayPrefix: [12, ipv4, 'IFLA_IPTUN_6RD_RELAY_PREFIX'],
-      sixrdPrefixlen: [13, t.u16, 'IFLA_IPTUN_6RD_PREFIXLEN'],
-      sixrdRelayPrefixlen: [14, t.u16, 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN'],
+      sixrdPrefixlen: [13, within(t.u16, 0, 128), 'IFLA_IPTUN_6RD_PREFIXLEN'],
+      sixrdRelayPrefixlen: [14, within(t.u16, 0, 32), 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN'],
     });
-  return { data: attrs<Record<string, unknown>>(kind, table as never), linkFields: ['dev'], mergeOnSet: true, post: dropZeroDev };
+  return {
+    data: attrs<Record<string, unknown>>(kind, table as never),
+    linkFields: ['dev'],
+    mergeOnSet: true,
+    post: dropZeroDev,
+    noAddress: TUNNEL_ADDRESS,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -1330,17 +1435,18 @@ export interface TunInfo {
 /** The kinds the library knows, by `IFLA_INFO_KIND` (no prototype: a kind named `constructor` is unknown). */
 export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null) as Record<string, KindSpec>, {
   veth: { data: peerTable('veth', 'VETH_INFO_PEER'), peer: true },
-  vxcan: { data: peerTable('vxcan', 'VXCAN_INFO_PEER'), peer: true },
+  // CAN links (ARPHRD_CAN) have no link-layer address.
+  vxcan: { data: peerTable('vxcan', 'VXCAN_INFO_PEER'), peer: true, addrLen: 0 },
   bridge,
-  macvlan,
-  macvtap: macvlan,
+  macvlan: { ...macvlan, needsLink: true },
+  macvtap: { ...macvlan, needsLink: true },
   vxlan,
   geneve,
-  vlan,
-  ipvlan,
-  ipvtap: ipvlan,
+  vlan: { ...vlan, needsLink: true },
+  ipvlan: { ...ipvlan, needsLink: true },
+  ipvtap: { ...ipvlan, needsLink: true },
   bond,
-  macsec,
+  macsec: { ...macsec, needsLink: true },
   vrf: {
     data: attrs<VrfInfo>('vrf', {
       table: [1, t.u32, 'IFLA_VRF_TABLE'],
@@ -1351,6 +1457,9 @@ export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null)
     required: ['table'],
   },
   ipoib: {
+    // INFINIBAND_ALEN
+    addrLen: 20,
+    needsLink: true,
     data: attrs<IpoibInfo>('ipoib', {
       pkey: [1, t.u16, 'IFLA_IPOIB_PKEY'],
       mode: [2, enumOf(t.u16, { datagram: 0, connected: 1 }), 'IFLA_IPOIB_MODE'],
@@ -1358,9 +1467,9 @@ export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null)
     }),
   },
   gre: greKind('inet'),
-  gretap: greKind('inet'),
+  gretap: { ...greKind('inet'), noAddress: undefined },
   ip6gre: greKind('inet6'),
-  ip6gretap: greKind('inet6'),
+  ip6gretap: { ...greKind('inet6'), noAddress: undefined },
   ipip: iptunKind('ipip'),
   sit: iptunKind('sit'),
   ip6tnl: iptunKind('ip6tnl'),
@@ -1381,9 +1490,10 @@ export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null)
   ifb: {},
   dummy: {},
   team: {},
-  vcan: {},
-  nlmon: {},
-  wireguard: {},
+  // ARPHRD_CAN, ARPHRD_NETLINK, ARPHRD_NONE: no link-layer address.
+  vcan: { addrLen: 0 },
+  nlmon: { addrLen: 0 },
+  wireguard: { addrLen: 0 },
 } satisfies Record<string, KindSpec>);
 
 /** Names the kinds this library can create (for error messages). */
