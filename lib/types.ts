@@ -4,6 +4,7 @@
  * @module
  */
 import { isIPv6 } from 'node:net';
+import { show } from './validate.js';
 
 /** Address family numbers (`AF_INET`, `AF_INET6`, …) as the kernel uses them. */
 export const AF = { UNSPEC: 0, INET: 2, BRIDGE: 7, INET6: 10, MPLS: 28 } as const;
@@ -51,7 +52,7 @@ export function parseIp(v: unknown, field = 'address'): ParsedIp {
     const s = zone >= 0 ? v.slice(0, zone) : v;
     if (isIPv6(s)) return { family: 'inet6', bytes: ipv6Bytes(s) };
   }
-  throw new TypeError(`${field} must be an IPv4 or IPv6 address, got ${JSON.stringify(v)}`);
+  throw new TypeError(`${field} must be an IPv4 or IPv6 address, got ${show(v)}`);
 }
 
 /** Dotted-quad IPv4 (what `isIPv4` accepts: no leading zeros) without regex or temporary arrays. */
@@ -137,7 +138,7 @@ export interface Prefix extends ParsedIp {
  * prefix length must fit the family (0–32 or 0–128).
  */
 export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
-  if (typeof v !== 'string') throw new TypeError(`${field} must be a CIDR string such as "10.0.0.1/24", got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string') throw new TypeError(`${field} must be a CIDR string such as "10.0.0.1/24", got ${show(v)}`);
   const slash = v.indexOf('/');
   const addr = slash >= 0 ? v.slice(0, slash) : v;
   const ip = parseIp(addr, field);

@@ -131,7 +131,15 @@ export function arrayOf<T>(item: Check<T>, opts: { min?: number; max?: number } 
     if (opts.min !== undefined && v.length < opts.min) fail(path, expects, v, true);
     if (opts.max !== undefined && v.length > opts.max) throw new RangeError(`${path} has ${v.length} items; at most ${opts.max}`);
     const out: T[] = [];
-    for (let i = 0; i < v.length; i++) out.push(item(v[i], `${path}[${i}]`));
+    for (let i = 0; i < v.length; i++) {
+      let x: unknown;
+      try {
+        x = v[i];
+      } catch (e) {
+        throw new TypeError(`${path}[${i}] could not be read: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      out.push(item(x, `${path}[${i}]`));
+    }
     return out;
   });
 }
