@@ -8,9 +8,25 @@ import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
-import { dumpNamed, linkIndex, namesFor, resolveDev } from './resolve.js';
-import { AF, checkIfname, checkInt, parseIp, parsePrefix, type Family, type LinkRef } from './types.js';
-import { familyNumber, requireSelector, scopeName, scopeNumber, SCOPES, type Scope } from './vocab.js';
+import { dumpNamed, namesFor, resolveDev } from './resolve.js';
+import { AF, formatIp, parseIp, type Family, type LinkRef, type ParsedIp } from './types.js';
+import { custom, ifindex, int, nameOrInt, object, show, str, u32, type Check, type Snapshot } from './validate.js';
+import {
+  allCheck,
+  checkSameLink,
+  familyCheck,
+  familyNumber,
+  flagsCheck,
+  ipCheck,
+  linkOf,
+  linkRefCheck,
+  prefixCheck,
+  requireSelector,
+  scopeCheck,
+  scopeName,
+  SCOPES,
+  type Scope,
+} from './vocab.js';
 import { addrAttrs, addressProtos, ifaddrmsg, type AddressProto, type IfaAttrs } from './wire/address.js';
 import { RTM } from './wire/rtm.js';
 
@@ -78,9 +94,13 @@ export interface Address {
 
 /** What `address.add`/`replace` take: `ip address add ADDRESS/LEN dev DEV …`. */
 export interface AddressOptions {
-  /** `dev` — the link, by name or index. */
+  /**
+   * `dev` — the link, by name or index. With `index` too (a listed address
+   * carries both), both must name the same link: a name is looked up and
+   * compared, and a mismatch is a TypeError before the address is sent.
+   */
   dev?: LinkRef;
-  /** The link's index (what `list` returns); an alternative to `dev`. */
+  /** The link's index (what `list` returns); an alternative to `dev`. One of them is required. */
   index?: number;
   /** `ADDRESS[/LEN]`, e.g. `'10.0.0.1/24'` or `'2001:db8::1/64'`. */
   address: string;
@@ -98,11 +118,17 @@ export interface AddressOptions {
   label?: string;
   /** `scope` — default `host` for 127.0.0.0/8, else `global` (as `ip` does). */
   scope?: Scope;
-  /** `home`, `nodad`, `optimistic`, `mngtmpaddr`, `noprefixroute`, `autojoin`. */
+  /**
+   * `home`, `nodad`, `optimistic`, `mngtmpaddr`, `noprefixroute`, `autojoin`;
+   * numbers are raw `IFA_F_*` bits, sent as given. The flags the kernel
+   * reports and sets itself (`permanent`, `secondary`/`temporary`,
+   * `tentative`, `deprecated`, `dadfailed`, `stablePrivacy`) are taken, so
+   * that a listed address can be passed back, and not sent.
+   */
   flags?: (AddressFlag | number)[];
   /** `valid_lft` seconds (default forever). */
   validLft?: Lifetime;
-  /** `preferred_lft` seconds (default forever; at most `validLft`). */
+  /** `preferred_lft` seconds (default forever; at most `validLft`, so a `validLft` alone needs it too, as with `ip`). */
   preferredLft?: Lifetime;
   /** `metric` of the prefix route the kernel adds. */
   metric?: number;
@@ -132,18 +158,70 @@ export interface AddressFilter {
   flags?: (AddressFlag | number)[];
 }
 
-function lifetime(v: unknown, field: string, min: number): number {
-  if (v === undefined || v === 'forever') return FOREVER;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${field} must be a whole number of seconds or 'forever', got ${JSON.stringify(v)}`);
-  if (v === Infinity) return FOREVER;
-  if (v < min || v >= FOREVER) throw new RangeError(`${field} must be in ${min}..${FOREVER - 1} seconds or 'forever', got ${v}`);
-  return v;
+/** Filters of `address.flush`: those of `list`, and the explicit word for "every one". */
+export interface AddressFlushFilter extends AddressFilter {
+  /**
+   * `all: true` — needed when nothing else in the filter leaves an address
+   * out (`{ all: true }`, `{ family: 'inet', all: true }`).
+   */
+  all?: true;
 }
 
-const addrKeys = new Set([
-  'dev', 'index', 'address', 'prefixlen', 'local', 'peer', 'broadcast', 'anycast', 'label', 'scope', 'flags',
-  'validLft', 'preferredLft', 'metric', 'proto', 'family',
-]);
+/** `'forever'` or a whole number of seconds in min..2^32-2 (2^32-1 is the kernel's forever), as the kernel's number. */
+function lifetime(min: number): Check<number> {
+  const expects = `'forever' or a whole number of seconds in ${min}..${FOREVER - 1}`;
+  return custom(expects, ['never', 'Forever', min - 1, FOREVER, 1.5, NaN, Infinity, -Infinity, null, true, '100', 100n], (v, path) => {
+    if (v === 'forever') return FOREVER;
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v) || v < min || v >= FOREVER) throw new RangeError(`${path} must be ${expects}, got ${show(v)}`);
+      return v;
+    }
+    throw new TypeError(`${path} must be ${expects}, got ${show(v)}`);
+  });
+}
+
+/** `broadcast ADDRESS`, or `'+'` / `'-'` (host bits set / clear). */
+const broadcastCheck = custom<ParsedIp | '+' | '-'>(`an IPv4 address, or '+' (host bits set) or '-' (host bits clear)`, ['++', '*', '10.0.0.300', '', 42, null, 'a\0b', {}], (v, path) =>
+  v === '+' || v === '-' ? v : ipCheck(v, path),
+);
+
+/** Names of {@link IFA_F} that the kernel reports but takes no orders from (accepted so that a listed address can be passed back; not sent). */
+const REPORTED = IFA_F.secondary | IFA_F.tentative | IFA_F.permanent | IFA_F.deprecated | IFA_F.dadfailed | IFA_F.stablePrivacy;
+
+const addressFields = {
+  dev: linkRefCheck,
+  index: ifindex,
+  address: { check: prefixCheck(), required: true },
+  prefixlen: int(0, 128),
+  local: ipCheck,
+  peer: prefixCheck(),
+  broadcast: broadcastCheck,
+  anycast: ipCheck,
+  label: str({ maxBytes: 15, nonEmpty: true }),
+  scope: scopeCheck,
+  flags: flagsCheck(IFA_F_IN),
+  validLft: lifetime(1),
+  preferredLft: lifetime(0),
+  metric: u32,
+  proto: nameOrInt(Object.keys(addressProtos) as (keyof typeof addressProtos)[], 0, 255),
+  family: familyCheck,
+};
+
+const filterFields = { dev: linkRefCheck, family: familyCheck, scope: scopeCheck, label: str({ nonEmpty: true }), to: prefixCheck(), flags: flagsCheck(IFA_F_IN) };
+
+/** The object schemas of the address calls (the property test corrupts their fields). */
+export const addressSchemas = {
+  /** `address.add`/`replace` options. */
+  add: object(addressFields, { what: 'an options object { dev, address, … }' }),
+  /** `address.del` options: the same fields (a listed address, whose lifetimes may have run down to 0). */
+  del: object({ ...addressFields, validLft: lifetime(0) }, { what: 'an options object { dev, address, … }' }),
+  /** Filters of `address.list`/`stream`. */
+  filter: object(filterFields, { what: 'a filter object { dev, family, scope, label, to, flags }' }),
+  /** Filters of `address.flush`: the same, and `all: true` for a filter that selects every address. */
+  flushFilter: object({ ...filterFields, all: allCheck }, { what: 'a filter object { dev, family, scope, label, to, flags, all }' }),
+};
+
+type AddrInput = Snapshot<typeof addressFields>;
 
 /** Everything of an address message, checked and ready to encode. */
 interface AddrMsg {
@@ -155,84 +233,85 @@ interface AddrMsg {
   local: Buffer;
   peer?: Buffer;
   attrs: Partial<IfaAttrs>;
+  /** The link: `dev` (a name is looked up) and/or `index`, which must agree. */
+  dev?: LinkRef;
+  index?: number;
 }
 
-function checkAddress(o: AddressOptions | AddressDelOptions, op: 'add' | 'del'): AddrMsg {
+/** Checks a whole address.add/replace/del input (no kernel needed) and builds its message. */
+function checkAddress(input: unknown, op: 'add' | 'del'): AddrMsg {
   const where = 'address';
-  if (!o || typeof o !== 'object') throw new TypeError(`address.${op} needs an options object`);
-  for (const k in o) if (!addrKeys.has(k) && (o as Record<string, unknown>)[k] !== undefined) throw new TypeError(`${where}: unknown field '${k}'`);
-  if (o.dev === undefined && o.index === undefined) throw new TypeError(`${where}.dev is required`);
-  const pfx = parsePrefix(o.address, `${where}.address`);
+  const o: AddrInput = addressSchemas[op](input, where);
+  if (o.dev === undefined && o.index === undefined) throw new TypeError(`${where}.dev is required (a link name or index; or give index)`);
+  checkSameLink(o.dev, o.index, where);
+  const pfx = o.address!;
   const family = pfx.family === 'inet' ? AF.INET : AF.INET6;
   const max = family === AF.INET ? 32 : 128;
-  if (o.family !== undefined && o.family !== pfx.family) throw new TypeError(`${where}.family is '${o.family}' but ${o.address} is ${pfx.family}`);
+  const text = `${pfx.address}${pfx.explicit ? `/${pfx.prefixlen}` : ''}`;
+  if (o.family !== undefined && o.family !== pfx.family) throw new TypeError(`${where}.family is '${o.family}' but address ${text} is ${pfx.family}`);
   let prefixlen = pfx.prefixlen;
-  let explicitLen = o.address.includes('/');
+  let explicitLen = pfx.explicit;
   if (o.prefixlen !== undefined) {
-    checkInt(o.prefixlen, `${where}.prefixlen`, 0, max);
-    if (explicitLen && o.prefixlen !== prefixlen) throw new TypeError(`${where}: prefixlen ${o.prefixlen} contradicts ${o.address}`);
+    if (o.prefixlen > max) throw new RangeError(`${where}.prefixlen must be in 0..${max} for an ${pfx.family === 'inet' ? 'IPv4' : 'IPv6'} address, got ${o.prefixlen}`);
+    if (explicitLen && o.prefixlen !== prefixlen) throw new TypeError(`${where}.prefixlen ${o.prefixlen} contradicts address ${text}`);
     prefixlen = o.prefixlen;
     explicitLen = true;
   }
-  if (o.local !== undefined && parseIp(o.local, `${where}.local`).bytes.compare(pfx.bytes) !== 0)
-    throw new TypeError(`${where}.local must equal address (use peer for the other end)`);
+  if (o.local !== undefined && o.local.bytes.compare(pfx.bytes) !== 0) throw new TypeError(`${where}.local must equal address (use peer for the other end)`);
   let peer: Buffer | undefined;
   if (o.peer !== undefined) {
-    const p = parsePrefix(o.peer, `${where}.peer`);
-    if (p.family !== pfx.family) throw new TypeError(`${where}.peer ${o.peer} is ${p.family} but the address is ${pfx.family}`);
+    const p = o.peer;
+    if (p.family !== pfx.family) throw new TypeError(`${where}.peer ${p.address} is ${p.family} but the address is ${pfx.family} (address family mismatch)`);
     peer = p.bytes;
-    if (o.peer.includes('/')) {
-      if (explicitLen && o.address.includes('/') && p.prefixlen !== prefixlen) throw new TypeError(`${where}: give the prefix length on address or on peer, not both`);
+    if (p.explicit) {
+      if (pfx.explicit && p.prefixlen !== prefixlen) throw new TypeError(`${where}.peer: give the prefix length on address or on peer, not both`);
+      if (o.prefixlen !== undefined && p.prefixlen !== prefixlen) throw new TypeError(`${where}.peer /${p.prefixlen} contradicts prefixlen ${o.prefixlen}`);
       prefixlen = p.prefixlen;
       explicitLen = true;
     }
   }
   const a: Partial<IfaAttrs> = {};
-  const m: AddrMsg = { family, prefixlen, explicitLen, flags: 0, scope: 0, local: pfx.bytes, peer, attrs: a };
+  const m: AddrMsg = { family, prefixlen, explicitLen, flags: 0, scope: 0, local: pfx.bytes, peer, attrs: a, dev: o.dev, index: o.index };
   if (o.label !== undefined) {
     if (family !== AF.INET) throw new TypeError(`${where}.label applies to IPv4 addresses only`);
-    if (typeof o.label !== 'string' || o.label === '' || Buffer.byteLength(o.label) > 15) throw new RangeError(`${where}.label must be a string of 1-15 bytes`);
     a.label = o.label;
   }
-  if (op === 'del') return m;
-  const ao = o as AddressOptions;
-  if (ao.broadcast !== undefined) {
+  // What a delete does not match on is checked all the same (a listed address carries it), and not sent.
+  let broadcast: string | undefined;
+  if (o.broadcast !== undefined) {
     if (family !== AF.INET) throw new TypeError(`${where}.broadcast applies to IPv4 addresses only`);
-    if (ao.broadcast === '+' || ao.broadcast === '-') {
+    if (o.broadcast === '+' || o.broadcast === '-') {
       if (prefixlen < 31) {
         const mask = prefixlen === 0 ? 0 : (~0 << (32 - prefixlen)) >>> 0;
         const v = pfx.bytes.readUInt32BE(0);
-        const brd = ao.broadcast === '+' ? (v | ~mask) >>> 0 : (v & mask) >>> 0;
-        a.broadcast = `${brd >>> 24}.${(brd >>> 16) & 255}.${(brd >>> 8) & 255}.${brd & 255}`;
+        const brd = o.broadcast === '+' ? (v | ~mask) >>> 0 : (v & mask) >>> 0;
+        broadcast = `${brd >>> 24}.${(brd >>> 16) & 255}.${(brd >>> 8) & 255}.${brd & 255}`;
       }
     } else {
-      if (parseIp(ao.broadcast, `${where}.broadcast`).family !== 'inet') throw new TypeError(`${where}.broadcast must be an IPv4 address`);
-      a.broadcast = ao.broadcast;
+      if (o.broadcast.family !== 'inet') throw new TypeError(`${where}.broadcast must be an IPv4 address`);
+      broadcast = formatIp(o.broadcast.bytes);
     }
   }
-  if (ao.anycast !== undefined) {
-    if (parseIp(ao.anycast, `${where}.anycast`).family !== pfx.family) throw new TypeError(`${where}.anycast must be ${pfx.family}`);
-    a.anycast = ao.anycast;
-  }
-  if (ao.scope !== undefined) m.scope = scopeNumber(ao.scope, `${where}.scope`);
+  if (o.anycast !== undefined && o.anycast.family !== pfx.family) throw new TypeError(`${where}.anycast must be ${pfx.family} like the address (address family mismatch)`);
+  const valid = o.validLft ?? FOREVER;
+  const preferred = o.preferredLft ?? FOREVER;
+  if (op === 'del') return m; // a delete matches the address, its length, peer and label
+  if (preferred > valid)
+    throw new RangeError(`${where}.preferredLft (${o.preferredLft ?? "'forever', the default"}) must not exceed validLft (${o.validLft ?? 'forever'})`);
+  if (o.validLft !== undefined || o.preferredLft !== undefined) a.cacheinfo = { preferred, valid, cstamp: 0, tstamp: 0 };
+  if (broadcast !== undefined) a.broadcast = broadcast;
+  if (o.anycast !== undefined) a.anycast = formatIp(o.anycast.bytes);
+  if (o.scope !== undefined) m.scope = o.scope;
   else if (family === AF.INET && pfx.bytes[0] === 127) m.scope = SCOPES.host;
-  if (ao.flags !== undefined) {
-    if (!Array.isArray(ao.flags)) throw new TypeError(`${where}.flags must be an array of flag names`);
-    m.flags = flagBits(IFA_F_IN, ao.flags, `${where}.flags`);
+  if (o.flags !== undefined) {
+    // Flags the kernel reports (permanent, secondary, tentative, …) are its own to set: not sent.
+    const names = o.flags.filter((f) => typeof f === 'string');
+    const raw = o.flags.filter((f) => typeof f === 'number');
+    m.flags = (flagBits(IFA_F_IN, names, `${where}.flags`) & ~REPORTED) | flagBits(IFA_F_IN, raw, `${where}.flags`);
     if (m.flags > 0xff) a.ifaFlags = m.flags;
   }
-  if (ao.validLft !== undefined || ao.preferredLft !== undefined) {
-    const valid = lifetime(ao.validLft, `${where}.validLft`, 1);
-    const preferred = lifetime(ao.preferredLft, `${where}.preferredLft`, 0);
-    if (preferred > valid) throw new RangeError(`${where}.preferredLft (${ao.preferredLft}) must not exceed validLft (${ao.validLft ?? 'forever'})`);
-    a.cacheinfo = { preferred, valid, cstamp: 0, tstamp: 0 };
-  }
-  if (ao.metric !== undefined) a.metric = checkInt(ao.metric, `${where}.metric`, 0, 0xffffffff);
-  if (ao.proto !== undefined) {
-    if (typeof ao.proto === 'number') checkInt(ao.proto, `${where}.proto`, 0, 255);
-    else if (!Object.hasOwn(addressProtos, ao.proto)) throw new TypeError(`${where}.proto must be one of ${Object.keys(addressProtos).join(', ')} or a number`);
-    a.proto = ao.proto;
-  }
+  if (o.metric !== undefined) a.metric = o.metric;
+  if (o.proto !== undefined) a.proto = o.proto;
   return m;
 }
 
@@ -244,25 +323,31 @@ function writeAddr(w: Writer, m: AddrMsg, index: number, op: 'add' | 'del'): voi
   addrAttrs.encode(w, m.attrs, 'address');
 }
 
-function* devIndex(o: { dev?: LinkRef; index?: number }): Op<number> {
-  if (o.dev !== undefined) {
-    if (typeof o.dev === 'number') return checkInt(o.dev, 'address.dev', 1, 0x7fffffff);
-    checkIfname(o.dev, 'address.dev');
-    return yield* linkIndex(o.dev, 'address.dev');
-  }
-  return checkInt(o.index, 'address.index', 1, 0x7fffffff);
-}
-
-function* modify(o: AddressOptions | AddressDelOptions, type: number, flags: number, op: 'add' | 'del'): Op<void> {
+function* modify(o: unknown, type: number, flags: number, op: 'add' | 'del'): Op<void> {
   const m = checkAddress(o, op);
-  const index = yield* devIndex(o);
+  const index = (yield* linkOf(m.dev, m.index, 'address'))!;
   yield { type, flags, body: (w: Writer) => writeAddr(w, m, index, op) } satisfies Request;
 }
 
-/** Compiles `label` globs (`*`, `?`) the way `ip address show label` matches them. */
+/**
+ * Compiles a `label` glob the way `ip address show label` matches it
+ * (fnmatch: `*`, `?`, `[abc]`, `[!abc]`; anything else literal).
+ */
 function globber(p: string): (s: string | undefined) => boolean {
   if (!/[*?[]/.test(p)) return (s) => s === p;
-  const re = new RegExp(`^${p.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  let src = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    const close = c === '[' ? p.indexOf(']', i + 2) : -1;
+    if (c === '*') src += '.*';
+    else if (c === '?') src += '.';
+    else if (close > 0) {
+      const body = p.slice(i + 1, close);
+      src += `[${body[0] === '!' ? '^' : ''}${(body[0] === '!' ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  const re = new RegExp(`^${src}$`, 's');
   return (s) => s !== undefined && re.test(s);
 }
 
@@ -275,24 +360,26 @@ interface Compiled {
   flags?: number;
 }
 
-function compileFilter(f: AddressFilter, index: number | undefined): Compiled {
-  const c: Compiled = { family: f.family === undefined ? AF.UNSPEC : familyNumber(f.family, 'filter.family'), index: index ?? 0 };
-  if (f.scope !== undefined) c.scope = scopeNumber(f.scope, 'filter.scope');
-  if (f.label !== undefined) {
-    if (typeof f.label !== 'string') throw new TypeError('filter.label must be a string');
-    c.label = globber(f.label);
-  }
+type Filter = Snapshot<typeof filterFields> & { all?: true };
+
+/** Checks a whole filter (no kernel needed) and compiles what is matched per message. */
+function checkFilter(input: unknown, flush = false): { f: Filter; c: Compiled } {
+  const f: Filter = (flush ? addressSchemas.flushFilter : addressSchemas.filter)(input, 'filter');
+  const c: Compiled = { family: f.family === undefined ? AF.UNSPEC : familyNumber(f.family, 'filter.family'), index: 0 };
+  if (f.scope !== undefined) c.scope = f.scope;
+  if (f.label !== undefined) c.label = globber(f.label);
   if (f.to !== undefined) {
-    const p = parsePrefix(f.to, 'filter.to');
+    const p = f.to;
+    if (f.family !== undefined && f.family !== p.family) throw new TypeError(`filter.to ${p.address}/${p.prefixlen} is ${p.family} but filter.family is '${f.family}' (address family mismatch)`);
     c.to = { family: p.family === 'inet' ? AF.INET : AF.INET6, bytes: p.bytes, len: p.prefixlen };
   }
   if (f.flags !== undefined) c.flags = flagBits(IFA_F_IN, f.flags, 'filter.flags');
-  return c;
+  return { f, c };
 }
 
-function checkFilter(f: AddressFilter): void {
-  if (!f || typeof f !== 'object') throw new TypeError('filter must be an object');
-  for (const k in f) if (!['dev', 'family', 'scope', 'label', 'to', 'flags'].includes(k)) throw new TypeError(`filter: unknown field '${k}'`);
+/** True when a filter leaves out some address (a family alone, `to` of /0 or `label: '*'` do not). */
+function narrows(f: Filter): boolean {
+  return f.dev !== undefined || f.scope !== undefined || (f.label !== undefined && !/^\**$/.test(f.label)) || (f.to !== undefined && f.to.prefixlen > 0) || !!f.flags?.length;
 }
 
 /** Decodes one RTM_NEWADDR payload; `undefined` when the filter rejects it. */
@@ -345,11 +432,10 @@ const nameAddr = (a: Address, names: Map<number, string>) => {
   if (n !== undefined) a.dev = n;
 };
 
-function* list(filter: AddressFilter): Op<Address[]> {
-  checkFilter(filter);
-  compileFilter(filter, undefined); // bad input throws before the name lookup
-  const { index, names } = yield* resolveDev(filter.dev, 'filter.dev');
-  return yield* dumpNamed(addrDump(compileFilter(filter, index)), names, (a) => [a.index], nameAddr);
+/** Lists what a checked filter selects (the link named by `dev` is looked up first). */
+function* listChecked(f: Filter, c: Compiled): Op<Address[]> {
+  const { index, names } = yield* resolveDev(f.dev, 'filter.dev');
+  return yield* dumpNamed(addrDump({ ...c, index: index ?? 0 }), names, (a) => [a.index], nameAddr);
 }
 
 /** Deletes what `list` found, secondaries first (deleting a primary takes its secondaries along). */
@@ -389,16 +475,16 @@ export const addressOps = {
    * families by default.
    */
   *list(filter: AddressFilter = {}): Op<Address[]> {
-    return yield* list(filter);
+    const { f, c } = checkFilter(filter);
+    return yield* listChecked(f, c);
   },
 
   /** Streams the address dump (bounded memory); same filters as `list`. Equivalent to `ip address show` piped. */
   stream: streaming(function* (filter: AddressFilter = {}): Op<Request<Address>> {
-    checkFilter(filter);
-    compileFilter(filter, undefined);
-    const { index, names } = yield* resolveDev(filter.dev, 'filter.dev');
+    const { f, c: checked } = checkFilter(filter);
+    const { index, names } = yield* resolveDev(f.dev, 'filter.dev');
     const map = yield* namesFor(names);
-    const c = compileFilter(filter, index);
+    const c = { ...checked, index: index ?? 0 };
     return {
       ...addrDump(c),
       parse(b: Buffer, off: number, end: number) {
@@ -410,15 +496,21 @@ export const addressOps = {
   }),
 
   /**
-   * Removes every address that matches (all of a link's with `{ dev }`);
-   * resolves with how many were removed. Equivalent to `ip address flush
-   * [dev DEV] [-4|-6] [scope S] [label L] [to PREFIX]`; an empty filter is refused, as with `ip`.
+   * Removes every address that matches; resolves with how many were removed.
+   * Equivalent to `ip address flush [dev DEV] [-4|-6] [scope S] [label L] [to PREFIX]`.
+   * As with `ip`, a filter is required: `flush()` and `flush({})` are refused,
+   * and so is a filter that leaves every address selected — a family alone,
+   * `to` of length 0, `label: '*'` — unless it says so with `all: true`
+   * (`{ family: 'inet', all: true }` removes every IPv4 address of every
+   * link, `lo`'s 127.0.0.1 included).
    */
-  *flush(filter: AddressFilter): Op<number> {
-    requireSelector(filter, 'address', "{ dev }");
+  *flush(filter: AddressFlushFilter): Op<number> {
+    if (filter === undefined) requireSelector(filter, 'address', '{ dev }');
+    const { f, c } = checkFilter(filter, true);
+    requireSelector(f, 'address', "{ dev: 'eth0' }", narrows);
     const seen = new Set<string>();
     for (let round = 0; round < 8; round++) {
-      const found = yield* list(filter);
+      const found = yield* listChecked(f, c);
       if (!found.length) return seen.size;
       for (const a of found) seen.add(`${a.index} ${a.address}/${a.prefixlen}`);
       found.sort((x, y) => (y.flags.includes('secondary') ? 1 : 0) - (x.flags.includes('secondary') ? 1 : 0));
@@ -429,7 +521,7 @@ export const addressOps = {
         if (!(e instanceof NetlinkError) || (e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV')) throw e;
       }
     }
-    const left = yield* list(filter);
+    const left = yield* listChecked(f, c);
     if (left.length) throw new NetlinkError(16, 'RTM_DELADDR', {}, `address.flush: ${left.length} addresses kept reappearing`);
     return seen.size;
   },

@@ -9,24 +9,38 @@ import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, linkIndex, lookupMissing, namesFor, resolveDev } from './resolve.js';
-import { AF, checkIfname, checkInt, parseIp, parsePrefix, type Family, type LinkRef, type ParsedIp } from './types.js';
+import { AF, formatIp, parsePrefix, type Family, type LinkRef, type ParsedIp } from './types.js';
+import { arrayOf, bool, custom, ifindex, int, nameOrInt, object, oneOf, show, str, u16, u32, u8, type Snapshot } from './validate.js';
 import {
+  allCheck,
+  checkSameLink,
+  familyCheck,
   familyNumber,
-  ipprotoNumber,
+  flagsCheck,
+  ifnameCheck,
+  ipCheck,
+  ipprotoCheck,
+  linkOf,
+  linkRefCheck,
+  prefixCheck,
+  protocolCheck,
   protocolName,
-  protocolNumber,
   requireSelector,
   RTPROT,
+  scopeCheck,
   scopeName,
   scopeNumber,
   SCOPES,
+  tableCheck,
   tableName,
   tableNumber,
+  tableOrAllCheck,
   TABLES,
+  type CheckedPrefix,
   type IpProto,
   type Scope,
 } from './vocab.js';
-import { prefs, routeAttrs, rtmsg, writeGateway, type NexthopIn, type RouteMetrics, type RtaAttrs, type RtMsg } from './wire/route.js';
+import { metricFeatures, metricLockBits, prefs, routeAttrs, rtmsg, writeGateway, type NexthopIn, type RouteMetrics, type RtaAttrs, type RtMsg } from './wire/route.js';
 import { RTM } from './wire/rtm.js';
 
 export type { RouteMetrics, RtMsg } from './wire/route.js';
@@ -65,13 +79,13 @@ export interface Nexthop {
   gateway?: string;
   /** `dev DEV`. */
   dev?: LinkRef;
-  /** The link's index (what `list` returns); wins over `dev`. */
+  /** The link's index (what `list` returns). With `dev` too (a listed route carries both) both must name the same link: a name is looked up and compared, and a mismatch is a TypeError before the route is sent. */
   oif?: number;
   /** `weight N` (1–256; default 1). */
   weight?: number;
   /** `onlink`. */
   onlink?: boolean;
-  /** What the kernel reports: `dead`, `linkdown`, `onlink`, … (ignored on input except `onlink`/`pervasive`). */
+  /** What the kernel reports: `dead`, `linkdown`, `onlink`, … (taken on input so that a listed route can be passed back; only `onlink` and `pervasive` are sent). */
   flags?: (RouteFlag | number)[];
   /** `realms` (RTA_FLOW). */
   realm?: number;
@@ -79,7 +93,7 @@ export interface Nexthop {
 
 /** What `route.add`/`replace`/`append`/`del` take: the words of `ip route add …`. */
 export interface RouteOptions {
-  /** `PREFIX`: `'10.1.0.0/24'`, `'2001:db8::/64'`, a host address, or `'default'`. */
+  /** `PREFIX`: `'10.1.0.0/24'`, `'2001:db8::/64'` (host bits clear: the kernel refuses them for IPv4 and drops them for IPv6), a host address, or `'default'`. */
   dst: string;
   /** The family when `dst` is `'default'` and no gateway says (default `'inet'`). */
   family?: Family;
@@ -91,7 +105,7 @@ export interface RouteOptions {
   gateway?: string;
   /** `dev DEV`. */
   dev?: LinkRef;
-  /** The link's index (what `list` returns); wins over `dev`. */
+  /** The link's index (what `list` returns). With `dev` too (a listed route carries both) both must name the same link: a name is looked up and compared, and a mismatch is a TypeError before the route is sent. */
   oif?: number;
   /** `src ADDR` — preferred source address (RTA_PREFSRC). */
   src?: string;
@@ -125,7 +139,7 @@ export interface RouteOptions {
   nhid?: number;
   /** `realms` (RTA_FLOW). */
   realm?: number;
-  /** Reported by `list`; ignored on input except `onlink`/`pervasive`. */
+  /** Reported by `list`; taken on input so that a listed route can be passed back, and only `onlink` and `pervasive` are sent. */
   flags?: (RouteFlag | number)[];
 }
 
@@ -189,6 +203,18 @@ export interface RouteFilter {
   scope?: Scope;
 }
 
+/** Filters of `route.flush`: those of `list`, and the explicit word for "every one". */
+export interface RouteFlushFilter extends RouteFilter {
+  /**
+   * `all: true` — needed when the filter names nothing but a family or
+   * `table: 'all'` (`{ all: true }` flushes table main, `{ table: 'all', all: true }` every table).
+   */
+  all?: true;
+}
+
+/** What `route.del` takes: a route's key (as `add` takes it), or a route that `list` or `get` returned. */
+export type RouteDelOptions = RouteOptions & Partial<Pick<Route, 'iif' | 'iifDev' | 'mark' | 'uid' | 'cache'>>;
+
 /** Options of `route.get` — the selectors of `ip route get ADDRESS …`. */
 export interface RouteGetOptions {
   /** `from ADDR` — the source address. */
@@ -223,6 +249,7 @@ interface Checked {
   gateway?: ParsedIp;
   viaAttr: boolean;
   prefsrc?: ParsedIp;
+  /** The output link: `dev` (a name is looked up) and/or `oif`, which must agree. */
   dev?: LinkRef;
   oif?: number;
   metric?: number;
@@ -234,69 +261,137 @@ interface Checked {
   realm?: number;
 }
 
-const routeKeys = new Set([
-  'dst', 'family', 'type', 'via', 'gateway', 'dev', 'oif', 'src', 'prefsrc', 'from', 'table', 'scope', 'protocol',
-  'metric', 'priority', 'tos', 'onlink', 'metrics', 'nexthops', 'pref', 'expires', 'nhid', 'realm', 'flags',
-  // reported by list/get, accepted so that a listed route can be passed back
-  'cache', 'uid', 'mark', 'iif', 'iifDev',
-]);
-const nexthopKeys = new Set(['via', 'gateway', 'dev', 'oif', 'weight', 'onlink', 'flags', 'realm']);
 const settableFlags = RTNH_F.onlink | RTNH_F.pervasive;
+
+/** `dst`: a network prefix, a host address, or `'default'` (`all` and `any` are its other names in `ip`). */
+const networkCheck = prefixCheck({ network: true });
+const dstCheck = custom<CheckedPrefix | 'default'>(`'default' or ${networkCheck.expects}`, networkCheck.wrong, (v, path) => {
+  if (typeof v !== 'string') throw new TypeError(`${path} must be ${dstCheck.expects}, got ${show(v)}`);
+  return v === 'default' || v === 'all' || v === 'any' ? 'default' : networkCheck(v, path);
+});
+
+const metricsFields = {
+  lock: flagsCheck(metricLockBits),
+  mtu: u32,
+  window: u32,
+  rtt: int(0, Math.floor(0xffffffff / 8)), // sent in 1/8 ms
+  rttvar: int(0, Math.floor(0xffffffff / 4)), // sent in 1/4 ms
+  ssthresh: u32,
+  cwnd: u32,
+  advmss: u32,
+  reordering: u32,
+  hoplimit: u8,
+  initcwnd: u32,
+  features: flagsCheck(metricFeatures),
+  rtoMin: u32,
+  initrwnd: u32,
+  quickack: int(0, 1),
+  ccAlgo: str({ maxBytes: 15, nonEmpty: true }), // TCP_CA_NAME_MAX, its NUL included
+  fastopenNoCookie: int(0, 1),
+};
+
+const nexthopFields = { via: ipCheck, gateway: ipCheck, dev: linkRefCheck, oif: ifindex, weight: int(1, 256), onlink: bool, flags: flagsCheck(ROUTE_F), realm: u32 };
+const nexthopSchema = object(nexthopFields, { what: 'a nexthop object { via, dev, weight, … }' });
+const metricsSchema = object(metricsFields, { what: 'a metrics object { mtu, advmss, … }' });
+
+const routeFields = {
+  dst: { check: dstCheck, required: true },
+  family: familyCheck,
+  type: oneOf(rtnNames),
+  via: ipCheck,
+  gateway: ipCheck,
+  dev: linkRefCheck,
+  oif: ifindex,
+  src: ipCheck,
+  prefsrc: ipCheck,
+  from: networkCheck,
+  table: tableCheck,
+  scope: scopeCheck,
+  protocol: protocolCheck,
+  metric: u32,
+  priority: u32,
+  tos: u8,
+  onlink: bool,
+  metrics: metricsSchema,
+  nexthops: arrayOf(nexthopSchema, { min: 1 }),
+  pref: nameOrInt(Object.keys(prefs) as (keyof typeof prefs)[], 0, 255),
+  expires: u32,
+  nhid: int(1, 0xffffffff),
+  realm: u32,
+  flags: flagsCheck(ROUTE_F),
+};
+
+/** What a listed or looked-up route carries besides: taken by `del` so that such a route deletes itself, and not sent. */
+const reportedFields = { iif: ifindex, iifDev: ifnameCheck, mark: u32, uid: u32, cache: flagsCheck(RTCF) };
+
+const filterFields = { table: tableOrAllCheck, family: familyCheck, protocol: protocolCheck, type: oneOf(rtnNames), dev: linkRefCheck, scope: scopeCheck };
+
+const getFields = { from: ipCheck, iif: linkRefCheck, oif: linkRefCheck, mark: u32, tos: u8, uid: u32, ipproto: ipprotoCheck, sport: u16, dport: u16, fibmatch: bool };
+
+/** The object schemas of the route calls (the property test corrupts their fields). */
+export const routeSchemas = {
+  /** `route.add`/`replace`/`append` options. */
+  add: object(routeFields, { what: 'a route object { dst, via, dev, … }' }),
+  /** `route.del` options: the same, and what a listed route carries besides. */
+  del: object({ ...routeFields, ...reportedFields }, { what: 'a route object { dst, via, dev, … }' }),
+  /** One of `nexthops`. */
+  nexthop: nexthopSchema,
+  /** `metrics`. */
+  metrics: metricsSchema,
+  /** Filters of `route.list`/`stream`. */
+  filter: object(filterFields, { what: 'a filter object { table, family, protocol, type, dev, scope }' }),
+  /** Filters of `route.flush`: the same, and `all: true` for a filter that selects every route of its tables. */
+  flushFilter: object({ ...filterFields, all: allCheck }, { what: 'a filter object { table, family, protocol, type, dev, scope, all }' }),
+  /** Options of `route.get`. */
+  get: object(getFields, { what: 'an options object { from, iif, oif, mark, … }' }),
+};
 
 function famName(n: number): Family {
   return n === AF.INET ? 'inet' : 'inet6';
 }
 
-function pickAlias<T>(o: Record<string, unknown>, a: string, b: string, where: string): T | undefined {
-  const x = o[a];
-  const y = o[b];
-  if (x !== undefined && y !== undefined && x !== y) throw new TypeError(`${where}: ${a} and ${b} name the same thing; give one`);
-  return (x ?? y) as T | undefined;
+/** One of two names of the same field (`via`/`gateway`): at most one value, and which name gave it. */
+function alias<T>(o: Record<string, unknown>, a: string, b: string, where: string, same: (x: T, y: T) => boolean): { v?: T; key: string } {
+  const x = o[a] as T | undefined;
+  const y = o[b] as T | undefined;
+  if (x !== undefined && y !== undefined && !same(x, y)) throw new TypeError(`${where}.${b}: ${a} and ${b} name the same thing; give one`);
+  return x !== undefined ? { v: x, key: a } : { v: y, key: b };
 }
+const sameIp = (x: ParsedIp, y: ParsedIp) => x.bytes.equals(y.bytes);
 
-/** Parses a gateway and decides between RTA_GATEWAY and RTA_VIA. */
-function checkGateway(v: unknown, family: number, field: string): { gateway: ParsedIp; viaAttr: boolean } {
-  const gw = parseIp(v, field);
+/** Decides between RTA_GATEWAY and RTA_VIA for a gateway. */
+function checkGateway(gw: ParsedIp, family: number, field: string): { gateway: ParsedIp; viaAttr: boolean } {
   const gf = gw.family === 'inet' ? AF.INET : AF.INET6;
   if (gf === family) return { gateway: gw, viaAttr: false };
   if (family === AF.INET) return { gateway: gw, viaAttr: true }; // IPv4 over an IPv6 nexthop (RFC 5549)
-  throw new TypeError(`${field} ${String(v)} is IPv4 but the route is IPv6 (address family mismatch)`);
+  throw new TypeError(`${field} ${formatIp(gw.bytes)} is IPv4 but the route is IPv6 (address family mismatch)`);
 }
 
-function refOf(dev: unknown, oif: unknown, field: string): { dev?: LinkRef; oif?: number } {
-  if (oif !== undefined) return { oif: checkInt(oif, `${field}.oif`, 1, 0x7fffffff) };
-  if (dev === undefined) return {};
-  if (typeof dev === 'number') return { oif: checkInt(dev, `${field}.dev`, 1, 0x7fffffff) };
-  return { dev: checkIfname(dev, `${field}.dev`) };
-}
-
-function checkRoute(o: RouteOptions, op: 'add' | 'del'): Checked {
+/** Checks a whole route.add/replace/append/del input (no kernel needed) and builds its message. */
+function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
   const where = 'route';
-  if (!o || typeof o !== 'object') throw new TypeError(`route.${op} needs an options object`);
-  const r = o as unknown as Record<string, unknown>;
-  for (const k in r) if (!routeKeys.has(k) && r[k] !== undefined) throw new TypeError(`${where}: unknown field '${k}'`);
-  if (o.dst === undefined) throw new TypeError(`${where}.dst is required (a prefix, an address or 'default')`);
-  const gwText = pickAlias<string>(r, 'via', 'gateway', where);
-  const srcText = pickAlias<string>(r, 'src', 'prefsrc', where);
-  const metric = pickAlias<number>(r, 'metric', 'priority', where);
+  const o = routeSchemas[op](input, where);
+  const r = o as Record<string, unknown>;
+  const gw = alias<ParsedIp>(r, 'via', 'gateway', where, sameIp);
+  const src = alias<ParsedIp>(r, 'src', 'prefsrc', where, sameIp);
+  const metric = alias<number>(r, 'metric', 'priority', where, (x, y) => x === y).v;
 
   // The family: from dst, else the family option, else the gateway, else IPv4.
   let dst: ParsedIp | undefined;
   let dstLen = 0;
   let family: number;
-  if (o.dst === 'default' || o.dst === 'all' || o.dst === 'any') {
+  if (o.dst === 'default') {
     if (o.family !== undefined) family = familyNumber(o.family, `${where}.family`);
     else {
-      const nh = o.nexthops?.find((n) => n && (n.via ?? n.gateway) !== undefined);
-      const hint = gwText ?? nh?.via ?? nh?.gateway ?? srcText;
-      family = hint !== undefined && parseIp(hint, `${where}.via`).family === 'inet6' ? AF.INET6 : AF.INET;
+      const hint = gw.v ?? o.nexthops?.map((n) => n.via ?? n.gateway).find((g) => g !== undefined) ?? src.v;
+      family = hint?.family === 'inet6' ? AF.INET6 : AF.INET;
     }
   } else {
-    const p = parsePrefix(o.dst, `${where}.dst`);
+    const p = o.dst!;
     family = p.family === 'inet' ? AF.INET : AF.INET6;
-    if (o.family !== undefined && familyNumber(o.family, `${where}.family`) !== family) throw new TypeError(`${where}.family is '${o.family}' but dst ${o.dst} is ${p.family}`);
+    if (o.family !== undefined && o.family !== p.family) throw new TypeError(`${where}.family is '${o.family}' but dst ${p.address}/${p.prefixlen} is ${p.family}`);
     dstLen = p.prefixlen;
-    if (dstLen > 0 || !/^(0\.0\.0\.0|::)\/0$/.test(o.dst)) dst = p;
+    if (dstLen > 0) dst = p;
   }
   const v6 = family === AF.INET6;
 
@@ -306,72 +401,64 @@ function checkRoute(o: RouteOptions, op: 'add' | 'del'): Checked {
     dst,
     viaAttr: false,
   };
-  if (gwText !== undefined) Object.assign(c, checkGateway(gwText, family, `${where}.via`));
-  if (srcText !== undefined) {
-    c.prefsrc = parseIp(srcText, `${where}.src`);
-    if (c.prefsrc.family !== famName(family)) throw new TypeError(`${where}.src ${srcText} is not ${famName(family)} like the route (address family mismatch)`);
+  if (gw.v !== undefined) Object.assign(c, checkGateway(gw.v, family, `${where}.${gw.key}`));
+  if (src.v !== undefined) {
+    if (src.v.family !== famName(family)) throw new TypeError(`${where}.${src.key} ${formatIp(src.v.bytes)} is not ${famName(family)} like the route (address family mismatch)`);
+    c.prefsrc = src.v;
   }
   if (o.from !== undefined) {
-    const p = parsePrefix(o.from, `${where}.from`);
-    if (p.family !== famName(family)) throw new TypeError(`${where}.from ${o.from} is not ${famName(family)} like the route (address family mismatch)`);
+    const p = o.from;
+    if (p.family !== famName(family)) throw new TypeError(`${where}.from ${p.address}/${p.prefixlen} is not ${famName(family)} like the route (address family mismatch)`);
     c.src = p;
     c.h.srcLen = p.prefixlen;
   }
-  Object.assign(c, refOf(o.dev, o.oif, where));
-  if (o.type !== undefined) {
-    const n = typeof o.type === 'string' && Object.hasOwn(RTN, o.type) ? RTN[o.type] : undefined;
-    if (n === undefined) throw new TypeError(`${where}.type must be one of ${rtnNames.join(', ')}, got ${JSON.stringify(o.type)}`);
-    c.h.type = n;
-  } else if (op === 'add') c.h.type = RTN.unicast;
-  if (o.table !== undefined) c.table = tableNumber(o.table, `${where}.table`);
+  checkSameLink(o.dev, o.oif, where, 'oif');
+  c.dev = o.dev;
+  c.oif = o.oif;
+  if (o.type !== undefined) c.h.type = RTN[o.type];
+  else if (op === 'add') c.h.type = RTN.unicast;
+  if (o.table !== undefined) c.table = o.table;
   else if (c.h.type === RTN.local || c.h.type === RTN.broadcast || c.h.type === RTN.anycast || c.h.type === RTN.nat) c.table = TABLES.local;
   c.h.table = c.table < 256 ? c.table : 0;
-  if (o.protocol !== undefined) c.h.protocol = protocolNumber(o.protocol, `${where}.protocol`);
+  if (o.protocol !== undefined) c.h.protocol = o.protocol;
   else if (op === 'add') c.h.protocol = RTPROT.boot;
-  if (metric !== undefined) c.metric = checkInt(metric, `${where}.metric`, 0, 0xffffffff);
-  if (o.tos !== undefined) c.h.tos = checkInt(o.tos, `${where}.tos`, 0, 255);
-  if (o.onlink !== undefined && typeof o.onlink !== 'boolean') throw new TypeError(`${where}.onlink must be a boolean`);
+  if (metric !== undefined) c.metric = metric;
+  if (o.tos !== undefined) c.h.tos = o.tos;
   if (o.onlink) c.h.flags |= RTNH_F.onlink;
   if (o.flags !== undefined) c.h.flags |= flagBits(ROUTE_F, o.flags, `${where}.flags`) & settableFlags;
-  if (o.metrics !== undefined) {
-    if (!o.metrics || typeof o.metrics !== 'object') throw new TypeError(`${where}.metrics must be an object`);
-    c.metrics = o.metrics;
-  }
+  if (o.metrics !== undefined) c.metrics = o.metrics as RouteMetrics;
   if (o.nexthops !== undefined) {
-    if (!Array.isArray(o.nexthops) || o.nexthops.length === 0) throw new TypeError(`${where}.nexthops must be a non-empty array`);
-    if (gwText !== undefined || c.dev !== undefined || c.oif !== undefined)
-      throw new TypeError(`${where}: give via/dev inside each of nexthops, not beside them`);
+    if (gw.v !== undefined || o.dev !== undefined || o.oif !== undefined)
+      throw new TypeError(`${where}.nexthops: give via/dev inside each of nexthops, not beside them`);
     c.nexthops = o.nexthops.map((nh, i) => {
       const f = `${where}.nexthops[${i}]`;
-      if (!nh || typeof nh !== 'object') throw new TypeError(`${f} must be an object`);
-      for (const k in nh) if (!nexthopKeys.has(k) && (nh as Record<string, unknown>)[k] !== undefined) throw new TypeError(`${f}: unknown field '${k}'`);
-      const g = pickAlias<string>(nh as Record<string, unknown>, 'via', 'gateway', f);
+      const g = alias<ParsedIp>(nh, 'via', 'gateway', f, sameIp);
+      checkSameLink(nh.dev, nh.oif, f, 'oif');
       const out: NonNullable<Checked['nexthops']>[number] = {
         viaAttr: false,
-        weight: nh.weight === undefined ? 1 : checkInt(nh.weight, `${f}.weight`, 1, 256),
+        weight: nh.weight ?? 1,
         flags: (nh.onlink ? RTNH_F.onlink : 0) | (nh.flags !== undefined ? flagBits(ROUTE_F, nh.flags, `${f}.flags`) & settableFlags : 0),
-        ...refOf(nh.dev, nh.oif, f),
+        dev: nh.dev,
+        oif: nh.oif,
       };
-      if (g !== undefined) Object.assign(out, checkGateway(g, family, `${f}.via`));
-      if (nh.realm !== undefined) out.realm = checkInt(nh.realm, `${f}.realm`, 0, 0xffffffff);
+      if (g.v !== undefined) Object.assign(out, checkGateway(g.v, family, `${f}.${g.key}`));
+      if (nh.realm !== undefined) out.realm = nh.realm;
       return out;
     });
   }
   if (o.pref !== undefined) {
     if (!v6) throw new TypeError(`${where}.pref applies to IPv6 routes only`);
-    if (typeof o.pref === 'number') c.pref = checkInt(o.pref, `${where}.pref`, 0, 255);
-    else if (typeof o.pref === 'string' && Object.hasOwn(prefs, o.pref)) c.pref = prefs[o.pref];
-    else throw new TypeError(`${where}.pref must be low, medium or high`);
+    c.pref = typeof o.pref === 'number' ? o.pref : prefs[o.pref];
   }
   if (o.expires !== undefined && op === 'add') {
     if (!v6) throw new TypeError(`${where}.expires applies to IPv6 routes only`);
-    c.expires = checkInt(o.expires, `${where}.expires`, 0, 0xffffffff);
+    c.expires = o.expires;
   }
-  if (o.nhid !== undefined) c.nhid = checkInt(o.nhid, `${where}.nhid`, 1, 0xffffffff);
-  if (o.realm !== undefined) c.realm = checkInt(o.realm, `${where}.realm`, 0, 0xffffffff);
+  if (o.nhid !== undefined) c.nhid = o.nhid;
+  if (o.realm !== undefined) c.realm = o.realm;
 
   // The scope, as `ip route` chooses it.
-  if (o.scope !== undefined) c.h.scope = scopeNumber(o.scope, `${where}.scope`);
+  if (o.scope !== undefined) c.h.scope = o.scope;
   else if (v6) c.h.scope = SCOPES.global;
   else if (c.h.type === RTN.local || c.h.type === RTN.nat) c.h.scope = SCOPES.host;
   else if (c.h.type === RTN.broadcast || c.h.type === RTN.multicast || c.h.type === RTN.anycast) c.h.scope = SCOPES.link;
@@ -388,14 +475,12 @@ interface Links {
   nh?: (number | undefined)[];
 }
 
+/** Looks up the links a route names (none when they are given by index), checking that dev and oif agree. */
 function* resolveLinks(c: Checked): Op<Links> {
-  const l: Links = {};
-  if (c.oif !== undefined) l.oif = c.oif;
-  else if (c.dev !== undefined) l.oif = yield* linkIndex(c.dev, 'route.dev');
+  const l: Links = { oif: yield* linkOf(c.dev, c.oif, 'route', 'oif') };
   if (c.nexthops) {
     l.nh = [];
-    for (const [i, nh] of c.nexthops.entries())
-      l.nh.push(nh.oif ?? (nh.dev !== undefined ? yield* linkIndex(nh.dev, `route.nexthops[${i}].dev`) : undefined));
+    for (const [i, nh] of c.nexthops.entries()) l.nh.push(yield* linkOf(nh.dev, nh.oif, `route.nexthops[${i}]`, 'oif'));
   }
   return l;
 }
@@ -420,40 +505,41 @@ function writeRoute(w: Writer, c: Checked, l: Links): void {
   if (c.nhid !== undefined) routeAttrs.encodeOne(w, 'nhid', c.nhid);
 }
 
-function* modify(o: RouteOptions, type: number, flags: number, op: 'add' | 'del'): Op<void> {
+function* modify(o: unknown, type: number, flags: number, op: 'add' | 'del'): Op<void> {
   const c = checkRoute(o, op);
-  const l = c.dev === undefined && !c.nexthops ? { oif: c.oif } : yield* resolveLinks(c);
+  const l = yield* resolveLinks(c);
   yield { type, flags, body: (w: Writer) => writeRoute(w, c, l) } satisfies Request;
 }
 
-/** The kernel-side part of a list filter, plus what is checked per message. */
+/** The kernel-side part of a list filter, plus what is checked per message (`undefined`: any). */
 interface Compiled {
   family: number;
   table: number;
-  protocol: number;
-  type: number;
+  protocol?: number;
+  type?: number;
   oif: number;
   scope?: number;
 }
 
-const filterKeys = new Set(['table', 'family', 'protocol', 'type', 'dev', 'scope']);
+type Filter = Snapshot<typeof filterFields> & { all?: true };
 
-function compileFilter(f: RouteFilter, oif: number | undefined): Compiled {
-  if (!f || typeof f !== 'object') throw new TypeError('filter must be an object');
-  for (const k in f) if (!filterKeys.has(k)) throw new TypeError(`filter: unknown field '${k}'`);
+/** Checks a whole filter (no kernel needed) and compiles it (the link is filled in once looked up). */
+function checkFilter(input: unknown, flush = false): { f: Filter; c: Compiled } {
+  const f: Filter = (flush ? routeSchemas.flushFilter : routeSchemas.filter)(input, 'filter');
   const c: Compiled = {
     family: f.family === undefined ? AF.UNSPEC : familyNumber(f.family, 'filter.family'),
-    table: f.table === 'all' ? 0 : f.table === undefined ? TABLES.main : tableNumber(f.table, 'filter.table'),
-    protocol: f.protocol === undefined ? 0 : protocolNumber(f.protocol, 'filter.protocol'),
-    type: 0,
-    oif: oif ?? 0,
+    table: f.table ?? TABLES.main,
+    protocol: f.protocol,
+    type: f.type === undefined ? undefined : RTN[f.type],
+    oif: 0,
+    scope: f.scope,
   };
-  if (f.type !== undefined) {
-    if (typeof f.type !== 'string' || !Object.hasOwn(RTN, f.type)) throw new TypeError(`filter.type must be one of ${rtnNames.join(', ')}`);
-    c.type = RTN[f.type as RouteType];
-  }
-  if (f.scope !== undefined) c.scope = scopeNumber(f.scope, 'filter.scope');
-  return c;
+  return { f, c };
+}
+
+/** True when a filter leaves out some route: a table named (not `'all'`), a protocol, type, link or scope. */
+function narrows(f: Filter): boolean {
+  return (f.table !== undefined && f.table !== 0) || f.protocol !== undefined || f.type !== undefined || f.dev !== undefined || f.scope !== undefined;
 }
 
 /** Decodes one RTM_NEWROUTE payload; `undefined` when the filter rejects it. */
@@ -465,8 +551,8 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
   if (family !== AF.INET && family !== AF.INET6) return undefined;
   if (c) {
     if (c.family && family !== c.family) return undefined;
-    if (c.protocol && h.protocol !== c.protocol) return undefined;
-    if (c.type && h.type !== c.type) return undefined;
+    if (c.protocol !== undefined && h.protocol !== c.protocol) return undefined;
+    if (c.type !== undefined && h.type !== c.type) return undefined;
     if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   }
   const a = routeAttrs.decode(b, off + rtmsg.size, end, undefined, 'route') as Partial<RtaAttrs>;
@@ -516,7 +602,7 @@ function routeDump(c: Compiled): Request<Route> {
     type: RTM.GETROUTE,
     flags: NLM_F.DUMP,
     body(w) {
-      rtmsg.encode(w, { family: c.family, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: c.protocol, scope: 0, type: c.type, flags: 0 }, 'filter');
+      rtmsg.encode(w, { family: c.family, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: c.protocol ?? 0, scope: 0, type: c.type ?? 0, flags: 0 }, 'filter');
       if (c.table) routeAttrs.encodeOne(w, 'table', c.table);
       if (c.oif) routeAttrs.encodeOne(w, 'oif', c.oif);
     },
@@ -546,10 +632,10 @@ function nameRoute(r: Route, names: Map<number, string>): void {
     }
 }
 
-function* list(filter: RouteFilter): Op<Route[]> {
-  compileFilter(filter, undefined); // bad input throws before the name lookup
-  const { index, names } = yield* resolveDev(filter.dev, 'filter.dev');
-  const c = compileFilter(filter, index);
+/** Lists what a checked filter selects (the link named by `dev` is looked up first). */
+function* listChecked(f: Filter, checked: Compiled): Op<Route[]> {
+  const { index, names } = yield* resolveDev(f.dev, 'filter.dev');
+  const c = { ...checked, oif: index ?? 0 };
   try {
     return yield* dumpNamed(routeDump(c), names, routeLinks, nameRoute);
   } catch (e) {
@@ -578,33 +664,19 @@ function delRequest(r: Route): Request {
     c.src = p;
     c.h.srcLen = p.prefixlen;
   }
-  if (r.gateway !== undefined) Object.assign(c, checkGateway(r.gateway, family, 'route.gateway'));
+  if (r.gateway !== undefined) Object.assign(c, checkGateway(ipCheck(r.gateway, 'route.gateway'), family, 'route.gateway'));
   if (r.metric !== undefined) c.metric = r.metric;
   const l: Links = { oif: r.oif };
   return { type: RTM.DELROUTE, body: (w: Writer) => writeRoute(w, c, l) };
 }
 
-function checkGet(dst: unknown, o: RouteGetOptions): { family: number; dst: ParsedIp; from?: ParsedIp } {
-  if (typeof dst !== 'string') throw new TypeError(`route.get needs a destination address, got ${JSON.stringify(dst)}`);
-  const d = parseIp(dst, 'destination');
-  if (!o || typeof o !== 'object') throw new TypeError('route.get options must be an object');
-  const keys = ['from', 'iif', 'oif', 'mark', 'tos', 'uid', 'ipproto', 'sport', 'dport', 'fibmatch'];
-  for (const k in o) if (!keys.includes(k)) throw new TypeError(`route.get: unknown option '${k}'`);
-  const out: { family: number; dst: ParsedIp; from?: ParsedIp } = { family: d.family === 'inet' ? AF.INET : AF.INET6, dst: d };
-  if (o.from !== undefined) {
-    out.from = parseIp(o.from, 'from');
-    if (out.from.family !== d.family) throw new TypeError(`from ${o.from} is not ${d.family} like ${dst} (address family mismatch)`);
-  }
-  if (o.mark !== undefined) checkInt(o.mark, 'mark', 0, 0xffffffff);
-  if (o.tos !== undefined) checkInt(o.tos, 'tos', 0, 255);
-  if (o.uid !== undefined) checkInt(o.uid, 'uid', 0, 0xffffffff);
-  if (o.sport !== undefined) checkInt(o.sport, 'sport', 0, 65535);
-  if (o.dport !== undefined) checkInt(o.dport, 'dport', 0, 65535);
-  if (o.ipproto !== undefined) ipprotoNumber(o.ipproto, 'ipproto');
-  if (o.fibmatch !== undefined && typeof o.fibmatch !== 'boolean') throw new TypeError('fibmatch must be a boolean');
-  if (o.iif !== undefined && typeof o.iif !== 'number') checkIfname(o.iif, 'iif');
-  if (o.oif !== undefined && typeof o.oif !== 'number') checkIfname(o.oif, 'oif');
-  return out;
+/** Checks a whole route.get call (no kernel needed). */
+function checkGet(destination: unknown, options: unknown): { family: number; dst: ParsedIp; o: Snapshot<typeof getFields> } {
+  const dst = ipCheck(destination, 'destination');
+  const o = routeSchemas.get(options, 'options');
+  if (o.from !== undefined && o.from.family !== dst.family)
+    throw new TypeError(`options.from ${formatIp(o.from.bytes)} is not ${dst.family} like the destination ${formatIp(dst.bytes)} (address family mismatch)`);
+  return { family: dst.family === 'inet' ? AF.INET : AF.INET6, dst, o };
 }
 
 /** The route operations, written once and run async or sync by a handle. */
@@ -634,7 +706,7 @@ export const routeOps = {
    * [table T] [metric N] …`: what is given must match; an object that `list`
    * returned deletes that route.
    */
-  del(options: RouteOptions): Op<void> {
+  del(options: RouteDelOptions): Op<void> {
     return modify(options, RTM.DELROUTE, 0, 'del');
   },
 
@@ -644,16 +716,16 @@ export const routeOps = {
    * `table` says). Table, protocol, type and link are filtered in the kernel.
    */
   *list(filter: RouteFilter = {}): Op<Route[]> {
-    return yield* list(filter);
+    const { f, c } = checkFilter(filter);
+    return yield* listChecked(f, c);
   },
 
   /** Streams the route dump (bounded memory); same filters as `list`. Equivalent to `ip route show` piped. */
   stream: streaming(function* (filter: RouteFilter = {}): Op<Request<Route>> {
-    compileFilter(filter, undefined);
-    const { index, names } = yield* resolveDev(filter.dev, 'filter.dev');
-    void names; // multipath routes may use other links than the filtered one: name them all
-    const map = yield* namesFor({ all: true });
-    const c = compileFilter(filter, index);
+    const { f, c: checked } = checkFilter(filter);
+    const { index } = yield* resolveDev(f.dev, 'filter.dev');
+    const map = yield* namesFor({ all: true }); // multipath routes may use other links than the filtered one: name them all
+    const c = { ...checked, oif: index ?? 0 };
     return {
       ...routeDump(c),
       parse(b: Buffer, off: number, end: number) {
@@ -667,13 +739,21 @@ export const routeOps = {
   /**
    * Deletes every route that matches; resolves with how many were deleted.
    * Equivalent to `ip route flush [table T|all] [proto P] [type T] [dev DEV] [scope S]`
-   * (table main unless `table` says; an empty filter is refused, as `ip route flush` refuses it).
+   * (table main unless `table` says). As with `ip`, a selector is required:
+   * `flush()` and `flush({})` are refused, and so is a filter that names
+   * nothing but a family or `table: 'all'` — it would delete every route of
+   * main (or of every table, the local table's included) — unless it says so
+   * with `all: true` (`{ family: 'inet', all: true }`). A table named
+   * (`{ table: 100 }`, `{ table: 'main' }`), a protocol, type, link or scope
+   * is a selector.
    */
-  *flush(filter: RouteFilter): Op<number> {
-    requireSelector(filter, 'route', "{ table: 'main' }");
+  *flush(filter: RouteFlushFilter): Op<number> {
+    if (filter === undefined) requireSelector(filter, 'route', "{ table: 'main' }");
+    const { f, c } = checkFilter(filter, true);
+    requireSelector(f, 'route', "{ table: 100 } or { protocol: 'static' }", narrows);
     const seen = new Set<string>();
     for (let round = 0; round < 8; round++) {
-      const found = yield* list(filter);
+      const found = yield* listChecked(f, c);
       if (!found.length) return seen.size;
       for (const r of found) seen.add(`${r.family} ${r.table} ${r.dst} ${r.from} ${r.tos} ${r.metric} ${r.type} ${r.oif} ${r.gateway}`);
       try {
@@ -683,7 +763,7 @@ export const routeOps = {
         if (!(e instanceof NetlinkError) || (e.code !== 'ESRCH' && e.code !== 'ENOENT')) throw e;
       }
     }
-    const left = yield* list(filter);
+    const left = yield* listChecked(f, c);
     if (left.length) throw new NetlinkError(16, 'RTM_DELROUTE', {}, `route.flush: ${left.length} routes kept reappearing`);
     return seen.size;
   },
@@ -695,35 +775,34 @@ export const routeOps = {
    * table, type, output link, gateway and preferred source.
    */
   *get(destination: string, options: RouteGetOptions = {}): Op<Route> {
-    const g = checkGet(destination, options);
+    const { family, dst, o } = checkGet(destination, options);
     const known = new Map<number, string>();
     let iif: number | undefined;
     let oif: number | undefined;
-    if (options.iif !== undefined) {
-      iif = yield* linkIndex(options.iif, 'iif');
-      if (typeof options.iif === 'string') known.set(iif, options.iif);
+    if (o.iif !== undefined) {
+      iif = yield* linkIndex(o.iif, 'options.iif');
+      if (typeof o.iif === 'string') known.set(iif, o.iif);
     }
-    if (options.oif !== undefined) {
-      oif = yield* linkIndex(options.oif, 'oif');
-      if (typeof options.oif === 'string') known.set(oif, options.oif);
+    if (o.oif !== undefined) {
+      oif = yield* linkIndex(o.oif, 'options.oif');
+      if (typeof o.oif === 'string') known.set(oif, o.oif);
     }
-    const max = g.family === AF.INET ? 32 : 128;
-    const o = options;
+    const max = family === AF.INET ? 32 : 128;
     const req: Request<Route | undefined> = {
       type: RTM.GETROUTE,
       body(w: Writer) {
         rtmsg.encode(w, {
-          family: g.family, dstLen: max, srcLen: g.from ? max : 0, tos: o.tos ?? 0, table: 0, protocol: 0, scope: 0, type: 0,
+          family, dstLen: max, srcLen: o.from ? max : 0, tos: o.tos ?? 0, table: 0, protocol: 0, scope: 0, type: 0,
           // IPv4 answers with the main table unless asked for the table the lookup used; IPv6 always says (and refuses the flag)
-          flags: (g.family === AF.INET ? RTM_F_LOOKUP_TABLE : 0) | (o.fibmatch ? RTM_F_FIB_MATCH : 0),
+          flags: (family === AF.INET ? RTM_F_LOOKUP_TABLE : 0) | (o.fibmatch ? RTM_F_FIB_MATCH : 0),
         }, 'route.get');
-        routeAttrs.encodeBytes(w, 'dst', g.dst.bytes);
-        if (g.from) routeAttrs.encodeBytes(w, 'src', g.from.bytes);
+        routeAttrs.encodeBytes(w, 'dst', dst.bytes);
+        if (o.from) routeAttrs.encodeBytes(w, 'src', o.from.bytes);
         if (iif !== undefined) routeAttrs.encodeOne(w, 'iif', iif);
         if (oif !== undefined) routeAttrs.encodeOne(w, 'oif', oif);
         if (o.mark !== undefined) routeAttrs.encodeOne(w, 'mark', o.mark);
         if (o.uid !== undefined) routeAttrs.encodeOne(w, 'uid', o.uid);
-        if (o.ipproto !== undefined) routeAttrs.encodeOne(w, 'ipproto', ipprotoNumber(o.ipproto, 'ipproto'));
+        if (o.ipproto !== undefined) routeAttrs.encodeOne(w, 'ipproto', o.ipproto);
         if (o.sport !== undefined) routeAttrs.encodeOne(w, 'sport', o.sport);
         if (o.dport !== undefined) routeAttrs.encodeOne(w, 'dport', o.dport);
       },

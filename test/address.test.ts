@@ -155,6 +155,10 @@ describe('address', () => {
     expect((await nl.address.list({ to: '10.0.0.0/8' })).map((a) => a.address).sort()).toEqual(['10.0.0.1', '10.0.0.2', '10.7.0.1', '10.8.0.1', '10.9.0.1']);
     expect((await nl.address.list({ to: '2001:db8:1::/48' })).map((a) => a.address)).toEqual(['2001:db8:1::1']);
     expect((await nl.address.list({ flags: ['secondary'] })).map((a) => a.address)).toEqual(['10.0.0.2']);
+    // label globs as fnmatch: classes, and a lone '[' taken literally (it used to be a RegExp SyntaxError)
+    expect((await nl.address.list({ label: 'va[:]1' })).map((a) => a.address)).toEqual(['10.0.0.2']);
+    expect((await nl.address.list({ label: 'v[!x]:?' })).map((a) => a.address)).toEqual(['10.0.0.2']);
+    expect(await nl.address.list({ label: 'va[' })).toEqual([]);
     expect((await nl.address.list({ dev: 'lo' })).map((a) => a.dev)).toEqual(['lo', 'lo']);
     const lo = (await nl.link.get('lo')).index;
     expect((await nl.address.list({ dev: lo })).map((a) => a.dev)).toEqual(['lo', 'lo']);
@@ -200,6 +204,31 @@ describe('address', () => {
     expect(await nl.address.flush({ dev: 'va' })).toBeGreaterThanOrEqual(3); // 10.0.0.1, 10.0.0.2, fe80::…
     expect(await nl.address.list({ dev: 'va' })).toEqual([]);
     expect((await nl.address.list({ dev: 'lo' })).length).toBe(2);
+    // a filter that leaves every address selected needs the explicit word (issue 14)
+    await nl.address.add({ dev: 'vb', address: '10.51.0.1/24' });
+    await expect(nl.address.flush({ family: 'inet' })).rejects.toThrow(/filter\.all: true/);
+    expect(await nl.address.flush({ family: 'inet', all: true })).toBe(2); // 10.51.0.1 on vb and lo's 127.0.0.1
+    expect(await nl.address.list({ family: 'inet' })).toEqual([]);
+    await nl.address.add({ dev: 'lo', address: '127.0.0.1/8' });
+  });
+
+  it('dev and index given together must name the same link (issue 14)', async () => {
+    const nl = ns.nl;
+    const va = (await nl.link.get('va')).index;
+    const vb = (await nl.link.get('vb')).index;
+    // a name is looked up and compared before anything else is sent
+    const e = await nl.address.add({ dev: 'va', index: vb, address: '10.52.0.1/24' }).catch((x) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toMatch(new RegExp(`address\\.index ${vb} and address\\.dev "va" \\(index ${va}\\) name different links`));
+    expect(await nl.address.list({ to: '10.52.0.0/16' })).toEqual([]);
+    // agreeing, they work; a listed address (which carries both) deletes itself
+    await nl.address.add({ dev: 'va', index: va, address: '10.52.0.1/24' });
+    const [a] = await nl.address.list({ to: '10.52.0.0/16' });
+    expect(a).toMatchObject({ dev: 'va', index: va });
+    const wrong = await nl.address.del({ ...a, index: vb }).catch((x) => x);
+    expect(wrong).toBeInstanceOf(TypeError);
+    await nl.address.del(a);
+    expect(await nl.address.list({ to: '10.52.0.0/16' })).toEqual([]);
   });
 });
 
@@ -228,7 +257,7 @@ describe('address: errors', () => {
       [{ dev: 'va', address: '10.0.0.1/24', scope: 'galaxy' }, TypeError, /scope/],
       [{ dev: 'va', address: '10.0.0.1/24', flags: ['fast'] }, TypeError, /unknown flag/],
       [{ dev: 'va', address: '10.0.0.1/24', label: 'a-label-that-is-too-long' }, RangeError, /label/],
-      [{ dev: 'va', address: '10.0.0.1/24', brd: '+' }, TypeError, /unknown field 'brd'/],
+      [{ dev: 'va', address: '10.0.0.1/24', brd: '+' }, TypeError, /unknown option 'brd'/],
       [{ address: '10.0.0.1/24' }, TypeError, /dev/],
       [{ dev: 'a/b', address: '10.0.0.1/24' }, TypeError, /interface name/],
     ];

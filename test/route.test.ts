@@ -166,6 +166,9 @@ describe('route', () => {
     expect((await nl.route.list({ dev: 'vb', family: 'inet' })).map((r) => r.dst).sort()).toEqual(['10.0.1.0/24', '10.2.0.0/24']); // ECMP uses vb too
     expect((await nl.route.list({ scope: 'link', family: 'inet' })).every((r) => r.scope === 'link')).toBe(true);
     expect((await nl.route.list({ table: 'local', type: 'local', family: 'inet', dev: 'va' })).map((r) => r.dst)).toEqual(['10.0.0.1']);
+    // protocol and type 0 filter exactly (the kernel takes 0 for "any": it used to list every route)
+    expect(await nl.route.list({ protocol: 'unspec', table: 'all' })).toEqual([]);
+    expect(await nl.route.list({ type: 'unspec', table: 'all' })).toEqual([]);
   });
 
   it('streams the dump and runs synchronously', async () => {
@@ -255,6 +258,29 @@ describe('route', () => {
     expect(await nl.route.list({ protocol: 'boot', table: 'all' })).toEqual([]);
     // kernel routes are still there
     expect((await nl.route.list({ family: 'inet' })).map((r) => `${r.dst} ${r.protocol}`).sort()).toEqual(['10.0.0.0/24 kernel', '10.0.1.0/24 kernel', '10.6.0.0/24 bird']);
+    // a filter that names only a family selects every route of main: it needs the explicit word (issue 14)
+    await expect(nl.route.flush({ family: 'inet' })).rejects.toThrow(/filter\.all: true/);
+    expect(await nl.route.flush({ family: 'inet', all: true })).toBe(3);
+    expect(await nl.route.list({ family: 'inet' })).toEqual([]);
+    expect((await nl.route.list({ table: 'local', family: 'inet' })).length).toBeGreaterThan(0); // main only
+  });
+
+  it('dev and oif given together must name the same link (issue 14)', async () => {
+    const nl = ns.nl;
+    const va = (await nl.link.get('va')).index;
+    const vb = (await nl.link.get('vb')).index;
+    const e = await nl.route.add({ dst: '10.77.0.0/24', dev: 'va', oif: vb }).catch((x) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toMatch(new RegExp(`route\\.oif ${vb} and route\\.dev "va" \\(index ${va}\\) name different links`));
+    const f = await nl.route.add({ dst: '10.77.0.0/24', nexthops: [{ dev: 'vb', oif: va }] }).catch((x) => x);
+    expect(f).toBeInstanceOf(TypeError);
+    expect(f.message).toMatch(/route\.nexthops\[0\]\.oif/);
+    expect((await nl.route.list({ table: 'all' })).map((r) => r.dst)).not.toContain('10.77.0.0/24');
+    await nl.route.add({ dst: '10.77.0.0/24', dev: 'va', oif: va });
+    const [r] = (await nl.route.list({ family: 'inet' })).filter((x) => x.dst === '10.77.0.0/24');
+    expect(r).toMatchObject({ dev: 'va', oif: va });
+    await nl.route.del(r); // a listed route carries both
+    expect((await nl.route.list({ family: 'inet' })).map((x) => x.dst)).not.toContain('10.77.0.0/24');
   });
 });
 
@@ -323,12 +349,12 @@ describe('route: errors', () => {
       [{ dst: '10.1.0.0/24', dev: 'va', scope: 1000 }, RangeError, /scope/],
       [{ dst: '10.1.0.0/24', dev: 'va', metric: -1 }, RangeError, /metric/],
       [{ dst: '10.1.0.0/24', dev: 'va', metrics: { mtu: 'big' } }, TypeError, /mtu/],
-      [{ dst: '10.1.0.0/24', dev: 'va', metrics: { mss: 1 } }, TypeError, /unknown field 'mss'/],
+      [{ dst: '10.1.0.0/24', dev: 'va', metrics: { mss: 1 } }, TypeError, /route\.metrics: unknown option 'mss'/],
       [{ dst: '10.1.0.0/24', via: '10.0.0.2', nexthops: [{ via: '10.0.0.3' }] }, TypeError, /nexthops/],
       [{ dst: '10.1.0.0/24', nexthops: [{ via: '10.0.0.3', weight: 0 }] }, RangeError, /weight/],
-      [{ dst: '10.1.0.0/24', nexthops: [] }, TypeError, /nexthops/],
+      [{ dst: '10.1.0.0/24', nexthops: [] }, RangeError, /nexthops/], // an empty list is a wrong size (was a TypeError)
       [{ dst: '10.1.0.0/24', dev: 'va', pref: 'high' }, TypeError, /IPv6/],
-      [{ dst: '10.1.0.0/24', gw: '10.0.0.2' }, TypeError, /unknown field 'gw'/],
+      [{ dst: '10.1.0.0/24', gw: '10.0.0.2' }, TypeError, /unknown option 'gw'/],
       [{ dst: '10.1.0.0/24', via: '10.0.0.2', gateway: '10.0.0.3' }, TypeError, /give one/],
       [{ dst: '10.1.0.0/24', dev: 'has space' }, TypeError, /interface name/],
     ];

@@ -81,6 +81,9 @@ function scaled(n: number): ValueCodec<number> {
   };
 }
 
+/** RTAX_FEATURE_* (the bits of RTAX_FEATURES), by the names `ip route … features` takes. */
+export const metricFeatures = { ecn: 1, sack: 2, timestamp: 4, allfrag: 8 } as const;
+
 /** RTAX_* but the lock: RTAX_LOCK's bits are `1 << id` of these. */
 const metricEntries = {
   mtu: [2, t.u32, 'RTAX_MTU'],
@@ -93,18 +96,19 @@ const metricEntries = {
   reordering: [9, t.u32, 'RTAX_REORDERING'],
   hoplimit: [10, t.u32, 'RTAX_HOPLIMIT'],
   initcwnd: [11, t.u32, 'RTAX_INITCWND'],
-  features: [12, flagsOf(t.u32, { ecn: 1, sack: 2, timestamp: 4, allfrag: 8 }), 'RTAX_FEATURES'],
+  features: [12, flagsOf(t.u32, metricFeatures), 'RTAX_FEATURES'],
   rtoMin: [13, t.u32, 'RTAX_RTO_MIN'],
   initrwnd: [14, t.u32, 'RTAX_INITRWND'],
   quickack: [15, t.u32, 'RTAX_QUICKACK'],
   ccAlgo: [16, t.string, 'RTAX_CC_ALGO'],
   fastopenNoCookie: [17, t.u32, 'RTAX_FASTOPEN_NO_COOKIE'],
 } as const;
-const lockBits = Object.fromEntries(Object.entries(metricEntries).map(([k, [id]]) => [k, 1 << id])) as Record<keyof typeof metricEntries, number>;
+/** RTAX_LOCK's bits, by the name of the metric each one locks (`lock mtu`). */
+export const metricLockBits = Object.fromEntries(Object.entries(metricEntries).map(([k, [id]]) => [k, 1 << id])) as Record<keyof typeof metricEntries, number>;
 
 /** RTA_METRICS: RTAX_*. */
 export const metricsTable = attrs<RouteMetrics>('metrics', {
-  lock: [1, flagsOf(t.u32, lockBits), 'RTAX_LOCK'],
+  lock: [1, flagsOf(t.u32, metricLockBits), 'RTAX_LOCK'],
   ...metricEntries,
 });
 
