@@ -525,7 +525,7 @@ const streamSchema = object({ kind: kindFilter, master: linkRef, stats: bool }, 
 const delSchema = object({ name: ifname, kind: kindFilter, master: linkRef, up: bool, group: u32 }, { what: 'a filter object { name?, kind?, master?, up?, group? }' });
 
 /** The object schemas of the link calls (for the property test). */
-export const schemas = { add: addSchema, set: setSchema, list: listSchema, stream: streamSchema, del: delSchema, peer: peerSchema };
+export const linkSchemas = { add: addSchema, set: setSchema, list: listSchema, stream: streamSchema, del: delSchema, peer: peerSchema };
 
 type AddSnapshot = AnyOptions & { name: string; kind: string; info?: Record<string, unknown> };
 

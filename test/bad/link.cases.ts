@@ -4,7 +4,7 @@
  * format. The topology has `lo`, a veth pair `va`/`vb` and a bridge `br0`
  * with `vb` as its port.
  */
-import { schemas } from '../../lib/link.js';
+import { linkSchemas as schemas } from '../../lib/link.js';
 import type { BadCase, PropCase } from './harness.js';
 
 const T = TypeError;
