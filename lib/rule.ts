@@ -242,7 +242,7 @@ const ruleFields = {
 const filterFields = { family, table, priority: u32, fwmark: u32, iif: ifname, oif: ifname, protocol, action };
 
 /** The schemas the rule calls apply to their input (the property test corrupts their fields). */
-export const schemas = {
+export const ruleSchemas = {
   /** `rule.add` / `rule.del` (path `rule`). */
   rule: object(ruleFields),
   /** `rule.list` / `rule.stream` (path `filter`). */
@@ -281,7 +281,7 @@ function checkMask(value: RuleRange | number | undefined, mask: number | undefin
 
 /** Checks the whole input of `rule.add`/`del` (schema, then what the fields say together) and makes the message. */
 function checkRule(input: unknown, op: 'add' | 'del'): Checked {
-  const o = schemas.rule(input, 'rule');
+  const o = ruleSchemas.rule(input, 'rule');
   let fam = o.family !== undefined ? familyNumber(o.family) : undefined;
   for (const [p, name] of [[o.from, 'from'], [o.to, 'to']] as const) {
     if (!p) continue;
@@ -441,7 +441,7 @@ function ruleDump<T>(c: CompiledFilter, pick: (l: Listed) => T): Request<T> {
   };
 }
 
-const listFilter = (filter: unknown): CompiledFilter => compileFilter(schemas.filter(filter, 'filter'));
+const listFilter = (filter: unknown): CompiledFilter => compileFilter(ruleSchemas.filter(filter, 'filter'));
 const ruleOf = (l: Listed): Rule => l.rule;
 
 /** The rule operations, written once and run async or sync by a handle. */
@@ -489,7 +489,7 @@ export const ruleOps = {
    */
   *flush(filter: RuleFlushFilter): Op<number> {
     if (filter === undefined) throw new TypeError("rule.flush needs a filter with a family: { family: 'inet' } is `ip -4 rule flush`, { family: 'inet6' } `ip -6 rule flush`");
-    const c = compileFilter(schemas.flushFilter(filter, 'filter'));
+    const c = compileFilter(ruleSchemas.flushFilter(filter, 'filter'));
     const found = ((yield ruleDump(c, (l) => l)) as Listed[]).filter((l) => l.rule.priority !== 0);
     if (!found.length) return 0;
     try {
