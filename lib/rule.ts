@@ -308,6 +308,11 @@ function checkRule(input: unknown, op: 'add' | 'del'): Checked {
   checkMask(o.flowlabel, o.flowlabelMask, 'flowlabel');
   checkMask(o.sport, o.sportMask, 'sport', true);
   checkMask(o.dport, o.dportMask, 'dport', true);
+  if (op === 'add' && !Object.keys(o).some((k) => k !== 'family' && k !== 'flags') && !o.flags?.includes('invert'))
+    throw new TypeError(
+      "rule.add needs arguments, as `ip rule add` does: {} would add 'from all lookup main' ahead of the rules already there " +
+        "(say { table: 'main' } or { from: 'all' } to mean that)",
+    );
   act ??= op === 'add' || o.table !== undefined ? FR_ACT.lookup : FR_ACT.unspec;
   if (op === 'del' && !selects(o, act))
     throw new TypeError(
@@ -450,8 +455,10 @@ export const ruleOps = {
    * Adds a rule. Equivalent to `ip rule add [not] [from P] [to P] [tos N]
    * [fwmark N[/M]] [iif D] [oif D] [priority N] [lookup T | goto N | nop |
    * blackhole | unreachable | prohibit] [suppress_prefixlength N] …`
-   * (lookup main when neither action nor table is given; `{}` is
-   * `ip rule add`: from all lookup main at a priority the kernel picks).
+   * (lookup main when neither action nor table is given). Arguments are
+   * required, as `ip rule add` requires them: `{}` (or a family alone) would
+   * add a catch-all `lookup main` ahead of the rules already there, and is
+   * refused; `{ table: 'main' }` or `{ from: 'all' }` says it on purpose.
    */
   add(options: RuleOptions): Op<void> {
     return modify(options, RTM.NEWRULE, NLM_F.CREATE | NLM_F.EXCL, 'add');

@@ -32,6 +32,8 @@ export const cases: BadCase[] = [
   { call: 'rule.flush', args: [{ family: 'inet', all: true }], error: T, message: /filter: unknown option 'all'/ },
   { call: 'rule.flush', args: [{ family: 'ipv4' }], error: T, message: /filter\.family must be one of 'inet', 'inet6'/ },
   { call: 'rule.add', args: [new Date()], error: T, message: /^rule must be a plain object, got a Date/, note: 'issue 14: rule.add(new Date()) added from all lookup main' },
+  { call: 'rule.add', args: [{}], error: T, message: /rule\.add needs arguments, as `ip rule add` does/, note: "rule.add({}) added a catch-all 'from all lookup main' ahead of the other rules" },
+  { call: 'sync.rule.add', args: [{ family: 'inet6', flags: [] }], error: T, message: /rule\.add needs arguments/ },
   { call: 'rule.add', args: [], error: T, message: /^rule must be a plain object, got undefined/ },
   { call: 'rule.add', args: [null], error: T, message: /^rule must be a plain object, got null/ },
   { call: 'rule.add', args: [Object.create({ priority: 5 })], error: T, message: /^rule must be a plain object/, note: 'a prototype trick' },
