@@ -13,8 +13,9 @@ import type { Writer } from './codec.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { type Op, type Request } from './request.js';
-import { closeNs, NETNS_RUN_DIR, openNetns, type NsTarget } from './resolve.js';
-import { checkInt, type NetnsRef } from './types.js';
+import { checkNetnsRef, closeNs, NETNS_RUN_DIR, openNetns, type NsTarget } from './resolve.js';
+import type { NetnsRef } from './types.js';
+import { custom, int, object } from './validate.js';
 import { nsidAttrs, NSID_NOT_ASSIGNED as NOT_ASSIGNED, rtgenmsg, type NsidAttrs } from './wire/nsid.js';
 import { RTM } from './wire/rtm.js';
 
@@ -107,10 +108,31 @@ function* idsOfNames(names: string[]): Op<(number | undefined)[]> {
   }
 }
 
-function checkId(id: unknown): number {
-  if (id === undefined || id === 'auto') return NOT_ASSIGNED;
-  return checkInt(id, 'nsid', 0, 0x7fffffff);
-}
+/** An nsid: 0..2^31-1 (the kernel's ids are non-negative ints; -1 is "none"). */
+const nsidNumber = int(0, 0x7fffffff);
+
+/** A namespace reference (checked only; opening it comes after every check). */
+const netnsRef = custom<NetnsRef>('a namespace name, { path }, { pid }, { fd } or a netns object', ['', '..', 'a/b', 'a\0b', 42, null, { fd: -1 }, { pid: 0 }, { path: '' }, { fd: 3, pid: 4 }, new Map()], (v, path) => {
+  checkNetnsRef(v, path);
+  return v as NetnsRef;
+});
+
+/** The id `setId` asks for: a number, or `'auto'`/nothing for the lowest free one. */
+const requestedId = custom<number>("an nsid in 0..2147483647, or 'auto'", [-1, 2 ** 31, 1.5, NaN, 'AUTO', 'constructor', null, 1n], (v, path) => {
+  if (v === undefined || v === 'auto') return NOT_ASSIGNED;
+  if (typeof v === 'string') throw new TypeError(`${path} must be an nsid in 0..2147483647 or 'auto', got ${JSON.stringify(v)}${v.toLowerCase() === 'auto' ? " (did you mean 'auto'?)" : ''}`);
+  return nsidNumber(v, path);
+});
+
+/** The schemas the nsid calls apply to their input (the property test corrupts their fields). */
+export const nsidSchemas = {
+  /** `netns.listIds` options (path `netns.listIds options`). */
+  listIds: object({ target: nsidNumber }),
+  /** `netns.setId`/`getId`'s namespace (path `netns.setId`, `netns.getId`). */
+  ref: netnsRef,
+  /** `netns.setId`'s id (path `netns.setId nsid`). */
+  nsid: requestedId,
+};
 
 /** The nsid operations, run async or sync by a handle (`nl.netns`, `nl.sync.netns`). */
 export const netnsOps = {
@@ -121,8 +143,9 @@ export const netnsOps = {
    * has an id or the id is taken.
    */
   *setId(ref: NetnsRef, nsid?: number | 'auto'): Op<number> {
-    const id = checkId(nsid);
-    const x = openNetns(ref, 'netns');
+    nsidSchemas.ref(ref, 'netns.setId');
+    const id = nsidSchemas.nsid(nsid, 'netns.setId nsid');
+    const x = openNetns(ref, 'netns.setId');
     try {
       // NLM_F_ECHO: the kernel sends the new RTM_NEWNSID back, with the id it chose.
       const echoed = (yield {
@@ -147,7 +170,7 @@ export const netnsOps = {
    * has none. Equivalent to the `(id: N)` of `ip netns list`.
    */
   *getId(ref: NetnsRef): Op<number | undefined> {
-    const x = openNetns(ref, 'netns');
+    const x = openNetns(nsidSchemas.ref(ref, 'netns.getId'), 'netns.getId');
     try {
       return idOf((yield getRequest(x)) as NsidAttrs[]);
     } finally {
@@ -162,7 +185,7 @@ export const netnsOps = {
    * namespace that has id `target` here, each with `currentNsid`.
    */
   *listIds(options: { target?: number } = {}): Op<NetnsId[]> {
-    const target = options.target === undefined ? undefined : checkInt(options.target, 'options.target', 0, 0x7fffffff);
+    const { target } = nsidSchemas.listIds(options, 'netns.listIds options');
     const ids = (yield {
       type: RTM.GETNSID,
       flags: NLM_F.DUMP,

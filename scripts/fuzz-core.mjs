@@ -216,7 +216,9 @@ export function collectDecoders({ families, eventKinds }) {
   fromOp('rule.list', L.rule.list({}), [32, 33]);
   fromOp('rule.list filtered', L.rule.list({ table: 100, priority: 100, fwmark: 16, iif: 'va', oif: 'vc', protocol: 'static', action: 'lookup' }), [32]);
   fromOp('neigh.list', L.neigh.list({}), [16, 28, 29]);
-  fromOp('neigh.list filtered', L.neigh.list({ dev: 1, family: 'bridge', state: ['permanent', 'stale'], vlan: 1, to: '10.0.0.0/8' }), [28]);
+  fromOp('neigh.list filtered', L.neigh.list({ dev: 1, family: 'bridge', state: ['permanent', 'stale'], vlan: 1 }), [28]);
+  // (a prefix and the bridge family exclude each other: FDB entries have no address)
+  fromOp('neigh.list to', L.neigh.list({ dev: 1, family: 'inet', state: ['permanent', 'stale'], to: '10.0.0.0/8' }), [28]);
   fromOp('neigh.get', L.neigh.get({ index: 1, address: '10.0.0.1' }), [28]);
   fromOp('netns.listIds', L.netns.listIds({}), [88]);
   fromOp('netns.getId', L.netns.getId({ fd: 0 }), [88]);

@@ -207,7 +207,10 @@ describe('neigh', () => {
       [{ dev: 'va', family: 'bridge', lladdr: '02:00:00:00:00:01', vni: 2 ** 24 }, RangeError, /vni/],
       [{ dev: 'va', family: 'bridge', lladdr: '02:00:00:00:00:01', dst: 'far' }, TypeError, /IPv4 or IPv6/],
       [{ dev: 'va', family: 'ipx', address: '10.0.0.3' }, TypeError, /family/],
-      [{ dev: 'va', address: '10.0.0.3', mac: '02:00:00:00:00:01' }, TypeError, /unknown field 'mac'/],
+      [{ dev: 'va', address: '10.0.0.3', mac: '02:00:00:00:00:01' }, TypeError, /unknown option 'mac'/],
+      // the link's address is 6 bytes: a shorter or longer lladdr is refused (after the link lookup, before the request)
+      [{ dev: 'va', address: '10.0.0.3', lladdr: '02:00' }, RangeError, /neigh\.lladdr must be a 6-byte address/],
+      [{ dev: 'va', address: '10.0.0.3', lladdr: '02:00:00:00:00:00:07' }, RangeError, /neigh\.lladdr must be a 6-byte address/],
     ];
     for (const [o, cls, re] of bad) {
       const e = await nl.neigh.add(o as never).catch((x) => x);
@@ -217,6 +220,13 @@ describe('neigh', () => {
     const u = await nl.neigh.add({ dev: 'nosuch0', address: '10.0.0.3', lladdr: '02:00:00:00:00:01' }).catch((x) => x);
     expect(u).toMatchObject({ code: 'ENODEV', errno: -19, syscall: 'RTM_GETLINK' });
     await expect(nl.neigh.flush({})).rejects.toThrow(/needs a filter/);
+    // dev and index both given (as a listed entry carries them) must name one link: a name is looked up and compared
+    const vb = (await nl.link.get('vb')).index;
+    const sent = nl.conn.stats();
+    const m = await nl.neigh.del({ dev: 'va', index: vb, address: '10.0.0.9' }).catch((x) => x);
+    expect(m).toBeInstanceOf(TypeError);
+    expect(m.message).toMatch(/neigh\.dev 'va' is the link with index \d+, but neigh\.index is \d+: they name different links/);
+    expect(nl.conn.stats().sent - sent.sent).toBe(1); // the lookup only
     // (the kernel adds multicast noarp entries by itself now and then: leave those out)
     const strip = (l: Neighbour[]) => l.filter((n) => !n.address?.startsWith('ff0')).map(({ cacheinfo: _c, ...n }) => n);
     expect(strip(await nl.neigh.list())).toEqual(strip(before));
@@ -224,14 +234,18 @@ describe('neigh', () => {
 
   it('kernel refusals carry code, errno, request and extack', async () => {
     const nl = ns.nl;
-    const e = await nl.neigh.add({ dev: 9999, address: '10.0.0.3', lladdr: '02:00:00:00:00:01' }).catch((x) => x);
+    // (without lladdr no link lookup is needed: the kernel itself refuses the index)
+    const e = await nl.neigh.add({ dev: 9999, address: '10.0.0.3' }).catch((x) => x);
     expect(e).toBeInstanceOf(NetlinkError);
     expect(e).toMatchObject({ code: 'ENODEV', syscall: 'RTM_NEWNEIGH' });
-    // a link-layer address shorter than the link's
-    const f = await nl.neigh.add({ dev: 'va', address: '10.0.0.3', lladdr: '02:00' }).catch((x) => x);
+    // with lladdr the link is looked up first (for its address length)
+    const l = await nl.neigh.add({ dev: 9999, address: '10.0.0.3', lladdr: '02:00:00:00:00:01' }).catch((x) => x);
+    expect(l).toMatchObject({ code: 'ENODEV', syscall: 'RTM_GETLINK' });
+    // a valid state without lladdr: refused unless the kernel already knows one for that address
+    const f = await nl.neigh.add({ dev: 'va', address: '10.0.0.3', state: 'stale' }).catch((x) => x);
     expect(f).toBeInstanceOf(NetlinkError);
     expect(f).toMatchObject({ code: 'EINVAL', errno: -22, syscall: 'RTM_NEWNEIGH' });
-    expect(f.extack).toMatch(/link.*address/i);
+    expect(f.extack).toMatch(/link layer address/i);
   });
 });
 
