@@ -48,7 +48,7 @@ export const cases: BadCase[] = [
   { call: 'netns.listIds', args: [null], error: T, message: /^netns\.listIds options must be a plain object, got null/ },
   { call: 'sync.netns.listIds', args: [{ bogus: true }], error: T, message: /netns\.listIds options: unknown option 'bogus'/ },
   // list takes no argument but call options
-  { call: 'netns.list', args: ['x'], error: T, message: /netns\.list: the last argument must be call options/ },
+  { call: 'netns.list', args: ['x'], error: T, message: /netns\.list options must be a plain object/ },
 ];
 
 export const props: PropCase[] = [
