@@ -7,7 +7,7 @@ import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
-import { checkNetnsRef, closeNs, getLinkRequest as lookupRequest, linkIndex, openNetns, type NsTarget } from './resolve.js';
+import { checkNetnsRef, closeNs, netnsRef, getLinkRequest as lookupRequest, linkIndex, openNetns, type NsTarget } from './resolve.js';
 import { checkIfname, parseMac, type LinkAttributes, type LinkPeer, type LinkRef, type NetnsRef } from './types.js';
 import { arrayOf, bool, closest, custom, ifindex, int, isPlain, nameOrInt, object, oneOf, own, show, str, u32, type Check } from './validate.js';
 import {
@@ -363,16 +363,6 @@ const masterRef: Check<LinkRef | null> = custom(
   `${linkRef.expects}, or null (nomaster)`,
   linkRef.wrong.filter((x) => x !== null),
   (v, path) => (v === null ? null : linkRef(v, path)),
-);
-
-/** `netns NS`: a name, `{ path }`, `{ pid }`, `{ fd }` or a netns object. */
-const netnsRef: Check<NetnsRef> = custom(
-  'a namespace name, { path }, { pid }, { fd } or a netns object',
-  ['', '../x', 'a\0b', { pid: -1 }, { fd: 1.5 }, { path: '' }, { name: 'x' }, {}, 42, null, new Map()],
-  (v, path) => {
-    checkNetnsRef(v, path);
-    return v as NetnsRef;
-  },
 );
 
 /** A field that is always refused, saying why (read-only fields, options of another call). */

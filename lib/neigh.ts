@@ -17,7 +17,7 @@ import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, getLinkRequest, linkIndex, lookupMissing, namesFor, resolveDev, type NameSource } from './resolve.js';
 import { AF, checkIfname, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp, type Prefix } from './types.js';
 import { bool, custom, ifindex, int, nameOrInt, object, oneOf, s32, show, u16, u32, type Check, type Snapshot } from './validate.js';
-import { protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
+import { allCheck, protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
 import { ifinfomsg, linkAttrs } from './wire/link.js';
 import { ndmsg, neighAttrs, type NdaAttrs, type NdaCacheinfo, type NdMsg } from './wire/neigh.js';
 import { RTM } from './wire/rtm.js';
@@ -272,10 +272,7 @@ const neighFields = {
   cacheinfo: object({ confirmed: u32, used: u32, updated: u32, refcnt: u32 }),
 };
 const filterFields = { dev: linkRef, master: linkRef, family, state: states(['all'] as const), proxy: bool, to: prefix, vlan };
-const all = custom<true>('true (flush every entry the other fields allow)', [false, 1, 'yes', null], (v, path) => {
-  if (v !== true) throw new TypeError(`${path} must be true (or left out), got ${show(v)}`);
-  return v;
-});
+const all = allCheck;
 
 /** The schemas the neighbour calls apply to their input (the property test corrupts their fields). */
 export const neighSchemas = {

@@ -13,7 +13,7 @@ import type { Writer } from './codec.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { type Op, type Request } from './request.js';
-import { checkNetnsRef, closeNs, NETNS_RUN_DIR, openNetns, type NsTarget } from './resolve.js';
+import { checkNetnsRef, closeNs, netnsRef, NETNS_RUN_DIR, openNetns, type NsTarget } from './resolve.js';
 import type { NetnsRef } from './types.js';
 import { custom, int, object } from './validate.js';
 import { nsidAttrs, NSID_NOT_ASSIGNED as NOT_ASSIGNED, rtgenmsg, type NsidAttrs } from './wire/nsid.js';
@@ -110,12 +110,6 @@ function* idsOfNames(names: string[]): Op<(number | undefined)[]> {
 
 /** An nsid: 0..2^31-1 (the kernel's ids are non-negative ints; -1 is "none"). */
 const nsidNumber = int(0, 0x7fffffff);
-
-/** A namespace reference (checked only; opening it comes after every check). */
-const netnsRef = custom<NetnsRef>('a namespace name, { path }, { pid }, { fd } or a netns object', ['', '..', 'a/b', 'a\0b', 42, null, { fd: -1 }, { pid: 0 }, { path: '' }, { fd: 3, pid: 4 }, new Map()], (v, path) => {
-  checkNetnsRef(v, path);
-  return v as NetnsRef;
-});
 
 /** The id `setId` asks for: a number, or `'auto'`/nothing for the lowest free one. */
 const requestedId = custom<number>("an nsid in 0..2147483647, or 'auto'", [-1, 2 ** 31, 1.5, NaN, 'AUTO', 'constructor', null, 1n], (v, path) => {

@@ -5,18 +5,9 @@
  * socket, and that the kernel's state is unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topology, type BadCase } from './bad/harness.js';
-import { defineCases } from './bad/harness.js';
-import * as address from './bad/address.cases.js';
-import * as facade from './bad/facade.cases.js';
-import * as link from './bad/link.cases.js';
-import * as neigh from './bad/neigh.cases.js';
-import * as nsid from './bad/nsid.cases.js';
-import * as route from './bad/route.cases.js';
-import * as rule from './bad/rule.cases.js';
+import { defineCases, topology } from './bad/harness.js';
+import { cases as all } from './bad/all.js';
 import type { TestNetns } from './helpers.js';
-
-const all: Record<string, BadCase[]> = { link: link.cases, address: address.cases, route: route.cases, rule: rule.cases, neigh: neigh.cases, nsid: nsid.cases, facade: facade.cases };
 
 let ns: TestNetns;
 beforeAll(async () => {

@@ -5,17 +5,10 @@
  * sent, by an error that names that field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectRefused, state, topology, type PropCase } from './bad/harness.js';
-import * as address from './bad/address.cases.js';
-import * as facade from './bad/facade.cases.js';
-import * as link from './bad/link.cases.js';
-import * as neigh from './bad/neigh.cases.js';
-import * as nsid from './bad/nsid.cases.js';
-import * as route from './bad/route.cases.js';
-import * as rule from './bad/rule.cases.js';
+import { expectRefused, state, topology } from './bad/harness.js';
+import { props } from './bad/all.js';
 import type { TestNetns } from './helpers.js';
 
-const props: PropCase[] = [address, facade, link, neigh, nsid, route, rule].flatMap((m) => m.props);
 const SEED = Number(process.env.PROPERTY_SEED ?? 0x5eed14);
 const TRIALS = Number(process.env.PROPERTY_TRIALS ?? 40);
 
