@@ -69,10 +69,9 @@ function deliverTo(weak: WeakRef<Connection>): (block: Buffer | null) => void {
   return (block) => weak.deref()?.onBlock(block);
 }
 
-/** One request in flight: collects its replies, maps its outcome to a value or an error. */
-class Pending implements Handler {
+/** One request in flight: its exchange with the machine, collecting its replies, mapping its outcome to a value or an error. */
+class Pending extends Exchange implements Handler {
   results: unknown[] = [];
-  ex!: Exchange;
   deadline = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
@@ -85,7 +84,18 @@ class Pending implements Handler {
     readonly sink: ((v: unknown) => void) | undefined,
     readonly signal: AbortSignal | undefined,
     readonly timeout: number,
-  ) {}
+    bytes: Uint8Array,
+    seq: number,
+    dump: boolean,
+    read: boolean,
+  ) {
+    super(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, undefined, read);
+  }
+
+  /** The exchange (the request is its own). */
+  get ex(): Exchange {
+    return this;
+  }
 
   get retryable(): boolean {
     return this.sink === undefined;
@@ -107,11 +117,11 @@ class Pending implements Handler {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
     if (o.kind === 'ok') this.resolve(this.results);
-    else this.reject(this.error(o));
+    else this.reject(this.failure(o));
     this.conn.settled();
   }
 
-  private error(o: Exclude<Outcome, { kind: 'ok' }>): unknown {
+  private failure(o: Exclude<Outcome, { kind: 'ok' }>): unknown {
     const syscall = rtmName(this.req.type);
     switch (o.kind) {
       case 'kernel': {
@@ -251,7 +261,10 @@ export class Connection {
   /** Sends one request; resolves with its parsed reply messages. */
   request<T>(req: Request<T>, call?: CallOptions): Promise<T[]> {
     return new Promise<T[]>((resolve, reject) => {
-      this.enqueue([req], [resolve as (v: unknown[]) => void], [reject], undefined, call);
+      const signal = this.admit(call);
+      const p = this.make(req, resolve as (v: unknown[]) => void, reject, undefined, signal, call?.timeout ?? this.timeout);
+      this.launch(p);
+      this.flushSoon();
     });
   }
 
@@ -260,60 +273,57 @@ export class Connection {
    * fails to encode, none is sent and the error is thrown.
    */
   requestMany(reqs: readonly Request<any>[], call?: CallOptions): Promise<unknown[]>[] {
-    const resolves: ((v: unknown[]) => void)[] = [];
-    const rejects: ((e: unknown) => void)[] = [];
-    const promises = reqs.map(
-      () =>
-        new Promise<unknown[]>((a, b) => {
-          resolves.push(a);
-          rejects.push(b);
-        }),
-    );
-    this.enqueue(reqs, resolves, rejects, undefined, call);
-    return promises;
-  }
-
-  private enqueue(
-    reqs: readonly Request<any>[],
-    resolves: ((v: unknown[]) => void)[],
-    rejects: ((e: unknown) => void)[],
-    sink: ((v: unknown) => void) | undefined,
-    call: CallOptions | undefined,
-  ): Pending[] {
-    if (this.closing) throw new ClosedError();
-    checkCall(call);
-    const signal = call?.signal;
-    if (signal?.aborted) throw new AbortError(false, signal.reason);
+    const signal = this.admit(call);
     const timeout = call?.timeout ?? this.timeout;
     const start = this.w.pos;
     const made: Pending[] = [];
+    const promises: Promise<unknown[]>[] = [];
     try {
-      for (let i = 0; i < reqs.length; i++) {
-        const req = reqs[i];
-        const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
-        const read = dump || isGetRequest(req.type);
-        const seq = this.proto.nextSeq();
-        const bytes = this.encode(this.w, req, seq, dump, read);
-        const p = new Pending(this, req, resolves[i], rejects[i], sink, signal, timeout);
-        p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p, read);
-        made.push(p);
-      }
+      for (const req of reqs)
+        promises.push(new Promise<unknown[]>((resolve, reject) => made.push(this.make(req, resolve, reject, undefined, signal, timeout))));
     } catch (e) {
       this.w.pos = start;
       throw e;
     }
-    for (const p of made) {
-      this.proto.add(p.ex);
-      this.arm(p);
-    }
+    for (const p of made) this.launch(p);
+    this.flushSoon();
+    return promises;
+  }
+
+  /** What every new request passes first: an open handle, valid call options, a signal not aborted yet. */
+  private admit(call: CallOptions | undefined): AbortSignal | undefined {
+    if (this.closing) throw new ClosedError();
+    checkCall(call);
+    const signal = call?.signal;
+    if (signal?.aborted) throw new AbortError(false, signal.reason);
+    return signal;
+  }
+
+  /** Encodes one request into this tick's buffer (its bytes stay there until handed over). */
+  private make(req: Request<any>, resolve: (v: unknown[]) => void, reject: (e: unknown) => void, sink: ((v: unknown) => void) | undefined, signal: AbortSignal | undefined, timeout: number): Pending {
+    const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
+    const read = dump || isGetRequest(req.type);
+    const seq = this.proto.nextSeq();
+    const bytes = this.encode(this.w, req, seq, dump, read);
+    return new Pending(this, req, resolve, reject, sink, signal, timeout, bytes, seq, dump, read);
+  }
+
+  private launch(p: Pending): void {
+    this.proto.add(p);
+    this.arm(p);
+  }
+
+  /** Hands this tick's requests over at its end (or now, past 64 KiB, so the I/O thread works meanwhile). */
+  private flushSoon(): void {
     this.hold();
     if (this.w.pos >= EARLY_FLUSH) this.pump();
     else if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.pump());
+      queueMicrotask(this.pumpTask);
     }
-    return made;
   }
+
+  private readonly pumpTask = (): void => this.pump();
 
   /** Timers and signal listeners of one request. */
   private arm(p: Pending): void {
@@ -402,31 +412,31 @@ export class Connection {
       wake = undefined;
       w?.();
     };
-    const [p] = this.enqueue(
-      [req],
-      [
-        () => {
-          done = true;
-          notify();
-        },
-      ],
-      [
-        (e) => {
-          failure = e;
-          done = true;
-          notify();
-        },
-      ],
+    const signal = this.admit(call);
+    const p = this.make(
+      req,
+      () => {
+        done = true;
+        notify();
+      },
+      (e) => {
+        failure = e;
+        done = true;
+        notify();
+      },
       (v) => {
         queue.push(v as T);
-        if (!paused && queue.length >= highWater && p.ex.channel > 0) {
+        if (!paused && queue.length >= highWater && p.channel > 0) {
           paused = true;
-          this.sock.pause(p.ex.channel, true);
+          this.sock.pause(p.channel, true);
         }
         notify();
       },
-      call,
+      signal,
+      call?.timeout ?? this.timeout,
     );
+    this.launch(p);
+    this.flushSoon();
     this.streams.add(p);
     const timeout = call?.timeout ?? this.timeout;
     try {
@@ -474,11 +484,9 @@ export class Connection {
       const dump = ((req.flags ?? 0) & NLM_F.DUMP) === NLM_F.DUMP;
       const seq = m.nextSeq();
       const bytes = this.encode(this.sw, req, seq, dump, true);
-      const p = new Pending(this, req, (v) => (results[i] = v), (e) => (errors[i] ??= e), undefined, undefined, timeout);
-      p.ex = new Exchange(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, p, dump || isGetRequest(req.type));
-      pend.push(p);
+      pend.push(new Pending(this, req, (v) => (results[i] = v), (e) => (errors[i] ??= e), undefined, undefined, timeout, bytes, seq, dump, dump || isGetRequest(req.type)));
     });
-    for (const p of pend) m.add(p.ex);
+    for (const p of pend) m.add(p);
     const deadline = timeout > 0 ? performance.now() + timeout : Infinity;
     {
       while (pend.some((p) => !p.done)) {

@@ -105,10 +105,14 @@ export class Exchange {
     readonly dump: boolean,
     /** Receive-buffer budget of its replies ({@link ACK_COST}, {@link REPLY_COST}; 0 on a dump channel). */
     readonly cost: number,
-    readonly handler: Handler,
+    /** Who consumes the replies (default: the exchange itself, for a subclass that is its own handler). */
+    handler?: Handler,
     /** It only reads (a GET or a dump): safe to send again; its loss changes nothing. */
     readonly readOnly = dump,
-  ) {}
+  ) {
+    this.handler = handler ?? (this as unknown as Handler);
+  }
+  readonly handler: Handler;
   /** Settled or finished: nothing more will be reported to its handler. */
   get settled(): boolean {
     return this.state >= GHOST;
