@@ -235,6 +235,26 @@ export class Connection {
     return this.sock.stats();
   }
 
+  /** @internal What the machine and the socket hold now (for diagnosing a stuck test). */
+  debugState(): Record<string, unknown> {
+    const p = this.proto as unknown as Record<string, any>;
+    return {
+      closing: this.closing,
+      destroyed: this.destroyed,
+      unsettled: this.proto.unsettled,
+      waiting: this.proto.waiting,
+      window: this.proto.window,
+      inflightCost: p.inflightCost,
+      busyChannels: [...p.busy.keys()],
+      idleChannels: [...p.idle],
+      barrier: p.barrier !== undefined,
+      inFlight: [...p.bySeq.values()].slice(0, 8).map((e: Exchange) => ({ seq: e.seq, state: e.state, channel: e.channel, chunk: e.chunk, dump: e.dump })),
+      streams: this.streams.size,
+      deadlines: this.deadlines.length - this.deadlineHead,
+      stats: this.destroyed ? undefined : this.sock.stats(),
+    };
+  }
+
   /** Writes one complete message into `w` and returns it; rolls back on bad input. */
   private encode(w: Writer, req: Request<any>, seq: number, dump: boolean, keep: boolean): Uint8Array {
     const start = w.pos;

@@ -95,9 +95,13 @@ export function clean(o: Record<string, unknown>): Record<string, unknown> {
 /** Runs `fn` with a fresh namespace, closed afterwards even on failure. */
 export async function withNs<T>(fn: (ns: TestNetns) => Promise<T>): Promise<T> {
   const ns = makeNetns();
+  // A test that hangs says what its handle was waiting for (before vitest's own timeout).
+  const dog = setTimeout(() => console.error(`withNs: still running after 45 s; the handle: ${JSON.stringify(ns.nl.conn.debugState())}`), 45_000);
+  dog.unref();
   try {
     return await fn(ns);
   } finally {
+    clearTimeout(dog);
     await ns.close();
   }
 }

@@ -52,10 +52,7 @@ describe('close with requests in flight', () => {
             if (when === '1 ms') await new Promise((r) => setTimeout(r, 1));
             if (when === '20 ms') await new Promise((r) => setTimeout(r, 20));
             const closing = nl.close({ force });
-            const dog = setTimeout(() => {
-              const p = (nl.conn as any).proto;
-              console.log('WATCHDOG', JSON.stringify({ unsettled: p.unsettled, waiting: p.waiting, bySeq: p.bySeq.size, barrier: !!p.barrier, closed: nl.closed, states: [...p.bySeq.values()].slice(0, 5).map((e: any) => [e.state, e.chunk, e.channel, e.readOnly]) }));
-            }, 20_000);
+            const dog = setTimeout(() => console.error(`still waiting after 20 s: ${JSON.stringify(nl.conn.debugState())}`), 20_000);
             const results = await settled;
             clearTimeout(dog);
             await closing;
