@@ -131,13 +131,16 @@ export function formatIp(b: Uint8Array, off = 0, len = b.length - off): string {
 export interface Prefix extends ParsedIp {
   address: string;
   prefixlen: number;
+  /** The text carried a `/LEN` (else the length is the family's full one). */
+  explicit: boolean;
 }
 
 /**
  * Parses `"10.0.0.1/24"` (or a bare address, taken as a host prefix). The
- * prefix length must fit the family (0–32 or 0–128).
+ * prefix length must fit the family (0–32 or 0–128); with `strict`, it is
+ * decimal without leading zeros (`ip` would read `/024` as octal 20).
  */
-export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
+export function parsePrefix(v: unknown, field = 'prefix', strict = false): Prefix {
   if (typeof v !== 'string') throw new TypeError(`${field} must be a CIDR string such as "10.0.0.1/24", got ${show(v)}`);
   const slash = v.indexOf('/');
   const addr = slash >= 0 ? v.slice(0, slash) : v;
@@ -145,12 +148,21 @@ export function parsePrefix(v: unknown, field = 'prefix'): Prefix {
   const max = ip.family === 'inet' ? 32 : 128;
   let prefixlen = max;
   if (slash >= 0) {
-    const p = v.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p)) throw new TypeError(`${field}: bad prefix length in ${JSON.stringify(v)}`);
-    prefixlen = Number(p);
+    // Digits by hand: this runs for every route and address a caller passes.
+    const n = v.length - slash - 1;
+    let len = 0;
+    let ok = n >= 1 && n <= 3;
+    for (let i = slash + 1; ok && i < v.length; i++) {
+      const c = v.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) ok = false;
+      else len = len * 10 + c;
+    }
+    if (!ok) throw new TypeError(`${field}: bad prefix length in ${JSON.stringify(v)}`);
+    if (strict && n > 1 && v.charCodeAt(slash + 1) === 48) throw new TypeError(`${field}: bad prefix length in ${JSON.stringify(v)} (a decimal number without leading zeros)`);
+    prefixlen = len;
     if (prefixlen > max) throw new RangeError(`${field}: prefix length ${prefixlen} is out of range 0..${max} for ${ip.family}`);
   }
-  return { family: ip.family, bytes: ip.bytes, address: addr, prefixlen };
+  return { family: ip.family, bytes: ip.bytes, address: addr, prefixlen, explicit: slash >= 0 };
 }
 
 /** Parses "aa:bb:cc:dd:ee:ff" (or "aa-bb-…"); any whole number of bytes. */

@@ -208,11 +208,9 @@ export function prefixCheck(opts: { network?: boolean } = {}): Check<CheckedPref
   if (opts.network) wrong.push('10.1.2.3/16', '2001:db8::1/64');
   return custom(what, wrong, (v, path) => {
     const s = noZone(v, path, what);
-    const slash = s.indexOf('/');
-    if (slash >= 0 && !/^(0|[1-9][0-9]*)$/.test(s.slice(slash + 1))) throw new TypeError(`${path}: bad prefix length in ${show(s)} (a decimal number without leading zeros)`);
-    const p = parsePrefix(s, path);
+    const p = parsePrefix(s, path, true);
     if (opts.network && hostBits(p)) throw new TypeError(`${path}: ${show(s)} has host bits set beyond /${p.prefixlen} (the network is ${network(p)})`);
-    return { ...p, explicit: slash >= 0 };
+    return p;
   });
 }
 
