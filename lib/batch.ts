@@ -5,7 +5,7 @@
  * `stopOnError`).
  * @module
  */
-import { ARITY, families, type Families } from './families.js';
+import { ARITY, families, TC_ARITY, tcFamilies, type Families, type TcFamilies } from './families.js';
 import { abortSignal, bool, func, int, object } from './validate.js';
 import type { CallOptions, Connection } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
@@ -36,7 +36,7 @@ export interface BatchOptions {
 
 type Recorder<F> = { [M in keyof F as F[M] extends (...a: any[]) => AsyncGenerator<any> ? never : M]: F[M] extends (...a: infer A) => any ? (...a: A) => void : never };
 /** What a batch callback receives: every family, each call queued instead of run. */
-export type BatchBuilder = { [K in keyof Families]: Recorder<Families[K]> };
+export type BatchBuilder = { [K in keyof Families]: Recorder<Families[K]> } & { tc: { [K in keyof TcFamilies]: Recorder<TcFamilies[K]> } };
 
 /** Raised in a `skipped` result of a `stopOnError` batch. */
 export class BatchSkippedError extends Error {
@@ -50,9 +50,17 @@ export class BatchSkippedError extends Error {
 
 function recorder(queue: (() => Op<unknown>)[]): BatchBuilder {
   const b: Record<string, Record<string, (...a: unknown[]) => void>> = {};
-  for (const [name, ops] of Object.entries(families)) {
+  b.tc = group(queue, tcFamilies, TC_ARITY, 'tc.') as never;
+  Object.assign(b, group(queue, families, ARITY, ''));
+  return Object.freeze(b) as unknown as BatchBuilder;
+}
+
+function group(queue: (() => Op<unknown>)[], fams: Record<string, object>, arities: Record<string, Record<string, number>>, prefix: string): Record<string, Record<string, (...a: unknown[]) => void>> {
+  const b: Record<string, Record<string, (...a: unknown[]) => void>> = {};
+  for (const [short, ops] of Object.entries(fams)) {
+    const name = prefix + short;
     const fam: Record<string, (...a: unknown[]) => void> = {};
-    const arity = ARITY[name as keyof typeof ARITY] as Record<string, number>;
+    const arity = arities[short];
     for (const [k, fn] of Object.entries(ops as Record<string, (...a: unknown[]) => Op<unknown>>))
       if (!isStream(fn))
         fam[k] = (...a) => {
@@ -60,9 +68,9 @@ function recorder(queue: (() => Op<unknown>)[]): BatchBuilder {
           if (a.length > arity[k]) throw new TypeError(`batch ${name}.${k} takes ${arity[k]} argument${arity[k] === 1 ? '' : 's'}; give signal and timeout to batch() itself`);
           queue.push(() => fn(...a));
         };
-    b[name] = Object.freeze(fam);
+    b[short] = Object.freeze(fam);
   }
-  return Object.freeze(b) as unknown as BatchBuilder;
+  return prefix ? Object.freeze(b) : b;
 }
 
 /** The options of {@link Handle.batch}. */

@@ -55,6 +55,10 @@ export class Writer {
     this.ensure(4);
     this.pos = LE ? this.buf.writeUInt32LE(v >>> 0, this.pos) : this.buf.writeUInt32BE(v >>> 0, this.pos);
   }
+  s16(v: number): void {
+    this.ensure(2);
+    this.pos = LE ? this.buf.writeInt16LE(v, this.pos) : this.buf.writeInt16BE(v, this.pos);
+  }
   s32(v: number): void {
     this.ensure(4);
     this.pos = LE ? this.buf.writeInt32LE(v, this.pos) : this.buf.writeInt32BE(v, this.pos);
@@ -231,6 +235,7 @@ const boolean = <T>(size: number, write: (w: Writer, v: number) => void, read: (
 export const t = {
   u8: int(8, false, (w, v) => w.u8(v), rd.u8),
   u16: int(16, false, (w, v) => w.u16(v), rd.u16),
+  s16: int(16, true, (w, v) => w.s16(v), (b, o) => (rd.u16(b, o) << 16) >> 16),
   u32: int(32, false, (w, v) => w.u32(v), rd.u32),
   s32: int(32, true, (w, v) => w.s32(v), rd.s32),
   be16: int(16, false, (w, v) => w.be16(v), (b, o) => b.readUInt16BE(o)),
@@ -474,6 +479,7 @@ export function members<T>(item: ValueCodec<T>, member?: MemberSpec, firstId = 0
 const fieldTypes = {
   u8: [1, t.u8],
   u16: [2, t.u16],
+  s16: [2, t.s16],
   u32: [4, t.u32],
   s32: [4, t.s32],
   u64: [8, t.u64],
@@ -486,7 +492,10 @@ const fieldTypes = {
 type FieldType = keyof typeof fieldTypes;
 
 /** One member of a {@link struct}: the facade's name, its type, and the C member's name. */
-export type StructField = readonly [name: string, type: FieldType, cname: string];
+export type StructField = readonly [name: string, type: FieldType | Struct<any>, cname: string];
+
+/** The object type a {@link Struct} reads. */
+export type StructOf<S> = S extends Struct<infer T> ? T : never;
 
 /** A fixed C struct (message header or struct attribute), described field by field. */
 export interface Struct<T> extends ValueCodec<T> {
@@ -503,7 +512,7 @@ export interface Struct<T> extends ValueCodec<T> {
 }
 
 /** JavaScript source that reads a field of type `ty` at `at` (host order unless big-endian). */
-function readSource(ty: 'u8' | 'u16' | 'u32' | 's32' | 'u64' | 'be16' | 'be32', at: string): string {
+function readSource(ty: 'u8' | 'u16' | 's16' | 'u32' | 's32' | 'u64' | 'be16' | 'be32', at: string): string {
   const byte = (i: number) => (i ? `b[${at} + ${i}]` : `b[${at}]`);
   const le16 = (o: number) => `(${byte(o)} | ${byte(o + 1)} << 8)`;
   const be16 = (o: number) => `(${byte(o)} << 8 | ${byte(o + 1)})`;
@@ -514,6 +523,8 @@ function readSource(ty: 'u8' | 'u16' | 'u32' | 's32' | 'u64' | 'be16' | 'be32', 
       return byte(0);
     case 'u16':
       return LE ? le16(0) : be16(0);
+    case 's16':
+      return `(${LE ? le16(0) : be16(0)}) << 16 >> 16`;
     case 'be16':
       return be16(0);
     case 'u32':
@@ -535,18 +546,21 @@ function readSource(ty: 'u8' | 'u16' | 'u32' | 's32' | 'u64' | 'be16' | 'be32', 
  */
 export function struct<T extends object>(
   cname: string,
-  fields: readonly (readonly [keyof T & string, FieldType, string] | readonly [`_${string}`, FieldType, string])[],
+  fields: readonly (readonly [keyof T & string, FieldType | Struct<any>, string] | readonly [`_${string}`, FieldType, string])[],
 ): Struct<T> {
   const fs = fields as readonly StructField[];
-  const size = fs.reduce((n, [, ty]) => n + fieldTypes[ty][0], 0);
+  const K: Struct<any>[] = [];
+  const sizeOf = (ty: FieldType | Struct<any>) => (typeof ty === 'string' ? fieldTypes[ty][0] : ty.size);
+  const size = fs.reduce((n, [, ty]) => n + sizeOf(ty), 0);
   // Generated once per struct: static property names and inline byte reads keep the hot path monomorphic.
   let pos = 0;
   const whole: string[] = [];
   const partial: string[] = [];
   for (const [name, ty] of fs) {
-    const n = fieldTypes[ty][0];
+    const n = sizeOf(ty);
     if (!name.startsWith('_')) {
-      const src = readSource(ty as Exclude<FieldType, `pad${string}`>, `off + ${pos}`);
+      // a member struct (a tc_ratespec inside tc_htb_opt) reads by its own decoder
+      const src = typeof ty === 'string' ? readSource(ty as Exclude<FieldType, `pad${string}`>, `off + ${pos}`) : `K[${K.push(ty) - 1}].decode(b, off + ${pos}, ${ty.size})`;
       whole.push(`${JSON.stringify(name)}: ${src}`);
       partial.push(`if (len < ${pos + n}) return o; o[${JSON.stringify(name)}] = ${src};`);
     }
@@ -554,12 +568,13 @@ export function struct<T extends object>(
   }
   const header = new Function(
     'fail',
+    'K',
     `return function header(b, off, end, path) {
       if (end > b.length || end - off < ${size}) fail(path, undefined, 'message of ' + (end - off) + ' bytes is shorter than its header, struct ${cname} (${size} bytes)');
       return { ${whole.join(', ')} };
     };`,
-  )(fail) as Struct<T>['header'];
-  const decode = new Function(`return function decode(b, off, len) { const o = {}; ${partial.join(' ')} return o; };`)() as Struct<T>['decode'];
+  )(fail, K) as Struct<T>['header'];
+  const decode = new Function('K', `return function decode(b, off, len) { const o = {}; ${partial.join(' ')} return o; };`)(K) as Struct<T>['decode'];
   return {
     cname,
     size,
@@ -570,9 +585,9 @@ export function struct<T extends object>(
       if (v !== undefined && (typeof v !== 'object' || v === null)) throw new TypeError(`${field} must be an object`);
       const o = (v ?? {}) as Record<string, unknown>;
       for (const [name, ty] of fs) {
-        const [n, codec] = fieldTypes[ty];
+        const [n, codec] = typeof ty === 'string' ? fieldTypes[ty] : [ty.size, ty];
         if (!codec) w.zeros(n);
-        else (codec as ValueCodec<unknown>).encode(w, o[name] ?? 0, `${field}.${name}`);
+        else (codec as ValueCodec<unknown>).encode(w, o[name] ?? (typeof ty === 'string' ? 0 : undefined), `${field}.${name}`);
       }
     },
   };

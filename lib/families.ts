@@ -12,6 +12,7 @@ import { callOptions } from './netlink.js';
 import type { Op, StreamOp } from './request.js';
 import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
+import { actionOps, classOps, filterOps, qdiscOps } from './tc.js';
 
 /** @internal */
 export type Ops = Record<string, (...args: any[]) => Op<any>>;
@@ -36,6 +37,14 @@ export type SyncOps<O extends Ops> = {
 /** The families, by the name `ip` gives them. */
 export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps };
 
+/** Traffic control's families, by the name `tc` gives them (`nl.tc.qdisc`, `nl.tc.class`, …). */
+export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps, action: actionOps };
+
+/** Promise API of the tc families. */
+export type TcFamilies = { [K in keyof typeof tcFamilies]: AsyncOps<(typeof tcFamilies)[K]> };
+/** Blocking API of the tc families. */
+export type SyncTcFamilies = { [K in keyof typeof tcFamilies]: SyncOps<(typeof tcFamilies)[K]> };
+
 /** Promise API of every family. */
 export type Families = { [K in keyof typeof families]: AsyncOps<(typeof families)[K]> };
 /** Blocking API of every family. */
@@ -53,6 +62,14 @@ export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in ke
   rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
   neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
   netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
+};
+
+/** {@link ARITY} of the tc families. */
+export const TC_ARITY: { readonly [F in keyof typeof tcFamilies]: { readonly [K in keyof (typeof tcFamilies)[F]]: number } } = {
+  qdisc: { add: 1, replace: 1, change: 1, link: 1, del: 1, list: 1, stream: 1, get: 1 },
+  class: { add: 1, replace: 1, change: 1, del: 1, list: 1, get: 1 },
+  filter: { add: 1, replace: 1, change: 1, del: 1, flush: 1, list: 1, get: 1 },
+  action: { add: 1, replace: 1, del: 1, get: 1, list: 1 },
 };
 
 /** Splits the call options off the arguments of `where` and checks them (and the argument count). */

@@ -10,7 +10,7 @@ import { netnsRef, openNetns } from './resolve.js';
 import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
-import { ARITY, families, splitCall, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps } from './families.js';
+import { ARITY, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps, type SyncTcFamilies, type TcFamilies } from './families.js';
 import { isStream, type Op, type Request } from './request.js';
 
 async function* runStream<T>(conn: Connection, op: Op<Request<T>>, call: CallOptions | undefined): AsyncGenerator<T> {
@@ -104,8 +104,10 @@ export class Handle {
   readonly neigh: Families['neigh'];
   /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
   readonly netns: Families['netns'];
-  /** The same families as blocking calls, for scripts and tests. */
-  readonly sync: SyncFamilies;
+  /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
+  readonly tc: TcFamilies;
+  /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)` too). */
+  readonly sync: SyncFamilies & { tc: SyncTcFamilies };
 
   /** @internal Use {@link open}. */
   constructor(conn: Connection) {
@@ -116,9 +118,13 @@ export class Handle {
     this.rule = bindAsync(conn, families.rule, ARITY.rule, 'rule');
     this.neigh = bindAsync(conn, families.neigh, ARITY.neigh, 'neigh');
     this.netns = bindAsync(conn, families.netns, ARITY.netns, 'netns');
-    this.sync = Object.fromEntries(
-      Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops, ARITY[k as keyof typeof families], k)]),
-    ) as SyncFamilies;
+    const tc = (bind: typeof bindAsync | typeof bindSync) =>
+      Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
+    this.tc = tc(bindAsync) as TcFamilies;
+    this.sync = {
+      ...Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(conn, ops, ARITY[k as keyof typeof families], k)])),
+      tc: tc(bindSync),
+    } as SyncFamilies & { tc: SyncTcFamilies };
   }
 
   /**

@@ -24,6 +24,8 @@ export type * from './address.js';
 export type * from './route.js';
 export type * from './rule.js';
 export type * from './neigh.js';
+export type * from './tc.js';
+export { ETH_P } from './tc.js';
 export { IFF } from './link.js';
 /** Network namespaces: `ip netns add|del|list|attach|identify|exec`, sockets and processes inside them. */
 export * as netns from './netns.js';

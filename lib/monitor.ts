@@ -17,6 +17,7 @@ import type { Address } from './address.js';
 import type { Neighbour } from './neigh.js';
 import type { Route } from './route.js';
 import type { Rule } from './rule.js';
+import type { Filter, ListedAction, Qdisc, TcClass } from './tc.js';
 import type { NetnsRef } from './types.js';
 
 export type { MonitorFamily } from './events.js';
@@ -29,6 +30,10 @@ export type MonitorEvent =
   | { type: 'neigh'; action: 'new' | 'del'; data: Neighbour }
   | { type: 'rule'; action: 'new' | 'del'; data: Rule }
   | { type: 'nsid'; action: 'new' | 'del'; data: Record<string, unknown> }
+  | { type: 'qdisc'; action: 'new' | 'del'; data: Qdisc }
+  | { type: 'class'; action: 'new' | 'del'; data: TcClass }
+  | { type: 'filter'; action: 'new' | 'del'; data: Filter }
+  | { type: 'action'; action: 'new' | 'del'; data: { actions: ListedAction[] } }
   /** Events were lost (the kernel's ENOBUFS); what follows with `resync` is a fresh dump. */
   | { type: 'resync'; action: 'lost'; data: null };
 
@@ -59,6 +64,10 @@ const groupsOf: Record<MonitorFamily, number[]> = {
   neigh: [RTNLGRP.NEIGH],
   rule: [RTNLGRP.IPV4_RULE, RTNLGRP.IPV6_RULE],
   nsid: [RTNLGRP.NSID],
+  qdisc: [RTNLGRP.TC],
+  class: [RTNLGRP.TC],
+  filter: [RTNLGRP.TC],
+  action: [RTNLGRP.TC],
 };
 
 /** The options of {@link monitor}. */
@@ -91,7 +100,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   const ns = options.netns !== undefined ? openNetns(options.netns, 'netns') : undefined;
   let conn: Connection;
   try {
-    conn = new Connection({ netnsFd: ns?.fd, groups: fams.flatMap((f) => groupsOf[f]), rcvbuf: options.rcvbuf });
+    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf });
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }

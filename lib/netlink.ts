@@ -176,6 +176,8 @@ export class Connection {
   private readonly sock: NativeSocket;
   private readonly proto: Protocol;
   private sync: Protocol | undefined;
+  /** @internal Tests record every request's bytes here (golden-byte comparisons with iproute2). */
+  tap?: (message: Buffer) => void;
   private readonly w = new Writer(1 << 16);
   private readonly sw = new Writer(1 << 12);
   private scheduled = false;
@@ -273,6 +275,7 @@ export class Connection {
     w.setU32(start + 8, seq);
     w.setU32(start + 12, 0);
     const end = w.pos;
+    this.tap?.(Buffer.from(w.buf.subarray(start, end)));
     w.pad();
     // A read's bytes are kept to send it again (DUMP_INTR, a dropped answer); the writer's buffer is reused.
     return keep ? Buffer.from(w.buf.subarray(start, end)) : w.buf.subarray(start, end);

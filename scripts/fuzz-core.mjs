@@ -194,7 +194,7 @@ const mutations = {
 const mutationNames = Object.keys(mutations);
 
 /** What a DecodeError's path looks like: a family's root, then fields and indexes. */
-const goodPath = /^(link|address|route|rule|neigh|netns)((\.[A-Za-z][A-Za-z0-9]*)|\[\d+\])*$/;
+const goodPath = /^(link|address|route|rule|neigh|netns|qdisc|class|filter|actions|action)((\.[A-Za-z][A-Za-z0-9]*)|\[\d+\])*$/;
 
 /** The decoders a handle's requests carry, and those of the event registry: `{ name, types, decode(b, off, end, type) }`. */
 export function collectDecoders({ families, eventKinds }) {
