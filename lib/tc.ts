@@ -616,9 +616,9 @@ export const classOps = {
   add(options: ClassOptions): Op<void> {
     return classRequest(options, RTM.NEWTCLASS, NLM_F.CREATE | NLM_F.EXCL, 'add');
   },
-  /** Adds or replaces a class. Equivalent to `tc class replace …`. */
+  /** Adds or replaces a class. Equivalent to `tc class replace …` (NLM_F_CREATE alone, as tc). */
   replace(options: ClassOptions): Op<void> {
-    return classRequest(options, RTM.NEWTCLASS, NLM_F.CREATE | NLM_F.REPLACE, 'add');
+    return classRequest(options, RTM.NEWTCLASS, NLM_F.CREATE, 'add');
   },
   /** Changes a class's options. Equivalent to `tc class change …`. */
   change(options: ClassOptions): Op<void> {
@@ -674,7 +674,7 @@ function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Filt
   const v = filterSchema(input, 'filter');
   if (v.pref !== undefined && v.prio !== undefined && v.pref !== v.prio) throw new TypeError('filter.pref and filter.prio are the same thing: give one');
   if (v.parent === undefined) throw new TypeError("filter.parent is required ('ingress', 'egress', or a qdisc/class such as '1:')");
-  const c: FilterChecked = { dev: v.dev, index: v.index, kind: v.kind, parent: v.parent, protocol: v.protocol ?? (op === 'add' || op === 'change' ? ETH_P.all : 0), pref: v.pref ?? v.prio ?? 0, chain: v.chain };
+  const c: FilterChecked = { dev: v.dev, index: v.index, kind: v.kind, parent: v.parent, protocol: v.protocol ?? (op === 'add' ? ETH_P.all : 0), pref: v.pref ?? v.prio ?? 0, chain: v.chain };
   const options = checkOptions(v.options, 'filter.options');
   const entry = v.kind === undefined ? undefined : op === 'add' || op === 'change' ? kindOf(filterKinds, v.kind, 'filter', 'filter') : own(filterKinds, v.kind);
   if (op === 'add' || op === 'change') {

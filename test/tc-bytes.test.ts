@@ -82,6 +82,35 @@ goldenCases('tc bytes: filters and actions live here', [
     lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent: 'ffff:', pref: 5, handle: '800::5', kind: 'u32', options: { actions: [{ kind: 'mirred', direction: 'ingress', mirredAction: 'mirror', dev: 'v1' }, { kind: 'gact', control: 'drop' }] } }),
   },
   {
+    name: 'filter replace (protocol all by default)',
+    setup: [['qdisc', 'add', 'dev', 'v0', 'clsact']],
+    tc: ['filter', 'replace', 'dev', 'v0', 'egress', 'pref', '7', 'handle', '800::7', 'u32', 'match', 'u32', '0', '0', 'action', 'pass'],
+    lib: (nl) => nl.tc.filter.replace({ dev: 'v0', parent: 'egress', pref: 7, handle: '800::7', kind: 'u32', options: { actions: [{ kind: 'gact', control: 'pass' }] } }),
+  },
+  {
+    name: 'filter change (no protocol by default)',
+    setup: [['qdisc', 'add', 'dev', 'v0', 'clsact'], ['filter', 'add', 'dev', 'v0', 'ingress', 'pref', '3', 'handle', '800::3', 'u32', 'match', 'u32', '0', '0', 'action', 'pass']],
+    tc: ['filter', 'change', 'dev', 'v0', 'ingress', 'pref', '3', 'handle', '800::3', 'u32', 'match', 'u32', '0', '0', 'action', 'drop'],
+    lib: (nl) => nl.tc.filter.change({ dev: 'v0', parent: 'ingress', pref: 3, handle: '800::3', kind: 'u32', options: { actions: [{ kind: 'gact', control: 'drop' }] } }),
+  },
+  {
+    name: 'class replace',
+    setup: [['qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb']],
+    tc: ['class', 'replace', 'dev', 'v0', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '5mbit', 'ceil', '6mbit'],
+    lib: (nl) => nl.tc.class.replace({ dev: 'v0', parent: '1:', classid: '1:10', kind: 'htb', options: { rate: '5mbit', ceil: '6mbit' } }),
+  },
+  {
+    name: 'tc actions add gact index',
+    tc: ['actions', 'add', 'action', 'drop', 'index', '7'],
+    lib: (nl) => nl.tc.action.add([{ kind: 'gact', control: 'drop', index: 7 }]),
+  },
+  {
+    name: 'tc actions del',
+    setup: [['actions', 'add', 'action', 'drop', 'index', '7']],
+    tc: ['actions', 'del', 'action', 'gact', 'index', '7'],
+    lib: (nl) => nl.tc.action.del({ kind: 'gact', index: 7 }),
+  },
+  {
     name: 'filter del by pref',
     setup: [['qdisc', 'add', 'dev', 'v0', 'clsact'], ['filter', 'add', 'dev', 'v0', 'ingress', 'pref', '3', 'u32', 'match', 'u32', '0', '0', 'action', 'pass']],
     tc: ['filter', 'del', 'dev', 'v0', 'ingress', 'pref', '3'],
