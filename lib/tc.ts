@@ -510,16 +510,19 @@ export const qdiscOps = {
     const map = yield* namesFor(names);
     return { ...req, parse: (b: Buffer, off: number, end: number, t: number) => { const q = req.parse!(b, off, end, t); if (q) nameIt(q, map); return q; } };
   }),
-  /** One qdisc by link and handle (or parent). Equivalent to `tc qdisc get dev DEV handle H` / `parent P`. ENOENT when none. */
+  /**
+   * One qdisc by link and handle (or parent), ENOENT when there is none.
+   * Equivalent to `tc qdisc show dev DEV handle H` (`parent P`): read from
+   * the link's dump, where the kernel reports the qdisc's real parent.
+   */
   *get(options: QdiscOptions): Op<Qdisc> {
     const c = checkQdisc(options, 'get');
+    const o = options as QdiscOptions;
+    if (o.handle === undefined && o.parent === undefined && !c.kind) throw new TypeError("qdisc.handle or qdisc.parent is required (such as { handle: '1:' } or { parent: 'root' })");
     const ifindex = yield* linkFor(c.dev, c.index, 'qdisc');
-    const [q] = (yield {
-      type: RTM.GETQDISC,
-      body: (w: Writer) => tcmsg.encode(w, { family: 0, ifindex, handle: c.handle ?? 0, parent: c.handle !== undefined && (options as QdiscOptions).parent === undefined ? 0 : c.parent, info: 0 }, 'qdisc'),
-      parse: parseQdisc,
-    }) as Qdisc[];
-    if (!q) throw new NetlinkError(-2, 'RTM_GETQDISC', {}, 'no such qdisc');
+    const { req } = yield* qdiscDumpOp({ dev: ifindex, handle: o.handle !== undefined || c.handle !== undefined ? c.handle : undefined, parent: o.parent !== undefined || o.handle === undefined ? c.parent : undefined });
+    const [q] = (yield req) as Qdisc[];
+    if (!q) throw new NetlinkError(-2, 'RTM_GETQDISC', {}, `no qdisc ${o.handle !== undefined ? `with handle ${formatHandle(c.handle!)}` : `at parent ${formatHandle(c.parent)}`} on the link`);
     if (typeof c.dev === 'string') q.dev = c.dev;
     else yield* nameOne(q);
     return q;
@@ -647,6 +650,8 @@ export const classOps = {
     const ifindex = yield* linkFor(c.dev, c.index, 'class');
     const [got] = (yield {
       type: RTM.GETTCLASS,
+      // the kernel answers a tc GET only to an ECHO request (else only to the multicast group), as tc sends it
+      flags: NLM_F.ECHO,
       body: (w: Writer) => tcmsg.encode(w, { family: 0, ifindex, handle: c.classid!, parent: c.parent ?? 0, info: 0 }, 'class'),
       parse: parseClass,
     }) as TcClass[];
@@ -808,6 +813,8 @@ export const filterOps = {
     const ifindex = yield* linkFor(c.dev, c.index, 'filter');
     const [got] = (yield {
       type: RTM.GETTFILTER,
+      // the kernel answers a tc GET only to an ECHO request (else only to the multicast group), as tc sends it
+      flags: NLM_F.ECHO,
       body: (w: Writer) => writeFilterHead(w, c, ifindex, 'filter'),
       parse: parseFilter,
     }) as Filter[];
