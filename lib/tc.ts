@@ -529,6 +529,16 @@ export const qdiscOps = {
   },
 };
 
+/**
+ * One object by a tc GET (class, filter): the kernel answers it only to an
+ * ECHO request (else only to the multicast group), as tc sends it.
+ */
+function* getOne<T>(type: number, body: (w: Writer) => void, parse: (b: Buffer, off: number, end: number) => T | undefined, what: string): Op<T> {
+  const [got] = (yield { type, flags: NLM_F.ECHO, body, parse } satisfies Request<T>) as T[];
+  if (!got) throw new NetlinkError(-2, `RTM_GET${what === 'class' ? 'TCLASS' : 'TFILTER'}`, {}, `no such ${what}`);
+  return got;
+}
+
 function* nameOne(o: { index: number; dev?: string }): Op<void> {
   const names = new Map<number, string>();
   yield* lookupMissing([o], names, (x) => [x.index]);
@@ -648,13 +658,7 @@ export const classOps = {
   *get(options: ClassOptions): Op<TcClass> {
     const c = checkClass(options, 'get');
     const ifindex = yield* linkFor(c.dev, c.index, 'class');
-    const [got] = (yield {
-      type: RTM.GETTCLASS,
-      // the kernel answers a tc GET only to an ECHO request (else only to the multicast group), as tc sends it
-      flags: NLM_F.ECHO,
-      body: (w: Writer) => tcmsg.encode(w, { family: 0, ifindex, handle: c.classid!, parent: c.parent ?? 0, info: 0 }, 'class'),
-      parse: parseClass,
-    }) as TcClass[];
+    const got = yield* getOne(RTM.GETTCLASS, (w) => tcmsg.encode(w, { family: 0, ifindex, handle: c.classid!, parent: c.parent ?? 0, info: 0 }, 'class'), parseClass, 'class');
     yield* nameOne(got);
     return got;
   },
@@ -811,13 +815,7 @@ export const filterOps = {
   *get(options: FilterOptions): Op<Filter> {
     const c = checkFilter(options, 'get');
     const ifindex = yield* linkFor(c.dev, c.index, 'filter');
-    const [got] = (yield {
-      type: RTM.GETTFILTER,
-      // the kernel answers a tc GET only to an ECHO request (else only to the multicast group), as tc sends it
-      flags: NLM_F.ECHO,
-      body: (w: Writer) => writeFilterHead(w, c, ifindex, 'filter'),
-      parse: parseFilter,
-    }) as Filter[];
+    const got = yield* getOne(RTM.GETTFILTER, (w) => writeFilterHead(w, c, ifindex, 'filter'), parseFilter, 'filter');
     yield* nameOne(got);
     yield* nameActions([got]);
     return got;

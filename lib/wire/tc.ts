@@ -8,6 +8,7 @@
  * @module
  */
 import { attrs, struct, t, type ValueCodec, type Writer } from '../codec.js';
+import type { RateSpec } from '../tcunits.js';
 import type { LinkRef } from '../types.js';
 
 /** struct tcmsg (linux/rtnetlink.h). */
@@ -158,15 +159,8 @@ export const tcfT = struct<{ install: number; lastuse: number; expires: number; 
   ['firstuse', 'u64', 'firstuse'],
 ]);
 
-/** struct tc_ratespec (linux/pkt_sched.h). */
-export interface TcRatespec {
-  cellLog: number;
-  linklayer: number;
-  overhead: number;
-  cellAlign: number;
-  mpu: number;
-  rate: number;
-}
+/** struct tc_ratespec (linux/pkt_sched.h), as lib/tcunits.ts fills it. */
+export type TcRatespec = RateSpec;
 /** The tc_ratespec codec (12 bytes). */
 export const ratespec = struct<TcRatespec>('tc_ratespec', [
   ['cellLog', 'u8', 'cell_log'],
