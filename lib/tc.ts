@@ -516,10 +516,18 @@ export const qdiscOps = {
     const ifindex = yield* linkFor(c.dev, c.index, 'qdisc');
     const [q] = (yield {
       type: RTM.GETQDISC,
+      // the kernel answers a qdisc get through rtnetlink_send: to the caller only with NLM_F_ECHO
+      flags: NLM_F.ECHO,
       body: (w: Writer) => tcmsg.encode(w, { family: 0, ifindex, handle: c.handle ?? 0, parent: c.handle !== undefined && (options as QdiscOptions).parent === undefined ? 0 : c.parent, info: 0 }, 'qdisc'),
       parse: parseQdisc,
     }) as Qdisc[];
     if (!q) throw new NetlinkError(-2, 'RTM_GETQDISC', {}, 'no such qdisc');
+    if (q.parent === 'none' && (options as QdiscOptions).parent === undefined) {
+      // asked by handle alone, the kernel echoes the request's parent (0): the dump knows the real one
+      const { req } = yield* qdiscDumpOp({ dev: ifindex, handle: q.handle });
+      const [d] = (yield req) as Qdisc[];
+      if (d) q.parent = d.parent;
+    }
     if (typeof c.dev === 'string') q.dev = c.dev;
     else yield* nameOne(q);
     return q;
@@ -647,9 +655,12 @@ export const classOps = {
     const ifindex = yield* linkFor(c.dev, c.index, 'class');
     const [got] = (yield {
       type: RTM.GETTCLASS,
+      // as qdisc.get: the answer reaches the caller only with NLM_F_ECHO
+      flags: NLM_F.ECHO,
       body: (w: Writer) => tcmsg.encode(w, { family: 0, ifindex, handle: c.classid!, parent: c.parent ?? 0, info: 0 }, 'class'),
       parse: parseClass,
     }) as TcClass[];
+    if (!got) throw new NetlinkError(-2, 'RTM_GETTCLASS', {}, 'no such class');
     yield* nameOne(got);
     return got;
   },
@@ -811,6 +822,7 @@ export const filterOps = {
       body: (w: Writer) => writeFilterHead(w, c, ifindex, 'filter'),
       parse: parseFilter,
     }) as Filter[];
+    if (!got) throw new NetlinkError(-2, 'RTM_GETTFILTER', {}, 'no such filter');
     yield* nameOne(got);
     yield* nameActions([got]);
     return got;

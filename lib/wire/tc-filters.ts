@@ -226,7 +226,9 @@ function formatU32Handle(h: number): string {
   const ht = h >>> 20;
   const hash = (h >>> 12) & 0xff;
   const node = h & 0xfff;
-  return `${ht.toString(16)}:${hash ? hash.toString(16) : ''}:${node ? node.toString(16) : ''}`;
+  // as tc's sprint_u32_handle: '800:' (a table), '800:1' (a bucket), '800::800', '800:1:5'
+  if (!hash && !node) return `${ht.toString(16)}:`;
+  return `${ht.toString(16)}:${hash ? hash.toString(16) : ''}${node ? `:${node.toString(16)}` : ''}`;
 }
 const u32Table = custom<number>("a u32 hash table such as '800:' (or its number)", ['x', -1, null], (v, path) => (typeof v === 'string' ? parseU32Handle(v.replace(/:$/, ''), path) || parseU32Handle(v, path) : int(0, 0xffffffff)(v, path)));
 
