@@ -894,3 +894,19 @@ registerEvents('class', RTM.NEWTCLASS, RTM.DELTCLASS, ((b, off, end) => parseCla
 registerEvents('filter', RTM.NEWTFILTER, RTM.DELTFILTER, ((b, off, end) => parseFilter(b, off, end)) as EventDecoder);
 registerEvents('action', RTM.NEWACTION, RTM.DELACTION, ((b, off, end) => ({ actions: parseActionsMsg(b, off, end) })) as EventDecoder);
 
+
+/** The schemas of the tc calls' arguments (for the property test of the validation layer). */
+export const tcSchemas = {
+  /** `tc.qdisc.*` (path `qdisc`). */
+  qdisc: qdiscSchema,
+  /** `tc.class.*` (path `class`). */
+  class: classSchema,
+  /** `tc.filter.*` (path `filter`). */
+  filter: filterSchema,
+  /** `tc.qdisc.list` / `stream` (path `filter`). */
+  qdiscFilter: qdiscFilterSchema,
+  /** `tc.class.list` (path `filter`). */
+  classFilter: classFilterSchema,
+  /** `tc.filter.list` (path `filter`). */
+  filterFilter: filterFilterSchema,
+};

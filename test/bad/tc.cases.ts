@@ -4,6 +4,7 @@
  * refused before anything is sent, link lookups included. Kind names used as
  * "unknown" are ones no helper will register (the kind tables grow).
  */
+import { tcSchemas } from '../../lib/tc.js';
 import type { BadCase, PropCase } from './harness.js';
 
 const T = TypeError;
@@ -337,4 +338,21 @@ export const cases: BadCase[] = [
   { call: 'monitor', args: [{ families: ['filters'] }], error: T, message: /did you mean 'filter'/ },
 ];
 
-export const props: PropCase[] = [];
+export const props: PropCase[] = [
+  { call: 'tc.qdisc.add', base: () => [{ dev: 'va', parent: 'root', handle: '2:', kind: 'htb', options: { default: 0x10, r2q: 5 } }], position: 0, schema: tcSchemas.qdisc, path: 'qdisc' },
+  { call: 'tc.qdisc.replace', base: () => [{ dev: 'va', kind: 'clsact', ingressBlock: 1, egressBlock: 2 }], position: 0, schema: tcSchemas.qdisc, path: 'qdisc' },
+  { call: 'sync.tc.qdisc.del', base: () => [{ dev: 'va', parent: 'root', handle: '1:', kind: 'htb' }], position: 0, schema: tcSchemas.qdisc, path: 'qdisc' },
+  { call: 'tc.class.add', base: () => [{ dev: 'va', parent: '1:', classid: '1:20', kind: 'htb', options: { rate: '1mbit' } }], position: 0, schema: tcSchemas.class, path: 'class' },
+  { call: 'tc.class.get', base: () => [{ dev: 'va', parent: '1:', classid: '1:10' }], position: 0, schema: tcSchemas.class, path: 'class' },
+  {
+    call: 'tc.filter.add',
+    base: () => [{ dev: 'va', parent: 'ingress', protocol: 'ip', pref: 2, handle: '800::2', chain: 0, kind: 'u32', options: { classid: '1:10' } }],
+    position: 0,
+    schema: tcSchemas.filter,
+    path: 'filter',
+  },
+  { call: 'tc.filter.del', base: () => [{ dev: 'va', parent: 'ingress', protocol: 'all', prio: 1, kind: 'u32' }], position: 0, schema: tcSchemas.filter, path: 'filter' },
+  { call: 'tc.qdisc.list', base: () => [{ dev: 'va', kind: 'htb', handle: '1:', parent: 'root', invisible: true }], position: 0, schema: tcSchemas.qdiscFilter, path: 'filter' },
+  { call: 'tc.class.list', base: () => [{ dev: 'va', parent: '1:', classid: '1:10', kind: 'htb' }], position: 0, schema: tcSchemas.classFilter, path: 'filter' },
+  { call: 'tc.filter.list', base: () => [{ dev: 'va', parent: 'ingress', pref: 1, protocol: 'all', chain: 0, kind: 'u32' }], position: 0, schema: tcSchemas.filterFilter, path: 'filter', keep: ['dev'] },
+];
