@@ -400,7 +400,7 @@ function checkQdisc(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Qdisc
       throw new TypeError(`qdisc.ingressBlock/egressBlock apply to the ingress and clsact qdiscs only`);
     }
   } else {
-    if (v.options !== undefined && op === 'del') throw new TypeError('qdisc.options: qdisc.del takes no options (the qdisc is named by dev, parent and handle)');
+    if (v.options !== undefined) throw new TypeError(`qdisc.options: qdisc.${op} takes no options (the qdisc is named by dev, parent and handle)`);
     const e = v.kind === undefined ? undefined : own(qdiscKinds, v.kind);
     if (e?.placement && v.parent === undefined) {
       c.parent = e.placement.parent;
@@ -452,7 +452,7 @@ const qdiscFilterSchema = object({
 });
 
 function* qdiscDumpOp(filter: unknown): Op<{ req: Request<Qdisc>; names: NameSource }> {
-  const f = qdiscFilterSchema(filter ?? {}, 'filter');
+  const f = qdiscFilterSchema(filter === undefined ? {} : filter, 'filter');
   const { index, names } = yield* resolveDev(f.dev, 'filter.dev');
   const req: Request<Qdisc> = {
     type: RTM.GETQDISC,
@@ -570,8 +570,11 @@ function checkClass(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Class
     if (op === 'add' && v.parent === undefined) throw new TypeError("class.parent is required: the qdisc ('1:') or parent class ('1:1') of class.classid");
   } else {
     if (v.classid === undefined) throw new TypeError("class.classid is required (such as '1:10')");
-    if (op === 'del' && v.options !== undefined) throw new TypeError('class.options: class.del takes no options');
+    if (v.options !== undefined) throw new TypeError(`class.options: class.${op} takes no options`);
   }
+  // '1:' is the qdisc itself; a class needs its minor number ('root' stands for the top of the tree)
+  if (c.classid !== undefined && c.classid !== TC_H_ROOT && (c.classid & 0xffff) === 0)
+    throw new RangeError(`class.classid: a class id needs a minor number (such as '${(c.classid >>> 16).toString(16)}:10'), got ${formatHandle(c.classid)}`);
   if (c.classid !== undefined && c.parent !== undefined && c.parent !== TC_H_ROOT && c.classid >>> 16 !== c.parent >>> 16 && c.classid >>> 16)
     throw new RangeError(`class.classid ${formatHandle(c.classid)} must belong to the qdisc of class.parent ${formatHandle(c.parent)} (same major number)`);
   return c;
@@ -643,7 +646,7 @@ export const classOps = {
   },
   /** Lists classes. Equivalent to `tc -s class show dev DEV` (every link when `dev` is left out). */
   *list(filter: ClassFilter = {}): Op<TcClass[]> {
-    const f = classFilterSchema(filter ?? {}, 'filter');
+    const f = classFilterSchema(filter === undefined ? {} : filter, 'filter');
     if (f.dev !== undefined) {
       const { index, names } = yield* resolveDev(f.dev, 'filter.dev');
       return yield* dumpNamed(classDump(index!, f), names, indexes, nameIt);
@@ -685,11 +688,11 @@ function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Filt
   if (v.parent === undefined) throw new TypeError("filter.parent is required ('ingress', 'egress', or a qdisc/class such as '1:')");
   const c: FilterChecked = { dev: v.dev, index: v.index, kind: v.kind, parent: v.parent, protocol: v.protocol ?? (op === 'add' ? ETH_P.all : 0), pref: v.pref ?? v.prio ?? 0, chain: v.chain };
   const options = checkOptions(v.options, 'filter.options');
-  const entry = v.kind === undefined ? undefined : op === 'add' || op === 'change' ? kindOf(filterKinds, v.kind, 'filter', 'filter') : own(filterKinds, v.kind);
+  const entry = op === 'add' || op === 'change' ? kindOf(filterKinds, v.kind, 'filter', 'filter') : v.kind === undefined ? undefined : own(filterKinds, v.kind);
   if (op === 'add' || op === 'change') {
     c.entry = entry;
     c.checked = entry!.check(options, 'filter.options');
-  } else if (v.options !== undefined && op === 'del') throw new TypeError('filter.options: filter.del takes no options (the filter is named by parent, pref, protocol and handle)');
+  } else if (v.options !== undefined) throw new TypeError(`filter.options: filter.${op} takes no options (the filter is named by parent, pref, protocol and handle)`);
   if (v.handle !== undefined) {
     if (typeof v.handle === 'string') {
       if (!entry?.parseHandle) throw new TypeError(`filter.handle: a string handle needs filter.kind 'u32' (its 'HT:HASH:NODE'); other kinds take a number`);
@@ -884,3 +887,19 @@ registerEvents('class', RTM.NEWTCLASS, RTM.DELTCLASS, ((b, off, end) => parseCla
 registerEvents('filter', RTM.NEWTFILTER, RTM.DELTFILTER, ((b, off, end) => parseFilter(b, off, end)) as EventDecoder);
 registerEvents('action', RTM.NEWACTION, RTM.DELACTION, ((b, off, end) => ({ actions: parseActionsMsg(b, off, end) })) as EventDecoder);
 
+
+/** The schemas of the tc calls' arguments (for the property test of the validation layer). */
+export const tcSchemas = {
+  /** `tc.qdisc.*` (path `qdisc`). */
+  qdisc: qdiscSchema,
+  /** `tc.class.*` (path `class`). */
+  class: classSchema,
+  /** `tc.filter.*` (path `filter`). */
+  filter: filterSchema,
+  /** `tc.qdisc.list` / `stream` (path `filter`). */
+  qdiscFilter: qdiscFilterSchema,
+  /** `tc.class.list` (path `filter`). */
+  classFilter: classFilterSchema,
+  /** `tc.filter.list` (path `filter`). */
+  filterFilter: filterFilterSchema,
+};

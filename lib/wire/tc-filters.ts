@@ -223,14 +223,12 @@ function parseU32Handle(v: string, path: string): number {
   return ((parseInt(ht || '0', 16) << 20) | (parseInt(hash || '0', 16) << 12) | parseInt(node || '0', 16)) >>> 0;
 }
 function formatU32Handle(h: number): string {
-  if (h === 0) return 'none';
   const ht = h >>> 20;
   const hash = (h >>> 12) & 0xff;
   const node = h & 0xfff;
-  // as tc prints `fh`: '800:' for a hash table, '800::800' for a node in it
-  let s = ht ? `${ht.toString(16)}:` : '';
-  if (node || hash) s += `${hash ? hash.toString(16) : ''}:${node ? node.toString(16) : ''}`;
-  return s;
+  // as tc's sprint_u32_handle: '800:' (a table), '800:1' (a bucket), '800::800', '800:1:5'
+  if (!hash && !node) return `${ht.toString(16)}:`;
+  return `${ht.toString(16)}:${hash ? hash.toString(16) : ''}${node ? `:${node.toString(16)}` : ''}`;
 }
 const u32Table = custom<number>("a u32 hash table such as '800:' (or its number)", ['x', -1, null], (v, path) => (typeof v === 'string' ? parseU32Handle(v.replace(/:$/, ''), path) || parseU32Handle(v, path) : int(0, 0xffffffff)(v, path)));
 

@@ -7,8 +7,9 @@ import * as neigh from './neigh.cases.js';
 import * as nsid from './nsid.cases.js';
 import * as route from './route.cases.js';
 import * as rule from './rule.cases.js';
+import * as tc from './tc.cases.js';
 
-const families = { link, address, route, rule, neigh, nsid, facade };
+const families = { link, address, route, rule, neigh, nsid, tc, facade };
 
 /** The cases, by family. */
 export const cases: Record<string, BadCase[]> = Object.fromEntries(Object.entries(families).map(([k, m]) => [k, m.cases]));

@@ -65,6 +65,11 @@ export async function topology(): Promise<TestNetns> {
   await nl.rule.add({ from: '10.0.0.0/24', table: 100, priority: 1000 });
   await nl.rule.add({ family: 'inet6', from: '2001:db8::/64', table: 100, priority: 1000 });
   await nl.neigh.add({ dev: 'va', address: '10.0.0.2', lladdr: '02:00:00:00:00:02' });
+  // traffic control for the tc cases to leave alone: an htb tree on va, a filter on its clsact hook
+  await nl.tc.qdisc.add({ dev: 'va', handle: '1:', kind: 'htb', options: { default: 0x10 } });
+  await nl.tc.class.add({ dev: 'va', parent: '1:', classid: '1:10', kind: 'htb', options: { rate: '1mbit' } });
+  await nl.tc.qdisc.add({ dev: 'va', kind: 'clsact' });
+  await nl.tc.filter.add({ dev: 'va', parent: 'ingress', pref: 1, kind: 'u32', options: { classid: '1:10' } });
   // Let what the kernel does by itself after links come up settle first.
   for (let last = state(nl), i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -85,7 +90,10 @@ export function state(nl: Handle): string {
   const rules = s.rule.list().map((r) => [r.family, r.priority, r.from, r.to, r.table, r.action]);
   // noarp entries (multicast) are the kernel's own and come as groups are joined
   const neigh = s.neigh.list().filter((n) => n.state === 'permanent').map((n) => [n.family, n.index, n.address, n.lladdr, n.state]);
-  return JSON.stringify({ links, addrs, routes, rules, neigh });
+  const qdiscs = s.tc.qdisc.list().map((q) => [q.index, q.kind, q.handle, q.parent, JSON.stringify(q.options)]);
+  const classes = s.tc.class.list({ dev: 'va' }).map((c) => [c.classid, c.parent, JSON.stringify(c.options)]);
+  const filters = s.tc.filter.list({ dev: 'va', parent: 'ingress' }).map((f) => [f.pref, f.protocol, f.handle, JSON.stringify(f.options)]);
+  return JSON.stringify({ links, addrs, routes, rules, neigh, qdiscs, classes, filters });
 }
 
 const netnsFiles = () => {
