@@ -4,8 +4,11 @@
  * same call must be equal (seq and pid masked). This kernel lacks most of
  * these kinds; both sides send their request before it refuses them.
  */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import type { Handle } from '../lib/index.js';
-import { goldenCases, type TcCase } from './golden.js';
+import { captureLib, goldenCases, type TcCase } from './golden.js';
+import { toolEnv, withNs } from './helpers.js';
 
 /** `tc qdisc add dev v0 root handle 1: KIND ARGS…` against `qdisc.add({ dev: 'v0', handle: '1:', kind, options })`. */
 function root(name: string, kind: string, args: string[], options?: Record<string, unknown>, op: 'add' | 'change' | 'replace' = 'add', setup?: string[][]): TcCase {
@@ -126,3 +129,46 @@ goldenCases('tc bytes: listed-only kinds', [
   { name: 'mq', tc: ['qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'mq'], lib: (nl) => nl.tc.qdisc.add({ dev: 'v0', parent: 'root', handle: '1:', kind: 'mq' }) },
   { name: 'noqueue', tc: ['qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'noqueue'], lib: (nl) => nl.tc.qdisc.add({ dev: 'v0', parent: 'root', handle: '1:', kind: 'noqueue' }) },
 ]);
+
+describe('listed back by this kernel (the kinds it has)', () => {
+  it('pfifo_fast: bands and priomap', async () => {
+    await withNs(async (ns) => {
+      await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
+      await ns.nl.tc.qdisc.add({ dev: 'v0', parent: 'root', handle: '1:', kind: 'pfifo_fast' });
+      const [q] = await ns.nl.tc.qdisc.list({ dev: 'v0' });
+      expect(q).toMatchObject({ kind: 'pfifo_fast', handle: '1:', parent: 'root', options: { bands: 3, priomap: [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1] } });
+    });
+  });
+  it('noqueue (a veth default) and mq (a multiqueue link)', async () => {
+    await withNs(async (ns) => {
+      await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
+      await ns.nl.link.set('v0', { up: true });
+      const listed = await ns.nl.tc.qdisc.list({ dev: 'v0' });
+      expect(listed.map((q) => q.kind)).toEqual(['noqueue']);
+      expect(listed[0].options ?? {}).toEqual({});
+      execFileSync('nsenter', [`--net=${ns.path}`, 'ip', 'link', 'add', 'm0', 'numtxqueues', '4', 'type', 'veth', 'peer', 'name', 'm1'], { env: toolEnv() });
+      await ns.nl.tc.qdisc.add({ dev: 'm0', parent: 'root', handle: '1:', kind: 'mq' });
+      const mq = (await ns.nl.tc.qdisc.list({ dev: 'm0' })).find((q) => q.kind === 'mq');
+      expect(mq).toMatchObject({ kind: 'mq', handle: '1:' });
+      expect(mq!.options ?? {}).toEqual({});
+    });
+  });
+  it('bad options are refused before anything is sent', async () => {
+    await withNs(async (ns) => {
+      await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
+      for (const [options, E, msg] of [
+        [{ loss: 150 }, RangeError, /^qdisc\.options\.loss\b/],
+        [{ delay: -1 }, RangeError, /^qdisc\.options\.delay\b/],
+        [{ dealy: '1ms' }, TypeError, /did you mean 'delay'/],
+      ] as const) {
+        const { messages, error } = await captureLib(ns, () => ns.nl.tc.qdisc.add({ dev: 'v0', handle: '1:', kind: 'netem', options }));
+        expect(error).toBeInstanceOf(E);
+        expect((error as Error).message).toMatch(msg);
+        expect(messages).toEqual([]);
+      }
+      const { messages, error } = await captureLib(ns, () => ns.nl.tc.qdisc.add({ dev: 'v0', handle: '1:', kind: 'tbf', options: { rate: 0, burst: '10kb', latency: '1ms' } }));
+      expect(error).toBeInstanceOf(RangeError);
+      expect(messages).toEqual([]);
+    });
+  });
+});

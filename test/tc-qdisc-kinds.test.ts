@@ -118,6 +118,7 @@ const cases: [string, unknown, Record<string, unknown> | undefined][] = [
     { bandwidth: 50e6, rtt: 30000, target: 1500, diffserv: 'diffserv8', flowMode: 'dual-dsthost', nat: true, wash: true, ackFilter: true, splitGso: true, ingress: true, autorateIngress: false, memlimit: 32 * 1024 * 1024, fwmark: 0xff },
   ],
   ['cake', { preset: 'internet', ackFilter: 'aggressive', nat: false }, { rtt: 100000, target: 5000, ackFilter: 'aggressive', nat: false }],
+  ['cake', { rtt: '20ms', target: '2ms' }, { rtt: 20000, target: 2000 }],
   ['cake', { atm: 'atm', overhead: -4, mpu: 64 }, { atm: 'atm', overhead: -4, mpu: 64 }],
   ['cake', { raw: true }, { atm: 'noatm', overhead: 0, raw: true }],
   ['cake', { framing: ['pppoe-ptm', 'ether-vlan'] }, { atm: 'ptm', overhead: 34 }],
@@ -290,6 +291,7 @@ const bad: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
   ['cake', { raw: true, overhead: 10 }, /^qdisc\.options\.raw\b/, TypeError],
   ['cake', { ackFilter: 'yes' }, /^qdisc\.options\.ackFilter\b/, TypeError],
   ['cake', { framing: ['adsl'] }, /^qdisc\.options\.framing\[0\]/, TypeError],
+  ['cake', { target: 0 }, /^qdisc\.options\.target must be at least 1/, RangeError],
   ['cake', { bandwidth: -5 }, /^qdisc\.options\.bandwidth\b/, RangeError],
   ['mq', { bands: 4 }, /^qdisc\.options: the mq qdisc takes no options/, TypeError],
   ['noqueue', { limit: 1 }, /^qdisc\.options: the noqueue qdisc takes no options/, TypeError],
@@ -309,4 +311,34 @@ describe('qdisc kinds: bad options are refused by check, naming the field', () =
       expect((err as Error).constructor).toBe(E);
       expect((err as Error).message).toMatch(path);
     });
+});
+
+const PKT_SCHED = '/usr/include/linux/pkt_sched.h';
+describe('qdisc tables against linux/pkt_sched.h', () => {
+  it.skipIf(!existsSync(PKT_SCHED))(`ids match the header${existsSync(PKT_SCHED) ? '' : ` (skipped: no ${PKT_SCHED})`}`, async () => {
+    const src = readFileSync(PKT_SCHED, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+    const vals = new Map<string, number>();
+    for (const m of src.matchAll(/enum\s*\w*\s*\{([^}]*)\}/g)) {
+      let v = -1;
+      for (const item of m[1].split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('#'))) {
+        const [name, expr] = item.split('=').map((x) => x.trim());
+        v = expr === undefined ? v + 1 : /^\d+$/.test(expr) ? Number(expr) : NaN;
+        if (!vals.has(name)) vals.set(name, v);
+      }
+    }
+    const netem = await import('../lib/wire/tc-netem.js');
+    const sched = await import('../lib/wire/tc-sched.js');
+    const tables = [netem.netemAttrs, netem.netemLossAttrs, sched.tbfAttrs, sched.prioAttrs, sched.redAttrs, sched.codelAttrs, sched.fqCodelAttrs, sched.fqAttrs, sched.cakeAttrs];
+    const wrong: string[] = [];
+    const unknown: string[] = [];
+    for (const t of tables)
+      for (const [field, s] of t.byName) {
+        if (!vals.has(s.uapi!)) unknown.push(s.uapi!);
+        else if (vals.get(s.uapi!) !== s.id) wrong.push(`${t.name}.${field}: ${s.uapi} is ${vals.get(s.uapi!)}, table says ${s.id}`);
+      }
+    expect(wrong).toEqual([]);
+    // newer than this machine's headers (kernel 6.3's netem seed), and TCA_PRIO_MQ, which
+    // only tc's own tc_util.h still defines (= 1): nothing else
+    expect(unknown.filter((u) => u !== 'TCA_NETEM_PRNG_SEED' && u !== 'TCA_PRIO_MQ')).toEqual([]);
+  });
 });

@@ -198,7 +198,7 @@ const tbf: TcKind<TbfChecked> = {
 
 const PRIO_DEFAULT_MAP = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
 const PRIO_QOPT_SIZE = 20;
-/** The TCA_PRIO_* table: the nest after struct tc_prio_qopt. */
+/** The TCA_PRIO_* table: the nest after struct tc_prio_qopt (`tc … prio multiqueue`; TCA_PRIO_MQ = 1 is defined by tc's own tc_util.h, no longer by the kernel's headers). */
 export const prioAttrs = attrs<{ mq: boolean }>('prio', { mq: [1, t.flag, 'TCA_PRIO_MQ'] });
 
 /** `tc qdisc add … prio [bands N] [priomap P0 … P15] [multiqueue]`. */
@@ -207,7 +207,7 @@ export interface PrioOptions {
   bands?: number;
   /** `priomap …`: the band of each of the 16 priorities (fewer: the rest keep tc's default map). */
   priomap?: number[];
-  /** `multiqueue`: one band per hardware queue. */
+  /** `multiqueue`: one band per hardware queue (tc still sends TCA_PRIO_MQ; today's kernels ignore it). */
   multiqueue?: boolean;
 }
 const prioSchema = object({ bands: int(2, 16), priomap: arrayOf(int(0, 15), { min: 1, max: 16 }), multiqueue: bool });
@@ -1007,6 +1007,8 @@ export interface CakeOptions {
   autorateIngress?: boolean;
   /** `rtt TIME` (target becomes rtt / 20). */
   rtt?: number | string;
+  /** The AQM target delay (TCA_CAKE_TARGET; tc 6.1 sets it only through rtt, as rtt / 20, or a preset). Listed back. */
+  target?: number | string;
   /** An RTT preset word (`internet`: rtt 100ms, target 5ms). */
   preset?: keyof typeof CAKE_PRESETS;
   /** The diffserv mode word. */
@@ -1043,6 +1045,11 @@ const cakeSchema = object({
   unlimited: bool,
   autorateIngress: bool,
   rtt: timeUs,
+  target: custom("a time above 0 (microseconds, or a string such as '5ms')", [0, -1, 'x', null], (v, path) => {
+    const us = timeUs(v, path);
+    if (!us) throw new RangeError(`${path} must be at least 1 µs, got ${show(v)}`);
+    return us;
+  }),
   preset: oneOf(Object.keys(CAKE_PRESETS)),
   diffserv: oneOf(CAKE_DIFFSERV),
   flowMode: oneOf(CAKE_FLOWS),
@@ -1096,6 +1103,7 @@ const cake: TcKind<AttrList> = {
       interval = v.rtt;
       target = Math.floor(interval / 20) || 1;
     } else if (v.preset) [target, interval] = CAKE_PRESETS[v.preset];
+    if (v.target !== undefined) target = v.target;
     const l: AttrList = [];
     if (v.bandwidth !== undefined || v.unlimited) l.push(['baseRate64', v.unlimited ? 0 : v.bandwidth]);
     if (v.diffserv) l.push(['diffservMode', CAKE_DIFFSERV.indexOf(v.diffserv)]);
