@@ -5,6 +5,7 @@
  * these kinds; both sides send their request before it refuses them.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Handle } from '../lib/index.js';
 import { captureLib, goldenCases, type TcCase } from './golden.js';
@@ -20,7 +21,26 @@ function root(name: string, kind: string, args: string[], options?: Record<strin
   };
 }
 
+/** tc's experimental.dist (a table tc ships but the library does not name): the values of a custom table. */
+const EXPERIMENTAL = '/usr/lib/x86_64-linux-gnu/tc/experimental.dist';
+const experimental = existsSync(EXPERIMENTAL)
+  ? readFileSync(EXPERIMENTAL, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .join(' ')
+      .trim()
+      .split(/\s+/)
+      .map((v) => Number.parseInt(v, 10))
+  : undefined;
+
+goldenCases('tc bytes: netem custom tables (tc reads experimental.dist)', experimental ? [
+  root('netem custom delay table', 'netem', ['delay', '40ms', '10ms', 'distribution', 'experimental'], { delay: '40ms', jitter: '10ms', distribution: experimental }),
+  root('netem custom slot table', 'netem', ['slot', 'distribution', 'experimental', '2ms', '1ms', 'packets', '8', 'bytes', '3000'], { slot: { distribution: experimental, delay: '2ms', jitter: '1ms', packets: 8, bytes: 3000 } }),
+] : []);
+
 goldenCases('tc bytes: netem', [
+  root('netem limit as a size word', 'netem', ['limit', '1k', 'delay', '3ms'], { limit: '1k', delay: '3ms' }),
+  root('netem rate in bytes per second', 'netem', ['rate', '100kbps'], { rate: '100kbps' }),
   root('netem (defaults)', 'netem', [], undefined),
   root('netem delay', 'netem', ['delay', '50ms'], { delay: '50ms' }),
   root('netem delay jitter correlation', 'netem', ['delay', '20ms', '5ms', '10%'], { delay: 20000, jitter: '5ms', delayCorrelation: '10%' }),
@@ -69,12 +89,14 @@ goldenCases('tc bytes: tbf', [
   root('tbf peakrate mtu', 'tbf', ['rate', '5mbit', 'burst', '20kb', 'latency', '50ms', 'peakrate', '10mbit', 'mtu', '1540'], { rate: '5mbit', burst: '20kb', latency: 50000, peakrate: '10mbit', mtu: 1540 }),
   root('tbf burst cell mpu overhead atm', 'tbf', ['rate', '2mbit', 'burst', '10kb/8', 'limit', '20kb', 'mpu', '64', 'overhead', '20', 'linklayer', 'atm'], { rate: '2mbit', burst: '10kb/8', limit: '20kb', mpu: 64, overhead: 20, linklayer: 'atm' }),
   root('tbf 40gbit (rate64) peak 50gbit (prate64)', 'tbf', ['rate', '40gbit', 'burst', '1mb', 'latency', '1ms', 'peakrate', '50gbit', 'mtu', '64kb'], { rate: '40gbit', burst: '1mb', latency: '1ms', peakrate: '50gbit', mtu: '64kb' }),
+  root('tbf peak cell', 'tbf', ['rate', '1mbit', 'burst', '10kb', 'limit', '10000', 'peakrate', '2mbit', 'mtu', '2kb/8'], { rate: '1mbit', burst: '10kb', limit: 10000, peakrate: '2mbit', mtu: '2kb/8' }),
   root('tbf change', 'tbf', ['rate', '3mbit', 'burst', '5kb', 'latency', '70ms'], { rate: '3mbit', burst: '5kb', latency: '70ms' }, 'change'),
 ]);
 
 goldenCases('tc bytes: prio, sfq, red', [
   root('prio (defaults)', 'prio', [], undefined),
   root('prio bands priomap', 'prio', ['bands', '4', 'priomap', '3', '2', '1', '0', '3', '2', '1', '0', '3', '2', '1', '0', '3', '2', '1', '0'], { bands: 4, priomap: [3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0, 3, 2, 1, 0] }),
+  root('prio 16 bands', 'prio', ['bands', '16', 'priomap', '15', '14', '13', '12', '11', '10', '9', '8', '7', '6', '5', '4', '3', '2', '1', '0'], { bands: 16, priomap: [15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0] }),
   root('prio short priomap', 'prio', ['bands', '3', 'priomap', '0', '0', '0'], { bands: 3, priomap: [0, 0, 0] }),
   root('prio multiqueue', 'prio', ['bands', '8', 'priomap', '0', '1', '2', '3', '4', '5', '6', '7', '0', '1', '2', '3', '4', '5', '6', '7', 'multiqueue'], { bands: 8, priomap: [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7], multiqueue: true }),
   root('sfq (defaults: no options)', 'sfq', [], undefined),
@@ -101,6 +123,7 @@ goldenCases('tc bytes: codel, fq_codel, fq', [
   root('fq all', 'fq', ['limit', '10000', 'flow_limit', '100', 'quantum', '3028', 'initial_quantum', '15140', 'maxrate', '1gbit', 'buckets', '1000', 'pacing', 'refill_delay', '40ms', 'low_rate_threshold', '550kbit', 'orphan_mask', '1023', 'timer_slack', '10us', 'ce_threshold', '4ms', 'horizon', '10s', 'horizon_drop', 'defrate', '10mbit'], {
     limit: 10000, flowLimit: 100, quantum: 3028, initialQuantum: 15140, maxrate: '1gbit', buckets: 1000, pacing: true, refillDelay: '40ms', lowRateThreshold: '550kbit', orphanMask: 1023, timerSlack: '10us', ceThreshold: '4ms', horizon: '10s', horizonDrop: true, defrate: '10mbit',
   }),
+  root('fq maxrate 0 (no pacing limit)', 'fq', ['maxrate', '0'], { maxrate: 0 }),
   root('fq nopacing horizon_cap buckets 1024', 'fq', ['nopacing', 'horizon_cap', 'buckets', '1024'], { pacing: false, horizonDrop: false, buckets: 1024 }),
 ]);
 

@@ -229,6 +229,8 @@ const bad: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
   ['netem', { delay: '10ms', jitter: '1ms', distribution: 'Normal' }, /did you mean 'normal'/, TypeError],
   ['netem', { delay: '10ms', jitter: '1ms', distribution: [1, 40000] }, /^qdisc\.options\.distribution\[1\]/, RangeError],
   ['netem', { delay: '10ms', jitter: '1ms', distribution: [] }, /^qdisc\.options\.distribution\b/, RangeError],
+  ['netem', { delay: '10ms', jitter: '1ms', distribution: new Array(16384).fill(0), slot: { distribution: new Array(16384).fill(0), delay: 1, jitter: 1 } }, /^qdisc\.options\.distribution: with slot\.distribution/, RangeError],
+  ['netem', { delay: '10ms', jitter: '1ms', distribution: new Array(16385).fill(0) }, /^qdisc\.options\.distribution has 16385 items; at most 16384/, RangeError],
   ['netem', { slot: { min: '2ms', max: '1ms' } }, /^qdisc\.options\.slot\.max\b/, RangeError],
   ['netem', { slot: { min: -1 } }, /^qdisc\.options\.slot\.min\b/, RangeError],
   ['netem', { slot: { distribution: 'normal', delay: 1000, jitter: 0 } }, /^qdisc\.options\.slot\.jitter must be above 0/, RangeError],
@@ -300,7 +302,7 @@ const bad: [string, unknown, RegExp, typeof TypeError | typeof RangeError][] = [
 
 describe('qdisc kinds: bad options are refused by check, naming the field', () => {
   for (const [kind, options, path, E] of bad)
-    it(`${kind} ${JSON.stringify(options) ?? 'undefined'}`, () => {
+    it(`${kind} ${(JSON.stringify(options) ?? 'undefined').slice(0, 120)}`, () => {
       let err: unknown;
       try {
         qdiscKinds[kind].qdisc!.check(options, 'qdisc.options');
