@@ -157,6 +157,27 @@ describe('qdisc kinds: options → check → encode → decode', () => {
     fqStats.writeBigUInt64LE(7n, 96);
     expect(qdiscKinds.fq.qdisc!.xstats!(fqStats, 0, 104, 'x')).toMatchObject({ gcFlows: 5, flows: 42, horizonCaps: 7 });
   });
+
+  it('xstats: cake, with its tins', () => {
+    const w = new Writer(256);
+    const attr = (type: number, fill: () => void) => {
+      const at = w.beginAttr(type);
+      fill();
+      w.endAttr(at);
+    };
+    attr(2, () => w.u64(12500000));
+    attr(4, () => w.u32(4096));
+    attr(10, () => {
+      attr(1, () => {
+        attr(2, () => w.u32(10));
+        attr(3, () => w.u64(15000));
+      });
+      attr(2, () => attr(19, () => w.u32(250)));
+    });
+    attr(16, () => w.s32(-5));
+    const b = Buffer.from(w.buf.subarray(0, w.pos));
+    expect(qdiscKinds.cake.qdisc!.xstats!(b, 0, b.length, 'qdisc.xstats')).toEqual({ capacityEstimate: 12500000, memoryUsed: 4096, tins: [{ sentPackets: 10, sentBytes: 15000 }, { avgDelayUs: 250 }], blueTimerUs: -5 });
+  });
 });
 
 describe('percentages and rint', () => {
@@ -330,7 +351,7 @@ describe('qdisc tables against linux/pkt_sched.h', () => {
     }
     const netem = await import('../lib/wire/tc-netem.js');
     const sched = await import('../lib/wire/tc-sched.js');
-    const tables = [netem.netemAttrs, netem.netemLossAttrs, sched.tbfAttrs, sched.prioAttrs, sched.redAttrs, sched.codelAttrs, sched.fqCodelAttrs, sched.fqAttrs, sched.cakeAttrs];
+    const tables = [netem.netemAttrs, netem.netemLossAttrs, sched.tbfAttrs, sched.prioAttrs, sched.redAttrs, sched.codelAttrs, sched.fqCodelAttrs, sched.fqAttrs, sched.cakeAttrs, sched.cakeStatsAttrs, sched.cakeTinStatsAttrs];
     const wrong: string[] = [];
     const unknown: string[] = [];
     for (const t of tables)

@@ -7,7 +7,7 @@
  * table), and reads it back under the option names.
  * @module
  */
-import { attrs, rd, struct, t, type StructOf, type Writer } from '../codec.js';
+import { attrs, members, pathOf, rd, struct, t, type AttrTable, type StructOf, type ValueCodec, type Writer } from '../codec.js';
 import { LINKLAYER, parseRate, parseSize, parseSizeAndCell, parseTime, parseTimeU32, rateTable, xmitSize, xmitTime } from '../tcunits.js';
 import { arrayOf, bool, custom, int, isPlain, object, oneOf, show, u32, u8, type Check } from '../validate.js';
 import { ratespec, TCA_OPTIONS, type TcKind, type TcRatespec } from './tc.js';
@@ -1146,6 +1146,62 @@ const cake: TcKind<AttrList> = {
     return out;
   },
 };
+
+/** TCA_CAKE_TIN_STATS_*: one tin's statistics (`tc -s qdisc show` of cake, per tin). */
+export const cakeTinStatsAttrs = attrs<Record<string, number>>('cake.tin', {
+  sentPackets: [2, t.u32, 'TCA_CAKE_TIN_STATS_SENT_PACKETS'],
+  sentBytes: [3, t.u64, 'TCA_CAKE_TIN_STATS_SENT_BYTES64'],
+  droppedPackets: [4, t.u32, 'TCA_CAKE_TIN_STATS_DROPPED_PACKETS'],
+  droppedBytes: [5, t.u64, 'TCA_CAKE_TIN_STATS_DROPPED_BYTES64'],
+  acksDroppedPackets: [6, t.u32, 'TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS'],
+  acksDroppedBytes: [7, t.u64, 'TCA_CAKE_TIN_STATS_ACKS_DROPPED_BYTES64'],
+  ecnMarkedPackets: [8, t.u32, 'TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS'],
+  ecnMarkedBytes: [9, t.u64, 'TCA_CAKE_TIN_STATS_ECN_MARKED_BYTES64'],
+  backlogPackets: [10, t.u32, 'TCA_CAKE_TIN_STATS_BACKLOG_PACKETS'],
+  backlogBytes: [11, t.u32, 'TCA_CAKE_TIN_STATS_BACKLOG_BYTES'],
+  thresholdRate: [12, t.u64, 'TCA_CAKE_TIN_STATS_THRESHOLD_RATE64'],
+  targetUs: [13, t.u32, 'TCA_CAKE_TIN_STATS_TARGET_US'],
+  intervalUs: [14, t.u32, 'TCA_CAKE_TIN_STATS_INTERVAL_US'],
+  wayIndirectHits: [15, t.u32, 'TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS'],
+  wayMisses: [16, t.u32, 'TCA_CAKE_TIN_STATS_WAY_MISSES'],
+  wayCollisions: [17, t.u32, 'TCA_CAKE_TIN_STATS_WAY_COLLISIONS'],
+  peakDelayUs: [18, t.u32, 'TCA_CAKE_TIN_STATS_PEAK_DELAY_US'],
+  avgDelayUs: [19, t.u32, 'TCA_CAKE_TIN_STATS_AVG_DELAY_US'],
+  baseDelayUs: [20, t.u32, 'TCA_CAKE_TIN_STATS_BASE_DELAY_US'],
+  sparseFlows: [21, t.u32, 'TCA_CAKE_TIN_STATS_SPARSE_FLOWS'],
+  bulkFlows: [22, t.u32, 'TCA_CAKE_TIN_STATS_BULK_FLOWS'],
+  unresponsiveFlows: [23, t.u32, 'TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS'],
+  maxSkblen: [24, t.u32, 'TCA_CAKE_TIN_STATS_MAX_SKBLEN'],
+  flowQuantum: [25, t.u32, 'TCA_CAKE_TIN_STATS_FLOW_QUANTUM'],
+});
+/** A nest read by its table (a tin of the list). */
+function nestOf(table: AttrTable<any>): ValueCodec<Record<string, unknown>> {
+  return {
+    encode() {
+      throw new Error('statistics are read only');
+    },
+    decode: (b, off, len, at, name) => table.decode(b, off, off + len, undefined, pathOf(at, name)),
+  };
+}
+/** TCA_CAKE_STATS_*: cake's extended statistics (`tc -s qdisc show` of cake); `tins` is the per-tin list. */
+export const cakeStatsAttrs = attrs<Record<string, unknown>>('cake.stats', {
+  capacityEstimate: [2, t.u64, 'TCA_CAKE_STATS_CAPACITY_ESTIMATE64'],
+  memoryLimit: [3, t.u32, 'TCA_CAKE_STATS_MEMORY_LIMIT'],
+  memoryUsed: [4, t.u32, 'TCA_CAKE_STATS_MEMORY_USED'],
+  avgNetoff: [5, t.u32, 'TCA_CAKE_STATS_AVG_NETOFF'],
+  minNetlen: [6, t.u32, 'TCA_CAKE_STATS_MIN_NETLEN'],
+  maxNetlen: [7, t.u32, 'TCA_CAKE_STATS_MAX_NETLEN'],
+  minAdjlen: [8, t.u32, 'TCA_CAKE_STATS_MIN_ADJLEN'],
+  maxAdjlen: [9, t.u32, 'TCA_CAKE_STATS_MAX_ADJLEN'],
+  tins: [10, members(nestOf(cakeTinStatsAttrs)), 'TCA_CAKE_STATS_TIN_STATS'],
+  deficit: [11, t.s32, 'TCA_CAKE_STATS_DEFICIT'],
+  cobaltCount: [12, t.u32, 'TCA_CAKE_STATS_COBALT_COUNT'],
+  dropping: [13, t.u32, 'TCA_CAKE_STATS_DROPPING'],
+  dropNextUs: [14, t.s32, 'TCA_CAKE_STATS_DROP_NEXT_US'],
+  pDrop: [15, t.u32, 'TCA_CAKE_STATS_P_DROP'],
+  blueTimerUs: [16, t.s32, 'TCA_CAKE_STATS_BLUE_TIMER_US'],
+});
+(cake as TcKind<AttrList>).xstats = (b, off, end, path) => cakeStatsAttrs.decode(b, off, end, undefined, path) as Record<string, unknown>;
 
 registerQdisc('tbf', { qdisc: tbf });
 registerQdisc('prio', { qdisc: prio });
