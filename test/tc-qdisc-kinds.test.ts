@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Writer } from '../lib/codec.js';
+import { DecodeError } from '../lib/errors.js';
 import '../lib/tc.js';
 import { percentOf, probability, tickToTime, timeToTick } from '../lib/tcunits.js';
 import { netemDistTable, rint } from '../lib/wire/tc-netem-dist.js';
@@ -363,5 +364,34 @@ describe('qdisc tables against linux/pkt_sched.h', () => {
     // newer than this machine's headers (kernel 6.3's netem seed), and TCA_PRIO_MQ, which
     // only tc's own tc_util.h still defines (= 1): nothing else
     expect(unknown.filter((u) => u !== 'TCA_NETEM_PRNG_SEED' && u !== 'TCA_PRIO_MQ')).toEqual([]);
+  });
+});
+
+describe('qdisc decoders on garbage', () => {
+  it('random and truncated payloads give options or a DecodeError, never anything else', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 0xff;
+    const kinds = ['netem', 'tbf', 'prio', 'sfq', 'red', 'codel', 'fq_codel', 'fq', 'cake', 'pfifo_fast', 'mq', 'noqueue'];
+    let decoded = 0;
+    for (let n = 0; n < 3000; n++) {
+      const len = rnd() % 120;
+      const b = Buffer.alloc(len);
+      for (let i = 0; i < len; i++) b[i] = rnd();
+      // plausible attribute headers half of the time
+      if (len >= 28 && n % 2) b.writeUInt16LE(Math.min(len - 24, 4 + (rnd() % 40)), 24);
+      for (const k of kinds) {
+        const q = qdiscKinds[k].qdisc!;
+        for (const fn of [q.decode, q.xstats]) {
+          if (!fn) continue;
+          try {
+            fn(b, 0, len, 'qdisc.options');
+            decoded++;
+          } catch (e) {
+            if (!(e instanceof DecodeError)) throw e;
+          }
+        }
+      }
+    }
+    expect(decoded).toBeGreaterThan(1000);
   });
 });
