@@ -373,10 +373,13 @@ export interface RedOptions {
   probability?: number | string;
   /** `bandwidth RATE` for the idle calculation (default 10mbit). */
   bandwidth?: number | string;
-  /** `ecn`, `harddrop`, `adaptive`, `nodrop`. */
+  /** `ecn`: mark instead of drop. */
   ecn?: boolean;
+  /** `harddrop`: drop above max even with ecn. */
   harddrop?: boolean;
+  /** `adaptive`: adapt the probability to the load. */
   adaptive?: boolean;
+  /** `nodrop`: mark, never drop early. */
   nodrop?: boolean;
 }
 const redSchema = object({
@@ -519,8 +522,9 @@ export interface SfqOptions {
   burst?: number;
   /** `probability P` 0..1 (default 0.02). */
   probability?: number | string;
-  /** `ecn`, `harddrop`. */
+  /** `ecn`: mark instead of drop. */
   ecn?: boolean;
+  /** `harddrop`: drop above max even with ecn. */
   harddrop?: boolean;
 }
 const SFQ_RED = ['redflowlimit', 'min', 'max', 'avpkt', 'burst', 'probability', 'ecn', 'harddrop'] as const;
@@ -821,9 +825,13 @@ export const fqAttrs = attrs<FqAttrs>('fq', {
  * times in microseconds (timer_slack is sent in nanoseconds).
  */
 export interface FqOptions {
+  /** `limit PACKETS`: the queue's length. */
   limit?: number;
+  /** `flow_limit PACKETS` per flow. */
   flowLimit?: number;
+  /** `quantum BYTES` per round. */
   quantum?: number;
+  /** `initial_quantum BYTES` of a new flow. */
   initialQuantum?: number;
   /** `maxrate RATE` per flow. */
   maxrate?: number | string;
@@ -831,11 +839,17 @@ export interface FqOptions {
   buckets?: number;
   /** `pacing` (true) or `nopacing` (false). */
   pacing?: boolean;
+  /** `refill_delay TIME` after a flow goes idle. */
   refillDelay?: number | string;
+  /** `low_rate_threshold RATE`: flows below it are paced per packet. */
   lowRateThreshold?: number | string;
+  /** `orphan_mask MASK` for packets without a socket. */
   orphanMask?: number;
+  /** `timer_slack TIME` (sent in nanoseconds). */
   timerSlack?: number | string;
+  /** `ce_threshold TIME`: mark CE above this delay. */
   ceThreshold?: number | string;
+  /** `horizon TIME`: how far ahead a packet's departure time may be. */
   horizon?: number | string;
   /** `horizon_drop` (true) or `horizon_cap` (false). */
   horizonDrop?: boolean;
