@@ -680,7 +680,7 @@ function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Filt
   const entry = v.kind === undefined ? undefined : op === 'add' || op === 'change' ? kindOf(filterKinds, v.kind, 'filter', 'filter') : own(filterKinds, v.kind);
   if (op === 'add' || op === 'change') {
     c.entry = entry;
-    c.checked = entry!.check(options, 'filter.options');
+    c.checked = entry!.check(options, 'filter.options', { protocol: c.protocol });
   } else if (v.options !== undefined && op === 'del') throw new TypeError('filter.options: filter.del takes no options (the filter is named by parent, pref, protocol and handle)');
   if (v.handle !== undefined) {
     if (typeof v.handle === 'string') {
@@ -696,8 +696,9 @@ function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Filt
 
 function writeFilterHead(w: Writer, c: FilterChecked, ifindex: number, path: string): void {
   tcmsg.encode(w, { family: 0, ifindex, handle: c.handle ?? 0, parent: c.parent, info: ((c.pref << 16) | htons(c.protocol)) >>> 0 }, path);
-  writeKind(w, c.kind);
+  // tc writes `chain N` as it reads it, always before the kind
   if (c.chain !== undefined) tcaAttrs.encodeOne(w, 'chain', c.chain);
+  writeKind(w, c.kind);
 }
 
 function* filterRequest(input: unknown, type: number, flags: number, op: 'add' | 'change' | 'del'): Op<{ pref: number; handle?: string | number } | void> {

@@ -41,3 +41,39 @@ goldenCases('tc bytes: actions in filters', [
   withAction('pedit munge ip dst + offset u32, pipe', ['pedit', 'munge', 'ip', 'dst', 'set', '192.168.1.2', 'munge', 'offset', '0', 'u32', 'set', '0x11223344', 'pipe'], { kind: 'pedit', munge: [{ ip: 'dst', set: '192.168.1.2' }, { offset: 0, u32: 0x11223344 }], control: 'pipe' }),
   { ...withAction('skbedit then gact drop', ['skbedit', 'mark', '1', 'action', 'drop'], { kind: 'skbedit', mark: 1 }), lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent: 'ingress', pref: 1, handle: 1, kind: 'matchall', options: { actions: [{ kind: 'skbedit', mark: 1 }, { kind: 'gact', control: 'drop' }] } }) },
 ]);
+
+/** A flower filter: tc's words after `flower`, and the library's options (given in tc's order). */
+function flower(name: string, head: { parent?: string; protocol?: string; pref?: number; chain?: number; setup?: string[][] }, words: string[], options: Record<string, unknown>): TcCase {
+  const parent = head.parent ?? 'ingress';
+  const tcHead = ['filter', 'add', 'dev', 'v0', ...(parent === 'ingress' || parent === 'egress' ? [parent] : ['parent', parent])];
+  if (head.protocol) tcHead.push('protocol', head.protocol);
+  tcHead.push('pref', String(head.pref ?? 1), 'handle', '1');
+  if (head.chain !== undefined) tcHead.push('chain', String(head.chain));
+  return {
+    name: `flower ${name}`,
+    setup: head.setup ?? CLSACT,
+    tc: [...tcHead, 'flower', ...words],
+    lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent, protocol: head.protocol as any, pref: head.pref ?? 1, handle: 1, chain: head.chain, kind: 'flower', options }),
+  };
+}
+
+goldenCases('tc bytes: flower', [
+  flower('empty', {}, [], {}),
+  flower('ip dst_ip src_ip', { protocol: 'ip' }, ['dst_ip', '10.0.0.0/24', 'src_ip', '192.168.1.1'], { dstIp: '10.0.0.0/24', srcIp: '192.168.1.1' }),
+  flower('ip_proto tcp dst_port src_port', { protocol: 'ip' }, ['ip_proto', 'tcp', 'dst_port', '80', 'src_port', '1024'], { ipProto: 'tcp', dstPort: 80, srcPort: 1024 }),
+  flower('udp port ranges', { protocol: 'ip' }, ['ip_proto', 'udp', 'dst_port', '1000-2000', 'src_port', '53'], { ipProto: 'udp', dstPort: '1000-2000', srcPort: 53 }),
+  flower('sctp port', { protocol: 'ipv6' }, ['ip_proto', 'sctp', 'dst_port', '9'], { ipProto: 'sctp', dstPort: 9 }),
+  flower('ipv6 prefixes', { protocol: 'ipv6' }, ['src_ip', 'fd00::/64', 'dst_ip', '2001:db8::1'], { srcIp: 'fd00::/64', dstIp: '2001:db8::1' }),
+  flower('macs with masks', {}, ['dst_mac', '02:00:00:00:00:01', 'src_mac', '02:00:00:00:00:00/24', 'skip_hw'], { dstMac: '02:00:00:00:00:01', srcMac: '02:00:00:00:00:00/24', skipHw: true }),
+  flower('mac mask as mac', {}, ['src_mac', '02:00:00:00:00:00/ff:ff:00:00:00:ff'], { srcMac: '02:00:00:00:00:00/ff:ff:00:00:00:ff' }),
+  flower('vlan id prio ethtype + ip', { protocol: '802.1q' }, ['vlan_id', '100', 'vlan_prio', '3', 'vlan_ethtype', 'ip', 'ip_proto', 'udp', 'dst_ip', '10.1.0.0/16'], { vlanId: 100, vlanPrio: 3, vlanEthtype: 'ip', ipProto: 'udp', dstIp: '10.1.0.0/16' }),
+  flower('ip_tos ip_ttl', { protocol: 'ip' }, ['ip_tos', '0x10/fc', 'ip_ttl', '64'], { ipTos: '0x10/fc', ipTtl: 64 }),
+  flower('tcp_flags', { protocol: 'ip' }, ['ip_proto', 'tcp', 'tcp_flags', '0x2/0x12'], { ipProto: 'tcp', tcpFlags: '0x2/0x12' }),
+  flower('icmp type code', { protocol: 'ip' }, ['ip_proto', 'icmp', 'type', '8', 'code', '0'], { ipProto: 'icmp', type: 8, code: 0 }),
+  flower('icmpv6 type', { protocol: 'ipv6' }, ['ip_proto', 'icmpv6', 'type', '128/255'], { ipProto: 'icmpv6', type: '128/255' }),
+  flower('classid skip_sw indev', { parent: '1:', protocol: 'ip', setup: HTB }, ['classid', '1:10', 'indev', 'v1', 'skip_sw', 'ip_proto', 'tcp'], { classid: '1:10', indev: 'v1', skipSw: true, ipProto: 'tcp' }),
+  flower('actions drop', { protocol: 'ip', parent: 'egress' }, ['ip_proto', 'udp', 'action', 'drop'], { ipProto: 'udp', actions: [{ kind: 'gact', control: 'drop' }] }),
+  flower('mirred + police on ffff:', { parent: 'ffff:', protocol: 'ip', setup: INGRESS, pref: 7 }, ['dst_ip', '10.0.0.1', 'action', 'police', 'rate', '1mbit', 'burst', '10k', 'conform-exceed', 'drop/pipe', 'action', 'mirred', 'egress', 'redirect', 'dev', 'v1'], { dstIp: '10.0.0.1', actions: [{ kind: 'police', rate: '1mbit', burst: '10k', conformExceed: 'drop/pipe' }, { kind: 'mirred', mirredAction: 'redirect', dev: 'v1' }] }),
+  flower('chain 3 pref 20', { protocol: 'ip', chain: 3, pref: 20 }, ['ip_proto', 'tcp', 'action', 'goto', 'chain', '4'], { ipProto: 'tcp', actions: [{ kind: 'gact', control: 'goto chain 4' }] }),
+  flower('vlan skbedit/vlan pop', { protocol: '802.1ad' }, ['vlan_id', '5', 'action', 'vlan', 'pop', 'action', 'skbedit', 'priority', '1:2'], { vlanId: 5, actions: [{ kind: 'vlan', vlanAction: 'pop' }, { kind: 'skbedit', priority: '1:2' }] }),
+]);

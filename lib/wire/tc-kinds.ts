@@ -5,3 +5,4 @@
  * @module
  */
 import './tc-actions-more.js';
+import './tc-flower.js';
