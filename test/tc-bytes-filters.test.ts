@@ -4,7 +4,13 @@
  * sends for the same call must be equal (seq and pid masked). This kernel
  * lacks most of these kinds; both sides send their request before it refuses.
  */
-import { goldenCases, type TcCase } from './golden.js';
+import { describe } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureTool, goldenCases, type TcCase } from './golden.js';
+import { withNs } from './helpers.js';
 
 const CLSACT = [['qdisc', 'add', 'dev', 'v0', 'clsact']];
 const INGRESS = [['qdisc', 'add', 'dev', 'v0', 'ingress']];
@@ -77,3 +83,71 @@ goldenCases('tc bytes: flower', [
   flower('chain 3 pref 20', { protocol: 'ip', chain: 3, pref: 20 }, ['ip_proto', 'tcp', 'action', 'goto', 'chain', '4'], { ipProto: 'tcp', actions: [{ kind: 'gact', control: 'goto chain 4' }] }),
   flower('vlan skbedit/vlan pop', { protocol: '802.1ad' }, ['vlan_id', '5', 'action', 'vlan', 'pop', 'action', 'skbedit', 'priority', '1:2'], { vlanId: 5, actions: [{ kind: 'vlan', vlanAction: 'pop' }, { kind: 'skbedit', priority: '1:2' }] }),
 ]);
+
+/** A bpf filter: tc's words after `bpf`, and the library's options. */
+function bpfCase(name: string, words: string[], options: Record<string, unknown> | (() => Promise<Record<string, unknown>>), head: { parent?: string; setup?: string[][] } = {}): TcCase {
+  const parent = head.parent ?? 'ingress';
+  return {
+    name: `bpf ${name}`,
+    setup: head.setup ?? CLSACT,
+    tc: ['filter', 'add', 'dev', 'v0', ...(parent === 'ingress' || parent === 'egress' ? [parent] : ['parent', parent]), 'pref', '1', 'handle', '1', 'bpf', ...words],
+    lib: async (nl) => nl.tc.filter.add({ dev: 'v0', parent, pref: 1, handle: 1, kind: 'bpf', options: typeof options === 'function' ? await options() : options }),
+  };
+}
+
+/**
+ * An eBPF object tc can load (a classifier that returns 0), built with llc
+ * from LLVM IR (no clang here); undefined when llc is missing.
+ */
+function bpfObject(): string | undefined {
+  const ir = [
+    'target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"',
+    'target triple = "bpf"',
+    '@_license = dso_local global [4 x i8] c"GPL\\00", section "license", align 1',
+    '@llvm.used = appending global [1 x i8*] [i8* getelementptr inbounds ([4 x i8], [4 x i8]* @_license, i32 0, i32 0)], section "llvm.metadata"',
+    'define dso_local i32 @cls(i8* nocapture readnone %skb) section "classifier" {',
+    '  ret i32 0',
+    '}',
+  ].join('\n');
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfobj-'));
+    writeFileSync(join(dir, 'prog.ll'), ir);
+    execFileSync('llc', ['-march=bpf', '-filetype=obj', join(dir, 'prog.ll'), '-o', join(dir, 'prog.o')], { stdio: 'ignore' });
+    return join(dir, 'prog.o');
+  } catch {
+    return undefined;
+  }
+}
+const OBJ = bpfObject();
+
+/**
+ * The fd number tc's process gave the program it loaded (TCA_BPF_FD in its
+ * request): the library is handed the same number, so the bytes compare.
+ * The kernel then refuses the library's request (that number is no program
+ * of this process): the bytes are what is compared.
+ */
+async function tcProgFd(words: string[]): Promise<number> {
+  return withNs(async (ns) => {
+    await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
+    captureTool(ns, 'tc', ['qdisc', 'add', 'dev', 'v0', 'clsact']);
+    const [m] = captureTool(ns, 'tc', ['filter', 'add', 'dev', 'v0', 'ingress', 'pref', '1', 'handle', '1', 'bpf', ...words]).messages;
+    for (let off = 0; off + 8 <= m.length; off++) if (m.readUInt16LE(off) === 8 && m.readUInt16LE(off + 2) === 6 && m.readUInt16LE(off + 8) > 8 && m.readUInt16LE(off + 10) === 7) return m.readUInt32LE(off + 4);
+    throw new Error('no TCA_BPF_FD in tc request');
+  });
+}
+
+const ACCEPT = '1,6 0 0 4294967295,';
+goldenCases('tc bytes: bpf (classic bytecode)', [
+  bpfCase('bytecode accept', ['bytecode', ACCEPT], { bytecode: [[6, 0, 0, 0xffffffff]] }),
+  bpfCase('bytecode string, classid', ['bytecode', '2,40 0 0 12,6 0 0 0,', 'classid', '1:10'], { bytecode: '2,40 0 0 12,6 0 0 0,', classid: '1:10' }, { parent: '1:', setup: HTB }),
+  bpfCase('bytecode direct-action skip_sw', ['bytecode', ACCEPT, 'da', 'skip_sw'], { bytecode: ACCEPT, directAction: true, skipSw: true }),
+  bpfCase('bytecode skip_hw action drop', ['bytecode', ACCEPT, 'skip_hw', 'action', 'drop'], { bytecode: ACCEPT, skipHw: true, actions: [{ kind: 'gact', control: 'drop' }] }),
+  bpfCase('bytecode classid then mirred, egress', ['classid', '1:1', 'bytecode', ACCEPT, 'action', 'mirred', 'egress', 'mirror', 'dev', 'v1'], { classid: '1:1', bytecode: ACCEPT, actions: [{ kind: 'mirred', mirredAction: 'mirror', dev: 'v1' }] }, { parent: 'egress' }),
+]);
+
+describe.skipIf(!OBJ)('bpf object (llc)', () => {
+  goldenCases('tc bytes: bpf (eBPF fd)', [
+    bpfCase('obj da', ['obj', OBJ ?? '', 'sec', 'classifier', 'da'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier', 'da']), name: 'prog.o:[classifier]', directAction: true })),
+    bpfCase('obj classid skip_hw', ['obj', OBJ ?? '', 'sec', 'classifier', 'classid', '1:5', 'skip_hw'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier']), name: 'prog.o:[classifier]', classid: '1:5', skipHw: true })),
+  ]);
+});

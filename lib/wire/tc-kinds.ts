@@ -6,3 +6,4 @@
  */
 import './tc-actions-more.js';
 import './tc-flower.js';
+import './tc-bpf.js';
