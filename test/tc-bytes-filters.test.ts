@@ -151,3 +151,43 @@ describe.skipIf(!OBJ)('bpf object (llc)', () => {
     bpfCase('obj classid skip_hw', ['obj', OBJ ?? '', 'sec', 'classifier', 'classid', '1:5', 'skip_hw'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier']), name: 'prog.o:[classifier]', classid: '1:5', skipHw: true })),
   ]);
 });
+
+/** A u32 filter: the head's words, tc's words after `u32`, and the library's options (in tc's order). */
+function u32Case(name: string, head: { parent?: string; protocol?: string; pref?: number; handle?: string; chain?: number; setup?: string[][] }, words: string[], options: Record<string, unknown>): TcCase {
+  const parent = head.parent ?? 'ingress';
+  const tcHead = ['filter', 'add', 'dev', 'v0', ...(parent === 'ingress' || parent === 'egress' ? [parent] : ['parent', parent])];
+  if (head.protocol) tcHead.push('protocol', head.protocol);
+  tcHead.push('pref', String(head.pref ?? 1));
+  // a handle given: the library would otherwise ask for an echo to learn it (tc does not)
+  const handle = head.handle ?? '800::100';
+  tcHead.push('handle', handle);
+  if (head.chain !== undefined) tcHead.push('chain', String(head.chain));
+  return {
+    name: `u32 ${name}`,
+    setup: head.setup ?? CLSACT,
+    tc: [...tcHead, 'u32', ...words],
+    lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent, protocol: head.protocol as any, pref: head.pref ?? 1, handle, chain: head.chain, kind: 'u32', options }),
+  };
+}
+const HT = [...CLSACT, ['filter', 'add', 'dev', 'v0', 'ingress', 'pref', '1', 'handle', '1:', 'u32', 'divisor', '256']];
+
+goldenCases('tc bytes: u32 extras', [
+  u32Case('hash table divisor', { handle: '2:' }, ['divisor', '16'], { divisor: 16 }),
+  u32Case('link + hashkey + offset', { protocol: 'ip', handle: '800::10', setup: HT }, ['link', '1:', 'hashkey', 'mask', '0x000000ff', 'at', '16', 'match', 'ip', 'protocol', '6', '0xff', 'offset', 'at', '0', 'mask', '0f00', 'shift', '6', 'eat'], { link: '1:', hashkey: { mask: 0xff, at: 16 }, match: [{ ip: { protocol: 6 } }], offset: { at: 0, mask: 0x0f00, shift: 6, eat: true } }),
+  u32Case('ht + sample ip src', { protocol: 'ip', handle: '1::5', setup: HT }, ['ht', '1:', 'sample', 'ip', 'dst', '10.0.0.7/32', 'match', 'ip', 'dst', '10.0.0.7/32', 'flowid', ':1'], { ht: '1:', sample: { ip: { dst: '10.0.0.7/32' } }, match: [{ ip: { dst: '10.0.0.7/32' } }], flowid: ':1' }),
+  u32Case('sample divisor 16', { protocol: 'ip', handle: '1::6', setup: [...CLSACT, ['filter', 'add', 'dev', 'v0', 'ingress', 'pref', '1', 'handle', '1:', 'u32', 'divisor', '16']] }, ['ht', '1:', 'sample', 'u32', '0x00000012', '0x000000ff', 'at', '16', 'divisor', '16', 'match', 'u8', '0', '0', 'at', '0', 'action', 'pass'], { ht: '1:', sample: { u32: 0x12, mask: 0xff, at: 16, divisor: 16 }, match: [{ u8: 0, mask: 0, at: 0 }], actions: [{ kind: 'gact', control: 'pass' }] }),
+  u32Case('offset plus', { protocol: 'ip' }, ['match', 'u16', '0x50', '0xffff', 'at', 'nexthdr+2', 'offset', 'plus', '20'], { match: [{ u16: 0x50, mask: 0xffff, at: 2, nexthdr: true }], offset: { plus: 20 } }),
+  u32Case('ip tos protocol dport icmp', { protocol: 'ip' }, ['match', 'ip', 'tos', '0x10', '0xff', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'dport', '53', '0xffff', 'classid', '1:1'], { match: [{ ip: { tos: 0x10 } }, { ip: { protocol: 17 } }, { ip: { dport: 53 } }], classid: '1:1' }),
+  u32Case('ip dsfield mask, ihl, icmp_type code', { protocol: 'ip' }, ['match', 'ip', 'dsfield', '0xb8', '0xfc', 'match', 'ip', 'ihl', '5', '0x0f', 'match', 'ip', 'icmp_type', '8', '0xff', 'match', 'ip', 'icmp_code', '0', '0xff', 'action', 'drop'], { match: [{ ip: { dsfield: [0xb8, 0xfc] } }, { ip: { ihl: [5, 0x0f] } }, { ip: { icmpType: 8 } }, { ip: { icmpCode: 0 } }], actions: [{ kind: 'gact', control: 'drop' }] }),
+  u32Case('ip6 src dst priority flowlabel', { protocol: 'ipv6' }, ['match', 'ip6', 'src', 'fd00::/64', 'match', 'ip6', 'dst', '2001:db8::1/128', 'match', 'ip6', 'priority', '0x10', '0xff', 'match', 'ip6', 'flowlabel', '0x12345', '0x000fffff', 'flowid', '1:2'], { match: [{ ip6: { src: 'fd00::/64' } }, { ip6: { dst: '2001:db8::1/128' } }, { ip6: { priority: 0x10 } }, { ip6: { flowlabel: [0x12345, 0xfffff] } }], flowid: '1:2' }),
+  u32Case('ip6 protocol sport dport icmp', { protocol: 'ipv6' }, ['match', 'ip6', 'protocol', '58', '0xff', 'match', 'ip6', 'icmp_type', '128', '0xff', 'match', 'ip6', 'icmp_code', '0', '0xff', 'classid', '1:3'], { match: [{ ip6: { protocol: 58 } }, { ip6: { icmpType: 128 } }, { ip6: { icmpCode: 0 } }], classid: '1:3' }),
+  u32Case('ip6 ports', { protocol: 'ipv6' }, ['match', 'ip6', 'sport', '1000', '0xffff', 'match', 'ip6', 'dport', '443', '0xffff', 'classid', '1:4'], { match: [{ ip6: { sport: 1000 } }, { ip6: { dport: 443 } }], classid: '1:4' }),
+  u32Case('tcp/udp/icmp after nexthdr', { protocol: 'ip' }, ['match', 'tcp', 'dst', '80', '0xffff', 'match', 'tcp', 'src', '1024', '0xfc00', 'classid', '1:5'], { match: [{ tcp: { dst: 80 } }, { tcp: { src: [1024, 0xfc00] } }], classid: '1:5' }),
+  u32Case('udp and icmp nexthdr', { protocol: 'ip' }, ['match', 'udp', 'dst', '53', '0xffff', 'match', 'icmp', 'type', '3', '0xff', 'match', 'icmp', 'code', '1', '0xff', 'classid', '1:6'], { match: [{ udp: { dst: 53 } }, { icmp: { type: 3 } }, { icmp: { code: 1 } }], classid: '1:6' }),
+  u32Case('indev skip_sw order of attrs', { protocol: 'ip' }, ['indev', 'v1', 'match', 'ip', 'src', '10.1.2.0/24', 'skip_sw', 'classid', '1:7'], { indev: 'v1', match: [{ ip: { src: '10.1.2.0/24' } }], skipSw: true, classid: '1:7' }),
+  u32Case('actions before classid', { protocol: 'ip' }, ['match', 'u32', '0', '0', 'action', 'skbedit', 'mark', '3', 'classid', '1:8'], { match: [{ u32: 0, mask: 0, at: 0 }], actions: [{ kind: 'skbedit', mark: 3 }], classid: '1:8' }),
+  u32Case('link only, no terminal', { protocol: 'ip', handle: '800::20', setup: HT }, ['match', 'ip', 'protocol', '6', '0xff', 'link', '1:'], { match: [{ ip: { protocol: 6 } }], link: '1:' }),
+  u32Case('htb class flowid, pref 3, chain 2', { parent: '1:', protocol: 'ip', pref: 3, chain: 2, setup: HTB }, ['match', 'ip', 'dst', '10.0.0.0/8', 'flowid', '1:10'], { match: [{ ip: { dst: '10.0.0.0/8' } }], flowid: '1:10' }),
+  u32Case('ingress ffff: police', { parent: 'ffff:', protocol: 'ip', setup: INGRESS }, ['match', 'ip', 'src', '0.0.0.0/0', 'action', 'police', 'rate', '2mbit', 'burst', '20k', 'drop'], { match: [{ ip: { src: '0.0.0.0/0' } }], actions: [{ kind: 'police', rate: '2mbit', burst: '20k', control: 'drop' }] }),
+  u32Case('egress pedit + mirred', { parent: 'egress', protocol: 'ip' }, ['match', 'ip', 'dst', '10.0.0.2', 'action', 'pedit', 'munge', 'ip', 'dst', 'set', '10.0.0.3', 'pipe', 'action', 'mirred', 'egress', 'redirect', 'dev', 'v1'], { match: [{ ip: { dst: '10.0.0.2' } }], actions: [{ kind: 'pedit', munge: [{ ip: 'dst', set: '10.0.0.3' }], control: 'pipe' }, { kind: 'mirred', mirredAction: 'redirect', dev: 'v1' }] }),
+]);
