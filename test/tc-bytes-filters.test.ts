@@ -191,3 +191,20 @@ goldenCases('tc bytes: u32 extras', [
   u32Case('ingress ffff: police', { parent: 'ffff:', protocol: 'ip', setup: INGRESS }, ['match', 'ip', 'src', '0.0.0.0/0', 'action', 'police', 'rate', '2mbit', 'burst', '20k', 'drop'], { match: [{ ip: { src: '0.0.0.0/0' } }], actions: [{ kind: 'police', rate: '2mbit', burst: '20k', control: 'drop' }] }),
   u32Case('egress pedit + mirred', { parent: 'egress', protocol: 'ip' }, ['match', 'ip', 'dst', '10.0.0.2', 'action', 'pedit', 'munge', 'ip', 'dst', 'set', '10.0.0.3', 'pipe', 'action', 'mirred', 'egress', 'redirect', 'dev', 'v1'], { match: [{ ip: { dst: '10.0.0.2' } }], actions: [{ kind: 'pedit', munge: [{ ip: 'dst', set: '10.0.0.3' }], control: 'pipe' }, { kind: 'mirred', mirredAction: 'redirect', dev: 'v1' }] }),
 ]);
+
+/**
+ * `tc actions …` on their own (RTM_*ACTION), through nl.tc.action.*.
+ * Not compared here: `tc actions get` (tc sends it without NLM_F_ACK, the
+ * library's engine asks an ack of every request that is not a dump: the
+ * only difference) and `tc actions ls` (tc sends its dump with send(2),
+ * which the strace capture does not record); both run live in
+ * tc-filter-kinds.test.ts.
+ */
+goldenCases('tc bytes: standalone actions', [
+  { name: 'actions add skbedit index', tc: ['actions', 'add', 'action', 'skbedit', 'mark', '5', 'index', '3'], lib: (nl) => nl.tc.action.add([{ kind: 'skbedit', mark: 5, index: 3 }]) },
+  { name: 'actions add police index', tc: ['actions', 'add', 'action', 'police', 'rate', '1mbit', 'burst', '10k', 'drop', 'index', '9'], lib: (nl) => nl.tc.action.add([{ kind: 'police', rate: '1mbit', burst: '10k', control: 'drop', index: 9 }]) },
+  { name: 'actions add vlan push + pedit', tc: ['actions', 'add', 'action', 'vlan', 'push', 'id', '7', 'index', '2', 'action', 'pedit', 'munge', 'offset', '12', 'u32', 'set', '0x0a000001', 'index', '4'], lib: (nl) => nl.tc.action.add([{ kind: 'vlan', vlanAction: 'push', id: 7, index: 2 }, { kind: 'pedit', munge: [{ offset: 12, u32: 0x0a000001 }], index: 4 }]) },
+  { name: 'actions replace skbedit', tc: ['actions', 'replace', 'action', 'skbedit', 'priority', '1:1', 'index', '3'], lib: (nl) => nl.tc.action.replace([{ kind: 'skbedit', priority: '1:1', index: 3 }]) },
+  { name: 'actions add mirred index', tc: ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v1', 'index', '5'], lib: (nl) => nl.tc.action.add([{ kind: 'mirred', mirredAction: 'mirror', dev: 'v1', index: 5 }]) },
+  { name: 'actions del police', tc: ['actions', 'del', 'action', 'police', 'index', '9'], lib: (nl) => nl.tc.action.del({ kind: 'police', index: 9 }) },
+]);
