@@ -215,3 +215,83 @@ describe('bad input: check refuses it, naming the field', () => {
       expect((err as Error).message).toMatch(msg);
     });
 });
+
+// ---------------------------------------------------------------------------
+// Live, where this kernel has the kinds: u32, bpf (classic bytecode) and mirred.
+
+async function veth(ns: Awaited<Parameters<Parameters<typeof withNs>[0]>[0]>): Promise<void> {
+  await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
+  await ns.nl.link.set('v0', { up: true });
+  await ns.nl.tc.qdisc.add({ dev: 'v0', kind: 'clsact' });
+}
+
+describe('live', () => {
+  it('u32 with ip fields and mirred: added, listed back equal', () =>
+    withNs(async (ns) => {
+      await veth(ns);
+      const options = { match: [{ ip: { dst: '10.0.0.0/24' } }, { ip: { protocol: 17 } }, { udp: { dst: 53 } }], classid: '1:1', actions: [{ kind: 'mirred', mirredAction: 'mirror', dev: 'v1' }] };
+      await ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'ip', pref: 5, handle: '800::5', kind: 'u32', options });
+      const list = await ns.nl.tc.filter.list({ dev: 'v0', parent: 'ingress' });
+      const f = list.find((x) => x.handle === '800::5')!;
+      expect(f).toBeDefined();
+      expect(f.pref).toBe(5);
+      expect(f.protocol).toBe('ip');
+      const want = filterRound('u32', options, 'ip');
+      const got = { ...f.options } as Record<string, unknown>;
+      expect(got.classid).toBe(want.classid);
+      expect(got.match).toEqual(want.match);
+      const [a] = got.actions as Record<string, unknown>[];
+      expect([a.kind, a.direction, a.mirredAction, a.dev, a.control]).toEqual(['mirred', 'egress', 'mirror', 'v1', 'pipe']);
+    }));
+
+  it('u32 hash table, link and a bucket filter made by sample', () =>
+    withNs(async (ns) => {
+      await veth(ns);
+      await ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'ip', pref: 1, handle: '1:', kind: 'u32', options: { divisor: 256 } });
+      await ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'ip', pref: 1, handle: '1::7', kind: 'u32', options: { ht: '1:', sample: { ip: { dst: '10.0.0.7/32' } }, match: [{ ip: { dst: '10.0.0.7/32' } }], classid: '1:7' } });
+      await ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'ip', pref: 1, handle: '800::1', kind: 'u32', options: { link: '1:', hashkey: { mask: 0xff, at: 16 }, match: [{ ip: { dst: '10.0.0.0/24' } }] } });
+      const list = await ns.nl.tc.filter.list({ dev: 'v0', parent: 'ingress' });
+      const table = list.find((x) => x.handle === '1::');
+      expect(table?.options).toMatchObject({ divisor: 256 });
+      expect(list.find((x) => x.handle === '1:7:7')?.options).toMatchObject({ classid: '1:7', match: [{ u32: 0x0a000007, mask: 0xffffffff, at: 16 }] });
+      expect(list.find((x) => x.handle === '800::1')?.options).toMatchObject({ link: '1::', hashkey: { mask: 0xff, at: 16 } });
+    }));
+
+  it('bpf classic bytecode with classid: added, listed back', () =>
+    withNs(async (ns) => {
+      await veth(ns);
+      const options = { bytecode: [[6, 0, 0, 0xffffffff]] as [number, number, number, number][], classid: '1:3' };
+      await ns.nl.tc.filter.add({ dev: 'v0', parent: 'egress', pref: 2, handle: 1, kind: 'bpf', options });
+      const [f] = await ns.nl.tc.filter.list({ dev: 'v0', parent: 'egress' }).then((l) => l.filter((x) => x.handle === 1));
+      expect(f.options).toMatchObject({ bytecode: [[6, 0, 0, 0xffffffff]], classid: '1:3' });
+    }));
+
+  it('standalone mirred: add, get, list, del', () =>
+    withNs(async (ns) => {
+      await veth(ns);
+      await ns.nl.tc.action.add([{ kind: 'mirred', mirredAction: 'redirect', dev: 'v1', index: 12 }]);
+      const a = await ns.nl.tc.action.get({ kind: 'mirred', index: 12 });
+      expect([a.kind, a.index, a.mirredAction, a.dev]).toEqual(['mirred', 12, 'redirect', 'v1']);
+      expect((await ns.nl.tc.action.list({ kind: 'mirred' })).map((x) => x.index)).toEqual([12]);
+      await ns.nl.tc.action.del({ kind: 'mirred', index: 12 });
+      expect(await ns.nl.tc.action.list({ kind: 'mirred' })).toEqual([]);
+    }));
+
+  it('bad input is refused before anything is sent', () =>
+    withNs(async (ns) => {
+      await veth(ns);
+      const sent: Buffer[] = [];
+      ns.nl.conn.tap = (m) => sent.push(m);
+      try {
+        await expect(ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', kind: 'flowr', options: {} })).rejects.toThrow(/^filter\.kind: unknown filter kind ["']flowr["'] \(did you mean 'flower'\?\)/);
+        await expect(ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'ip', kind: 'flower', options: { ipProto: 'tcp', dstPort: 65536 } })).rejects.toThrow(RangeError);
+        await expect(ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'ipv6', kind: 'flower', options: { srcIp: '10.0.0.1' } })).rejects.toThrow(/^filter\.options\.srcIp/);
+        await expect(ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', kind: 'u32', options: { actions: [{ kind: 'police', rate: '1mbit' }] } })).rejects.toThrow(/^filter\.options\.actions\[0\]\.burst is required/);
+        await expect(ns.nl.tc.action.add([{ kind: 'vlan', vlanAction: 'push', id: 5000 }])).rejects.toThrow(/^actions\[0\]\.id/);
+        await expect(ns.nl.tc.filter.add({ dev: 'v0', parent: 'ingress', kind: 'bpf', options: { pinned: '/sys/fs/bpf/p' } })).rejects.toThrow(/bpf\(2\)/);
+      } finally {
+        ns.nl.conn.tap = undefined;
+      }
+      expect(sent.length).toBe(0);
+    }));
+});
