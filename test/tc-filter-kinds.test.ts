@@ -3,12 +3,17 @@
  * into a Writer → decode → the same options; bad input refused by `check`
  * with a TypeError/RangeError naming the field. Then, live where this
  * kernel has the kinds (u32, bpf, mirred): a filter added and listed back.
+ * Last, every table id against this machine's UAPI headers.
  */
 import { describe, expect, it } from 'vitest';
 import { Writer } from '../lib/codec.js';
 import '../lib/wire/tc-kinds.js';
-import { actionKinds, checkAction, decodeActions, encodeActions } from '../lib/wire/tc-actions.js';
-import { filterKinds } from '../lib/wire/tc-filters.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { actionKinds, checkAction, decodeActions, encodeActions, gactAttrs, mirredAttrs } from '../lib/wire/tc-actions.js';
+import { peditAttrs, policeAttrs, skbeditAttrs, vlanAttrs } from '../lib/wire/tc-actions-more.js';
+import { bpfAttrs } from '../lib/wire/tc-bpf.js';
+import { filterKinds, matchallAttrs, u32Attrs } from '../lib/wire/tc-filters.js';
+import { flowerAttrs } from '../lib/wire/tc-flower.js';
 import { withNs } from './helpers.js';
 
 const ETH_P = { all: 3, ip: 0x800, ipv6: 0x86dd, '802.1q': 0x8100, '802.1ad': 0x88a8 } as const;
@@ -294,4 +299,46 @@ describe('live', () => {
       }
       expect(sent.length).toBe(0);
     }));
+});
+
+// ---------------------------------------------------------------------------
+// The ids of these tables against this machine's UAPI headers.
+
+
+const TC_HEADERS = ['pkt_cls.h', 'tc_act/tc_skbedit.h', 'tc_act/tc_vlan.h', 'tc_act/tc_pedit.h', 'tc_act/tc_mirred.h', 'tc_act/tc_gact.h'].map((h) => `/usr/include/linux/${h}`);
+
+function enumValues(): Map<string, number> {
+  const vals = new Map<string, number>();
+  for (const path of TC_HEADERS) {
+    if (!existsSync(path)) continue;
+    const src = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+    for (const m of src.matchAll(/enum\s*\w*\s*\{([^}]*)\}/g)) {
+      let next = 0;
+      for (const item of m[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+        const [name, value] = item.split('=').map((s) => s.trim());
+        if (value !== undefined) next = /^-?\d+$|^0x/.test(value) ? Number(value) : (vals.get(value) ?? next);
+        vals.set(name, next++);
+      }
+    }
+  }
+  return vals;
+}
+
+describe.skipIf(!existsSync(TC_HEADERS[0]))('tc kind tables against the UAPI headers', () => {
+  it('every id is the header number of its UAPI name', () => {
+    const uapi = enumValues();
+    const tables = { bpfAttrs, flowerAttrs, u32Attrs, matchallAttrs, gactAttrs, mirredAttrs, peditAttrs, policeAttrs, skbeditAttrs, vlanAttrs };
+    const wrong: string[] = [];
+    const unknown: string[] = [];
+    let n = 0;
+    for (const [t, table] of Object.entries(tables))
+      for (const [field, s] of (table as unknown as { byName: Map<string, { id: number; uapi?: string }> }).byName) {
+        n++;
+        if (!uapi.has(s.uapi!)) unknown.push(`${t}.${field} ${s.uapi}`);
+        else if (uapi.get(s.uapi!) !== s.id) wrong.push(`${t}.${field}: ${s.uapi} is ${uapi.get(s.uapi!)}, table says ${s.id}`);
+      }
+    expect(n).toBeGreaterThan(80);
+    expect(wrong).toEqual([]);
+    expect(unknown).toEqual([]);
+  });
 });
