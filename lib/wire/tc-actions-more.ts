@@ -39,7 +39,7 @@ export interface SkbeditAction extends ActionCommon {
 }
 
 const skbeditParms = struct<Gen>('tc_skbedit', [...tcGen]);
-/** TCA_SKBEDIT_* (linux/tc_act/tc_skbedit.h). */
+/** TCA_SKBEDIT_* (linux/tc_act/tc_skbedit.h): what `tc … action skbedit …` writes. */
 export const skbeditAttrs = attrs<{ tm: object; parms: Gen; priority: number; queueMapping: number; mark: number; ptype: number; mask: number; flags: number }>('skbedit', {
   tm: [1, tcfT, 'TCA_SKBEDIT_TM'],
   parms: [2, skbeditParms, 'TCA_SKBEDIT_PARMS'],
@@ -162,7 +162,7 @@ const policeTbf = struct<{ index: number; action: number; limit: number; burst: 
   ['capab', 'u32', 'capab'],
 ]);
 type PoliceTbf = StructOf<typeof policeTbf>;
-/** TCA_POLICE_* (linux/pkt_cls.h). */
+/** TCA_POLICE_* (linux/pkt_cls.h): what `tc … action police …` writes. */
 export const policeAttrs = attrs<{ tbf: PoliceTbf; rate: Uint8Array; peakrate: Uint8Array; avrate: number; result: number; tm: object; rate64: number; peakrate64: number }>('police', {
   tbf: [1, policeTbf, 'TCA_POLICE_TBF'],
   rate: [2, t.binary, 'TCA_POLICE_RATE'],
@@ -301,7 +301,7 @@ export interface VlanAction extends ActionCommon {
 }
 
 const vlanParms = struct<Gen & { vAction: number }>('tc_vlan', [...tcGen, ['vAction', 's32', 'v_action']]);
-/** TCA_VLAN_* (linux/tc_act/tc_vlan.h). */
+/** TCA_VLAN_* (linux/tc_act/tc_vlan.h): what `tc … action vlan …` writes. */
 export const vlanAttrs = attrs<{ tm: object; parms: Gen & { vAction: number }; id: number; protocol: number; priority: number }>('vlan', {
   tm: [1, tcfT, 'TCA_VLAN_TM'],
   parms: [2, vlanParms, 'TCA_VLAN_PARMS'],
@@ -403,7 +403,7 @@ const peditSel = {
     return { head, keys };
   },
 };
-/** TCA_PEDIT_* (linux/tc_act/tc_pedit.h). */
+/** TCA_PEDIT_* (linux/tc_act/tc_pedit.h): what `tc … action pedit …` writes (the classic form: TCA_PEDIT_PARMS). */
 export const peditAttrs = attrs<{ tm: object; parms: PeditSel; parmsEx: PeditSel }>('pedit', {
   tm: [1, tcfT, 'TCA_PEDIT_TM'],
   parms: [2, peditSel, 'TCA_PEDIT_PARMS'],

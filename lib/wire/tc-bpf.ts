@@ -27,7 +27,7 @@ interface BpfAttrs {
   tag: Uint8Array;
   id: number;
 }
-/** The TCA_BPF_* table (TCA_BPF_ACT = 1 is written by the action list encoder). */
+/** The TCA_BPF_* table: what `tc filter add … bpf …` writes (TCA_BPF_ACT = 1 is written by the action list encoder). */
 export const bpfAttrs = attrs<BpfAttrs>('bpf', {
   classid: [3, t.u32, 'TCA_BPF_CLASSID'],
   opsLen: [4, t.u16, 'TCA_BPF_OPS_LEN'],
@@ -47,7 +47,7 @@ const BPF_MAXINSNS = 4096;
 /** Host byte order (struct sock_filter is host order). */
 const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** One classic BPF instruction (struct sock_filter): `[code, jt, jf, k]`. */
+/** One classic BPF instruction (struct sock_filter): `[code, jt, jf, k]`, one `code jt jf k` of tc's `bytecode`. */
 export type SockFilter = [code: number, jt: number, jf: number, k: number];
 
 /**

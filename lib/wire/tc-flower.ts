@@ -62,7 +62,7 @@ interface FlowerAttrs {
   portDstMin: number;
   portDstMax: number;
 }
-/** The TCA_FLOWER_* table (TCA_FLOWER_ACT = 3 is written by the action list encoder). */
+/** The TCA_FLOWER_* table: what `tc filter add … flower …` writes (TCA_FLOWER_ACT = 3 is written by the action list encoder). */
 export const flowerAttrs = attrs<FlowerAttrs>('flower', {
   classid: [1, t.u32, 'TCA_FLOWER_CLASSID'],
   indev: [2, t.string, 'TCA_FLOWER_INDEV'],
