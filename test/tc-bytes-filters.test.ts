@@ -208,3 +208,51 @@ goldenCases('tc bytes: standalone actions', [
   { name: 'actions add mirred index', tc: ['actions', 'add', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v1', 'index', '5'], lib: (nl) => nl.tc.action.add([{ kind: 'mirred', mirredAction: 'mirror', dev: 'v1', index: 5 }]) },
   { name: 'actions del police', tc: ['actions', 'del', 'action', 'police', 'index', '9'], lib: (nl) => nl.tc.action.del({ kind: 'police', index: 9 }) },
 ]);
+
+/*
+ * Not compared: `tc filter del … handle H flower` — tc runs flower's option
+ * parser even with no options and so sends TCA_OPTIONS { TCA_FLOWER_FLAGS 0,
+ * TCA_FLOWER_KEY_ETH_TYPE }, which the kernel ignores on delete; the
+ * library's del sends the head only (as tc does for u32 and bpf).
+ */
+goldenCases('tc bytes: replace, change and matchall for the new kinds', [
+  {
+    name: 'flower replace',
+    setup: CLSACT,
+    tc: ['filter', 'replace', 'dev', 'v0', 'ingress', 'protocol', 'ip', 'pref', '2', 'handle', '3', 'flower', 'ip_proto', 'udp', 'dst_port', '4789', 'action', 'vlan', 'push', 'id', '9'],
+    lib: (nl) => nl.tc.filter.replace({ dev: 'v0', parent: 'ingress', protocol: 'ip', pref: 2, handle: 3, kind: 'flower', options: { ipProto: 'udp', dstPort: 4789, actions: [{ kind: 'vlan', vlanAction: 'push', id: 9 }] } }),
+  },
+  {
+    name: 'flower change',
+    setup: CLSACT,
+    tc: ['filter', 'change', 'dev', 'v0', 'ingress', 'protocol', 'ipv6', 'pref', '2', 'handle', '3', 'flower', 'dst_ip', 'fd00::1', 'skip_hw'],
+    lib: (nl) => nl.tc.filter.change({ dev: 'v0', parent: 'ingress', protocol: 'ipv6', pref: 2, handle: 3, kind: 'flower', options: { dstIp: 'fd00::1', skipHw: true } }),
+  },
+  {
+    name: 'u32 replace with skbedit',
+    setup: CLSACT,
+    tc: ['filter', 'replace', 'dev', 'v0', 'egress', 'protocol', 'ip', 'pref', '4', 'handle', '800::4', 'u32', 'match', 'ip', 'protocol', '1', '0xff', 'action', 'skbedit', 'queue_mapping', '1'],
+    lib: (nl) => nl.tc.filter.replace({ dev: 'v0', parent: 'egress', protocol: 'ip', pref: 4, handle: '800::4', kind: 'u32', options: { match: [{ ip: { protocol: 1 } }], actions: [{ kind: 'skbedit', queueMapping: 1 }] } }),
+  },
+  {
+    name: 'matchall egress police',
+    setup: CLSACT,
+    tc: ['filter', 'add', 'dev', 'v0', 'egress', 'pref', '9', 'handle', '1', 'matchall', 'action', 'police', 'rate', '100mbit', 'burst', '100k', 'conform-exceed', 'drop'],
+    lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent: 'egress', pref: 9, handle: 1, kind: 'matchall', options: { actions: [{ kind: 'police', rate: '100mbit', burst: '100k', conformExceed: 'drop' }] } }),
+  },
+  {
+    name: 'matchall htb classid chain 1',
+    setup: HTB,
+    tc: ['filter', 'add', 'dev', 'v0', 'parent', '1:', 'pref', '1', 'handle', '2', 'chain', '1', 'matchall', 'classid', '1:10'],
+    lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent: '1:', pref: 1, handle: 2, chain: 1, kind: 'matchall', options: { classid: '1:10' } }),
+  },
+  {
+    name: 'bpf on ingress ffff: with police',
+    setup: INGRESS,
+    tc: ['filter', 'add', 'dev', 'v0', 'parent', 'ffff:', 'pref', '3', 'handle', '1', 'bpf', 'bytecode', '1,6 0 0 65535,', 'action', 'police', 'rate', '1mbit', 'burst', '16k'],
+    lib: (nl) => nl.tc.filter.add({ dev: 'v0', parent: 'ffff:', pref: 3, handle: 1, kind: 'bpf', options: { bytecode: [[6, 0, 0, 65535]], actions: [{ kind: 'police', rate: '1mbit', burst: '16k' }] } }),
+  },
+  withAction('police mtu only', ['police', 'mtu', '1500', 'drop'], { kind: 'police', mtu: 1500, control: 'drop' }),
+  withAction('skbedit cookie', ['skbedit', 'mark', '7', 'cookie', 'a1b2c3'], { kind: 'skbedit', mark: 7, cookie: 'a1b2c3' }),
+  withAction('vlan push 802.1q with pipe and index', ['vlan', 'push', 'id', '4095', 'protocol', '802.1q', 'pipe', 'index', '11'], { kind: 'vlan', vlanAction: 'push', id: 4095, protocol: '802.1q', control: 'pipe', index: 11 }),
+]);
