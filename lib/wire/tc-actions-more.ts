@@ -146,6 +146,10 @@ export interface PoliceAction extends ActionCommon {
   avrate?: number | string;
   /** `conform-exceed EXCEED[/CONFORM]`: the verdict over the limit (default `reclassify`) and, after a slash, under it. */
   conformExceed?: string;
+  /** `pkts_rate N`: police packets per second instead of bytes (needs `pktsBurst`; not with `rate`). */
+  pktsRate?: number;
+  /** `pkts_burst N`: the packet bucket's size in packets. */
+  pktsBurst?: number;
 }
 
 /** struct tc_police (linux/pkt_cls.h): not tc_gen's order. */
@@ -163,7 +167,7 @@ const policeTbf = struct<{ index: number; action: number; limit: number; burst: 
 ]);
 type PoliceTbf = StructOf<typeof policeTbf>;
 /** TCA_POLICE_* (linux/pkt_cls.h): what `tc … action police …` writes. */
-export const policeAttrs = attrs<{ tbf: PoliceTbf; rate: Uint8Array; peakrate: Uint8Array; avrate: number; result: number; tm: object; rate64: number; peakrate64: number }>('police', {
+export const policeAttrs = attrs<{ tbf: PoliceTbf; rate: Uint8Array; peakrate: Uint8Array; avrate: number; result: number; tm: object; rate64: number; peakrate64: number; pktRate64: number; pktBurst64: number }>('police', {
   tbf: [1, policeTbf, 'TCA_POLICE_TBF'],
   rate: [2, t.binary, 'TCA_POLICE_RATE'],
   peakrate: [3, t.binary, 'TCA_POLICE_PEAKRATE'],
@@ -172,6 +176,8 @@ export const policeAttrs = attrs<{ tbf: PoliceTbf; rate: Uint8Array; peakrate: U
   tm: [6, tcfT, 'TCA_POLICE_TM'],
   rate64: [8, t.u64, 'TCA_POLICE_RATE64'],
   peakrate64: [9, t.u64, 'TCA_POLICE_PEAKRATE64'],
+  pktRate64: [10, t.u64, 'TCA_POLICE_PKTRATE64'],
+  pktBurst64: [11, t.u64, 'TCA_POLICE_PKTBURST64'],
 });
 
 const rateField = custom<number>("a rate such as '1mbit' (or bits per second)", ['x', -1, null], (v, path) => parseRate(v, path, { positive: true }));
@@ -197,11 +203,15 @@ const policeSchema = object({
     return r;
   }),
   conformExceed: conformExceedCheck,
+  pktsRate: int(1, Number.MAX_SAFE_INTEGER),
+  pktsBurst: int(1, Number.MAX_SAFE_INTEGER),
   control: controlCheck,
   index: indexCheck,
   cookie: cookieField,
 });
 interface PoliceChecked {
+  pktRate64?: number;
+  pktBurst64?: number;
   index?: number;
   tbf: Partial<PoliceTbf>;
   rtab?: Buffer;
@@ -216,7 +226,10 @@ const police: ActionKind<PoliceChecked> = {
     const v = policeSchema(o, path);
     if (v.control !== undefined && v.conformExceed !== undefined) throw new TypeError(`${path}: give control (the exceed verdict) or conformExceed, not both`);
     if (v.rate !== undefined && v.avrate !== undefined) throw new TypeError(`${path}: rate and avrate do not go together (a token bucket or the rate estimator)`);
-    if (v.rate === undefined && v.avrate === undefined && !v.index && v.mtu === undefined) throw new TypeError(`${path}.rate is required (or avrate, mtu, or the index of an existing policer)`);
+    if (v.rate === undefined && v.avrate === undefined && !v.index && v.mtu === undefined && v.pktsRate === undefined) throw new TypeError(`${path}.rate is required (or avrate, mtu, pktsRate, or the index of an existing policer)`);
+    if (v.pktsRate !== undefined && v.pktsBurst === undefined) throw new TypeError(`${path}.pktsBurst is required with pktsRate`);
+    if (v.pktsBurst !== undefined && v.pktsRate === undefined) throw new TypeError(`${path}.pktsBurst needs pktsRate`);
+    if (v.pktsRate !== undefined && v.rate !== undefined) throw new TypeError(`${path}: rate and pktsRate do not go together (one action polices bytes or packets)`);
     if (v.rate !== undefined && v.burst === undefined) throw new TypeError(`${path}.burst is required with rate (the bucket's size, such as '10kb')`);
     if (v.peakrate !== undefined && v.rate === undefined) throw new TypeError(`${path}.peakrate needs rate`);
     if (v.peakrate !== undefined && v.mtu === undefined) throw new TypeError(`${path}.mtu is required with peakrate`);
@@ -225,6 +238,10 @@ const police: ActionKind<PoliceChecked> = {
     const exceed = v.conformExceed?.exceed ?? v.control ?? TC_ACT.reclassify;
     const c: PoliceChecked = { index: v.index, tbf: { index: v.index ?? 0, action: exceed, mtu }, avrate: v.avrate };
     if (v.conformExceed?.conform) c.result = v.conformExceed.conform;
+    if (v.pktsRate !== undefined) {
+      c.pktRate64 = v.pktsRate;
+      c.pktBurst64 = xmitTime(v.pktsRate, v.pktsBurst!);
+    }
     const common = { mtu, mpu: v.mpu ?? 0, overhead: v.overhead ?? 0, linklayer };
     if (v.rate !== undefined) {
       const r = rateTable(v.rate, { ...common, cellLog: v.burst?.cellLog });
@@ -253,9 +270,13 @@ const police: ActionKind<PoliceChecked> = {
     }
     if (c.avrate) policeAttrs.encodeOne(w, 'avrate', c.avrate);
     if (c.result) policeAttrs.encodeOne(w, 'result', c.result);
+    if (c.pktRate64 !== undefined) {
+      policeAttrs.encodeOne(w, 'pktRate64', c.pktRate64);
+      policeAttrs.encodeOne(w, 'pktBurst64', c.pktBurst64!);
+    }
   },
   decode(b, off, end, path) {
-    const raw = policeAttrs.decode(b, off, end, undefined, path) as Partial<{ tbf: PoliceTbf; avrate: number; result: number; tm: ActionListed['tm']; rate64: number; peakrate64: number }>;
+    const raw = policeAttrs.decode(b, off, end, undefined, path) as Partial<{ tbf: PoliceTbf; avrate: number; result: number; tm: ActionListed['tm']; rate64: number; peakrate64: number; pktRate64: number; pktBurst64: number }>;
     const out: Record<string, unknown> = {};
     const p = raw.tbf;
     if (p) {
@@ -277,6 +298,10 @@ const police: ActionKind<PoliceChecked> = {
       out.bind = p.bindcnt;
     }
     if (raw.avrate) out.avrate = raw.avrate * 8;
+    if (raw.pktRate64) {
+      out.pktsRate = raw.pktRate64;
+      out.pktsBurst = xmitSize(raw.pktRate64, raw.pktBurst64 ?? 0);
+    }
     if (raw.tm) out.tm = raw.tm;
     return out;
   },

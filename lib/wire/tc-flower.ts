@@ -43,6 +43,12 @@ interface FlowerAttrs {
   vlanEthType: number;
   sctpSrc: number;
   sctpDst: number;
+  tcpSrcMask: number;
+  tcpDstMask: number;
+  udpSrcMask: number;
+  udpDstMask: number;
+  sctpSrcMask: number;
+  sctpDstMask: number;
   icmpv4Code: number;
   icmpv4CodeMask: number;
   icmpv4Type: number;
@@ -88,6 +94,12 @@ export const flowerAttrs = attrs<FlowerAttrs>('flower', {
   vlanId: [23, t.u16, 'TCA_FLOWER_KEY_VLAN_ID'],
   vlanPrio: [24, t.u8, 'TCA_FLOWER_KEY_VLAN_PRIO'],
   vlanEthType: [25, t.be16, 'TCA_FLOWER_KEY_VLAN_ETH_TYPE'],
+  tcpSrcMask: [35, t.be16, 'TCA_FLOWER_KEY_TCP_SRC_MASK'],
+  tcpDstMask: [36, t.be16, 'TCA_FLOWER_KEY_TCP_DST_MASK'],
+  udpSrcMask: [37, t.be16, 'TCA_FLOWER_KEY_UDP_SRC_MASK'],
+  udpDstMask: [38, t.be16, 'TCA_FLOWER_KEY_UDP_DST_MASK'],
+  sctpSrcMask: [39, t.be16, 'TCA_FLOWER_KEY_SCTP_SRC_MASK'],
+  sctpDstMask: [40, t.be16, 'TCA_FLOWER_KEY_SCTP_DST_MASK'],
   sctpSrc: [41, t.be16, 'TCA_FLOWER_KEY_SCTP_SRC'],
   sctpDst: [42, t.be16, 'TCA_FLOWER_KEY_SCTP_DST'],
   icmpv4Code: [49, t.u8, 'TCA_FLOWER_KEY_ICMPV4_CODE'],
@@ -146,7 +158,7 @@ export interface FlowerOptions {
   /** `dst_ip`/`src_ip PREFIX` (family of the ethertype). */
   dstIp?: string;
   srcIp?: string;
-  /** `dst_port`/`src_port N` or `'MIN-MAX'` (ip_proto tcp, udp or sctp). */
+  /** `dst_port`/`src_port N`, `'MIN-MAX'` or `'N/MASK'` (ip_proto tcp, udp or sctp). */
   dstPort?: number | string;
   srcPort?: number | string;
   /** `tcp_flags F[/MASK]` (hex as tc: `'0x12/0x3f'`, or a number). */
@@ -208,8 +220,8 @@ function macMask(v: unknown, path: string): [Buffer, Buffer] {
   return [addr, parseMac(m, path, 6)];
 }
 
-/** A port or range: `80` or `'1000-2000'`. */
-function portOrRange(v: unknown, path: string): { min: number; max?: number } {
+/** A port, a range or a masked port: `80`, `'1000-2000'`, `'0x1000/0xf000'` (tc's numbers: decimal or 0x hex). */
+function portOrRange(v: unknown, path: string): { min: number; max?: number; mask?: number } {
   if (typeof v === 'number') return { min: int(1, 0xffff)(v, path) };
   if (typeof v === 'string') {
     const m = /^(\d+)(?:-(\d+))?$/.exec(v);
@@ -219,9 +231,15 @@ function portOrRange(v: unknown, path: string): { min: number; max?: number } {
       if (min < 1 || min > 0xffff || (max !== undefined && (max > 0xffff || max <= min))) throw new RangeError(`${path} must be a port 1..65535 or a range 'MIN-MAX' with MIN < MAX, got ${show(v)}`);
       return { min, max };
     }
-    throw new RangeError(`${path} must be a port 1..65535 or a range such as '1000-2000', got ${show(v)}`);
+    const k = /^(0[xX][0-9a-fA-F]+|[1-9]\d*|0)\/(0[xX][0-9a-fA-F]+|[1-9]\d*|0)$/.exec(v);
+    if (k) {
+      const [value, mask] = [Number(k[1]), Number(k[2])];
+      if (value > 0xffff || mask > 0xffff) throw new RangeError(`${path}: port and mask are 16-bit, got ${show(v)}`);
+      return { min: value, mask };
+    }
+    throw new RangeError(`${path} must be a port 1..65535, a range such as '1000-2000' or 'PORT/MASK', got ${show(v)}`);
   }
-  throw new TypeError(`${path} must be a port number or a range string 'MIN-MAX', got ${show(v)}`);
+  throw new TypeError(`${path} must be a port number, a range 'MIN-MAX' or 'PORT/MASK', got ${show(v)}`);
 }
 
 /** One attribute as tc writes it. */
@@ -349,6 +367,10 @@ const flower: FilterKind<FlowerChecked> = {
           else {
             const id = ipProto === IPPROTO.tcp ? (src ? 18 : 19) : ipProto === IPPROTO.udp ? (src ? 20 : 21) : src ? 41 : 42;
             items.push({ id, as: 'be16', v: r.min });
+            if (r.mask !== undefined) {
+              const maskId = ipProto === IPPROTO.tcp ? (src ? 35 : 36) : ipProto === IPPROTO.udp ? (src ? 37 : 38) : src ? 39 : 40;
+              items.push({ id: maskId, as: 'be16', v: r.mask });
+            }
           }
           break;
         }
@@ -408,8 +430,10 @@ const flower: FilterKind<FlowerChecked> = {
     if (dst !== undefined) out.dstIp = ipOut(dst, r.ipv4Dst !== undefined ? r.ipv4DstMask : r.ipv6DstMask);
     const sp = r.tcpSrc ?? r.udpSrc ?? r.sctpSrc;
     const dp = r.tcpDst ?? r.udpDst ?? r.sctpDst;
-    if (sp !== undefined) out.srcPort = sp;
-    if (dp !== undefined) out.dstPort = dp;
+    const spm = r.tcpSrcMask ?? r.udpSrcMask ?? r.sctpSrcMask;
+    const dpm = r.tcpDstMask ?? r.udpDstMask ?? r.sctpDstMask;
+    if (sp !== undefined) out.srcPort = spm === undefined || spm === 0xffff ? sp : `${sp}/0x${spm.toString(16)}`;
+    if (dp !== undefined) out.dstPort = dpm === undefined || dpm === 0xffff ? dp : `${dp}/0x${dpm.toString(16)}`;
     if (r.portSrcMin !== undefined) out.srcPort = `${r.portSrcMin}-${r.portSrcMax}`;
     if (r.portDstMin !== undefined) out.dstPort = `${r.portDstMin}-${r.portDstMax}`;
     if (r.tcpFlags !== undefined) out.tcpFlags = r.tcpFlagsMask === undefined || r.tcpFlagsMask === TCP_FLAGS_MAX_MASK ? r.tcpFlags : `0x${r.tcpFlags.toString(16)}/0x${r.tcpFlagsMask.toString(16)}`;
