@@ -67,6 +67,8 @@ interface FlowerAttrs {
   portSrcMax: number;
   portDstMin: number;
   portDstMax: number;
+  keyFlags: number;
+  keyFlagsMask: number;
 }
 /** The TCA_FLOWER_* table: what `tc filter add … flower …` writes (TCA_FLOWER_ACT = 3 is written by the action list encoder). */
 export const flowerAttrs = attrs<FlowerAttrs>('flower', {
@@ -120,6 +122,8 @@ export const flowerAttrs = attrs<FlowerAttrs>('flower', {
   portSrcMax: [88, t.be16, 'TCA_FLOWER_KEY_PORT_SRC_MAX'],
   portDstMin: [89, t.be16, 'TCA_FLOWER_KEY_PORT_DST_MIN'],
   portDstMax: [90, t.be16, 'TCA_FLOWER_KEY_PORT_DST_MAX'],
+  keyFlags: [47, t.be32, 'TCA_FLOWER_KEY_FLAGS'],
+  keyFlagsMask: [48, t.be32, 'TCA_FLOWER_KEY_FLAGS_MASK'],
 });
 const TCA_FLOWER_ACT = 3;
 
@@ -127,8 +131,8 @@ const TCA_FLOWER_ACT = 3;
  * `tc filter add … flower [classid ID] [indev DEV] [skip_sw|skip_hw]
  * [vlan_id N] [vlan_prio N] [vlan_ethtype P] [dst_mac|src_mac MAC[/MASK]]
  * [ip_proto P] [ip_tos|ip_ttl N[/MASK]] [dst_ip|src_ip PREFIX]
- * [dst_port|src_port N|MIN-MAX] [tcp_flags F[/MASK]] [type|code N[/MASK]]
- * [action …]`. The filter's `protocol` is flower's ethertype (or give `ethType`).
+ * [dst_port|src_port N|MIN-MAX|N/MASK] [tcp_flags F[/MASK]] [type|code N[/MASK]]
+ * [ip_flags FLAGS] [action …]`. The filter's `protocol` is flower's ethertype (or give `ethType`).
  */
 export interface FlowerOptions {
   /** `classid`/`flowid ID`. */
@@ -166,9 +170,14 @@ export interface FlowerOptions {
   /** `type`/`code N[/MASK]`: ICMP type and code (ip_proto icmp or icmpv6). */
   type?: number | string;
   code?: number | string;
+  /** `ip_flags frag|nofrag[/firstfrag|/nofirstfrag]`: fragment flags to match. */
+  ipFlags?: string;
   /** The actions run on a match. */
   actions?: unknown[];
 }
+
+/** TCA_FLOWER_KEY_FLAGS_* by tc's `ip_flags` words. */
+const IP_FLAGS = { frag: 1, firstfrag: 2 } as const;
 
 /** Ethertypes by tc's names (ETH_P_*, linux/if_ether.h). */
 const ETH = { all: 0x0003, ip: 0x0800, arp: 0x0806, ipv6: 0x86dd, '802.1q': 0x8100, '802.1ad': 0x88a8, mpls_uc: 0x8847, mpls_mc: 0x8848, '8021q': 0x8100 } as const;
@@ -250,10 +259,12 @@ interface FlowerChecked {
   flags: number;
   ethType: number;
   actions?: CheckedAction[];
+  /** ip_flags: value and mask. */
+  mtf?: [number, number];
 }
 
 const classidCheck = handleCheck('classid');
-const KNOWN = ['classid', 'flowid', 'indev', 'skipSw', 'skipHw', 'ethType', 'vlanId', 'vlanPrio', 'vlanEthtype', 'dstMac', 'srcMac', 'ipProto', 'ipTos', 'ipTtl', 'dstIp', 'srcIp', 'dstPort', 'srcPort', 'tcpFlags', 'type', 'code', 'actions'];
+const KNOWN = ['classid', 'flowid', 'indev', 'skipSw', 'skipHw', 'ethType', 'vlanId', 'vlanPrio', 'vlanEthtype', 'dstMac', 'srcMac', 'ipProto', 'ipTos', 'ipTtl', 'dstIp', 'srcIp', 'dstPort', 'srcPort', 'tcpFlags', 'type', 'code', 'ipFlags', 'actions'];
 
 const flower: FilterKind<FlowerChecked> = {
   check(o, path, head) {
@@ -295,6 +306,7 @@ const flower: FilterKind<FlowerChecked> = {
     const items: Item[] = [];
     let flags = 0;
     let actions: CheckedAction[] | undefined;
+    let mtf: [number, number] | undefined;
     if (opt.classid !== undefined && opt.flowid !== undefined) throw new TypeError(`${path}: give classid or flowid (the same thing), not both`);
     for (const k of Object.keys(opt)) {
       const v = opt[k];
@@ -389,13 +401,28 @@ const flower: FilterKind<FlowerChecked> = {
           items.push({ id, as: 'u8', v: r.v }, { id: id + 1, as: 'u8', v: r.m ?? 0xff });
           break;
         }
+        case 'ipFlags': {
+          if (typeof v !== 'string' || !v) throw new TypeError(`${p} must be flags such as 'frag/nofirstfrag', got ${show(v)}`);
+          let val = 0;
+          let mask = 0;
+          for (const word of v.split('/')) {
+            const no = word.startsWith('no');
+            const name = no ? word.slice(2) : word;
+            const bit = Object.prototype.hasOwnProperty.call(IP_FLAGS, name) ? IP_FLAGS[name as keyof typeof IP_FLAGS] : undefined;
+            if (bit === undefined) throw new RangeError(`${p}: unknown ip flag ${show(word)} (frag, nofrag, firstfrag, nofirstfrag)`);
+            val = no ? val & ~bit : val | bit;
+            mask |= bit;
+          }
+          mtf = [val, mask];
+          break;
+        }
         case 'actions':
           actions = actionsCheck(v, p);
           items.push({ id: TCA_FLOWER_ACT, as: 'actions', v: actions });
           break;
       }
     }
-    return { items, flags, ethType, actions };
+    return { items, flags, ethType, actions, mtf };
   },
   links: (c) => (c.actions ? actionLinks(c.actions) : []),
   encode(w, c, ctx) {
@@ -403,6 +430,10 @@ const flower: FilterKind<FlowerChecked> = {
     const at = w.beginAttr(TCA_OPTIONS);
     for (const it of c.items) writeItem(w, it, ctx);
     flowerAttrs.encodeOne(w, 'flags', c.flags);
+    if (c.mtf) {
+      flowerAttrs.encodeOne(w, 'keyFlags', c.mtf[0]);
+      flowerAttrs.encodeOne(w, 'keyFlagsMask', c.mtf[1]);
+    }
     if (c.ethType !== ETH.all) flowerAttrs.encodeOne(w, 'ethType', c.ethType);
     w.endAttr(at);
   },
@@ -443,6 +474,11 @@ const flower: FilterKind<FlowerChecked> = {
     const cm = r.icmpv4Code !== undefined ? r.icmpv4CodeMask : r.icmpv6CodeMask;
     if (ty !== undefined) out.type = vmOut(ty, tm, 0xff, 10);
     if (co !== undefined) out.code = vmOut(co, cm, 0xff, 10);
+    if (r.keyFlagsMask) {
+      const words: string[] = [];
+      for (const [name, bit] of Object.entries(IP_FLAGS)) if (r.keyFlagsMask & bit) words.push(r.keyFlags! & bit ? name : `no${name}`);
+      out.ipFlags = words.join('/');
+    }
     const acts = findAttr(b, off, end, TCA_FLOWER_ACT);
     if (acts) out.actions = decodeActions(b, acts[0], acts[1], `${path}.actions`);
     return out;
