@@ -255,6 +255,7 @@ goldenCases('tc bytes: replace, change and matchall for the new kinds', [
   withAction('police pkts_rate pkts_burst', ['police', 'pkts_rate', '1000', 'pkts_burst', '100', 'conform-exceed', 'drop/ok'], { kind: 'police', pktsRate: 1000, pktsBurst: 100, conformExceed: 'drop/ok' }),
   flower('tcp port with mask', { protocol: 'ip' }, ['ip_proto', 'tcp', 'dst_port', '0x1000/0xf000', 'src_port', '80/65535'], { ipProto: 'tcp', dstPort: '0x1000/0xf000', srcPort: '80/65535' }),
   flower('ip_flags frag/nofirstfrag', { protocol: 'ip' }, ['ip_flags', 'frag/nofirstfrag', 'ip_proto', 'udp'], { ipFlags: 'frag/nofirstfrag', ipProto: 'udp' }),
+  flower('QinQ cvlan', { protocol: '802.1ad' }, ['vlan_id', '10', 'vlan_ethtype', '802.1q', 'cvlan_id', '20', 'cvlan_prio', '2', 'cvlan_ethtype', 'ipv6', 'ip_proto', 'tcp', 'dst_port', '22'], { vlanId: 10, vlanEthtype: '802.1q', cvlanId: 20, cvlanPrio: 2, cvlanEthtype: 'ipv6', ipProto: 'tcp', dstPort: 22 }),
   flower('ip_flags nofrag', { protocol: 'ipv6' }, ['ip_flags', 'nofrag'], { ipFlags: 'nofrag' }),
   flower('udp src port mask', { protocol: 'ipv6' }, ['ip_proto', 'udp', 'src_port', '1024/0xfc00'], { ipProto: 'udp', srcPort: '1024/0xfc00' }),
   withAction('police mtu only', ['police', 'mtu', '1500', 'drop'], { kind: 'police', mtu: 1500, control: 'drop' }),

@@ -69,6 +69,9 @@ interface FlowerAttrs {
   portDstMax: number;
   keyFlags: number;
   keyFlagsMask: number;
+  cvlanId: number;
+  cvlanPrio: number;
+  cvlanEthType: number;
 }
 /** The TCA_FLOWER_* table: what `tc filter add … flower …` writes (TCA_FLOWER_ACT = 3 is written by the action list encoder). */
 export const flowerAttrs = attrs<FlowerAttrs>('flower', {
@@ -122,6 +125,9 @@ export const flowerAttrs = attrs<FlowerAttrs>('flower', {
   portSrcMax: [88, t.be16, 'TCA_FLOWER_KEY_PORT_SRC_MAX'],
   portDstMin: [89, t.be16, 'TCA_FLOWER_KEY_PORT_DST_MIN'],
   portDstMax: [90, t.be16, 'TCA_FLOWER_KEY_PORT_DST_MAX'],
+  cvlanId: [77, t.u16, 'TCA_FLOWER_KEY_CVLAN_ID'],
+  cvlanPrio: [78, t.u8, 'TCA_FLOWER_KEY_CVLAN_PRIO'],
+  cvlanEthType: [79, t.be16, 'TCA_FLOWER_KEY_CVLAN_ETH_TYPE'],
   keyFlags: [47, t.be32, 'TCA_FLOWER_KEY_FLAGS'],
   keyFlagsMask: [48, t.be32, 'TCA_FLOWER_KEY_FLAGS_MASK'],
 });
@@ -129,7 +135,8 @@ const TCA_FLOWER_ACT = 3;
 
 /**
  * `tc filter add … flower [classid ID] [indev DEV] [skip_sw|skip_hw]
- * [vlan_id N] [vlan_prio N] [vlan_ethtype P] [dst_mac|src_mac MAC[/MASK]]
+ * [vlan_id N] [vlan_prio N] [vlan_ethtype P] [cvlan_id N] [cvlan_prio N]
+ * [cvlan_ethtype P] [dst_mac|src_mac MAC[/MASK]]
  * [ip_proto P] [ip_tos|ip_ttl N[/MASK]] [dst_ip|src_ip PREFIX]
  * [dst_port|src_port N|MIN-MAX|N/MASK] [tcp_flags F[/MASK]] [type|code N[/MASK]]
  * [ip_flags FLAGS] [action …]`. The filter's `protocol` is flower's ethertype (or give `ethType`).
@@ -151,6 +158,10 @@ export interface FlowerOptions {
   vlanPrio?: number;
   /** `vlan_ethtype P`: the ethertype inside the tag. */
   vlanEthtype?: string | number;
+  /** `cvlan_id N`, `cvlan_prio N`, `cvlan_ethtype P`: the inner tag (vlanEthtype 802.1q or 802.1ad). */
+  cvlanId?: number;
+  cvlanPrio?: number;
+  cvlanEthtype?: string | number;
   /** `dst_mac`/`src_mac MAC[/MASK]` (MASK: a length in bits or a MAC). */
   dstMac?: string;
   srcMac?: string;
@@ -264,7 +275,7 @@ interface FlowerChecked {
 }
 
 const classidCheck = handleCheck('classid');
-const KNOWN = ['classid', 'flowid', 'indev', 'skipSw', 'skipHw', 'ethType', 'vlanId', 'vlanPrio', 'vlanEthtype', 'dstMac', 'srcMac', 'ipProto', 'ipTos', 'ipTtl', 'dstIp', 'srcIp', 'dstPort', 'srcPort', 'tcpFlags', 'type', 'code', 'ipFlags', 'actions'];
+const KNOWN = ['classid', 'flowid', 'indev', 'skipSw', 'skipHw', 'ethType', 'vlanId', 'vlanPrio', 'vlanEthtype', 'cvlanId', 'cvlanPrio', 'cvlanEthtype', 'dstMac', 'srcMac', 'ipProto', 'ipTos', 'ipTtl', 'dstIp', 'srcIp', 'dstPort', 'srcPort', 'tcpFlags', 'type', 'code', 'ipFlags', 'actions'];
 
 const flower: FilterKind<FlowerChecked> = {
   check(o, path, head) {
@@ -287,7 +298,10 @@ const flower: FilterKind<FlowerChecked> = {
     }
     const vlanTagged = ethType === ETH['802.1q'] || ethType === ETH['802.1ad'];
     // the ethertype ip_proto, addresses and ICMP fields see: inside the tag when vlanEthtype is given
-    const inner = opt.vlanEthtype !== undefined ? ethTypeCheck(opt.vlanEthtype, at('vlanEthtype')) : ethType;
+    const tag = opt.vlanEthtype !== undefined ? ethTypeCheck(opt.vlanEthtype, at('vlanEthtype')) : ethType;
+    const ctagged = opt.vlanEthtype !== undefined && (tag === ETH['802.1q'] || tag === ETH['802.1ad']);
+    const ctag = opt.cvlanEthtype !== undefined ? ethTypeCheck(opt.cvlanEthtype, at('cvlanEthtype')) : undefined;
+    const inner = ctag ?? tag;
     let ipProto: number | undefined;
     if (opt.ipProto !== undefined) {
       const p = opt.ipProto;
@@ -337,7 +351,15 @@ const flower: FilterKind<FlowerChecked> = {
           break;
         case 'vlanEthtype':
           if (!vlanTagged) throw new TypeError(`${p} needs ethertype 802.1q or 802.1ad (the filter's protocol or ethType)`);
-          items.push({ id: 25, as: 'be16', v: inner });
+          items.push({ id: 25, as: 'be16', v: tag });
+          break;
+        case 'cvlanId':
+        case 'cvlanPrio':
+        case 'cvlanEthtype':
+          if (!ctagged) throw new TypeError(`${p} needs vlanEthtype 802.1q or 802.1ad (an inner tag)`);
+          if (k === 'cvlanId') items.push({ id: 77, as: 'u16', v: int(0, 4095)(v, p) });
+          else if (k === 'cvlanPrio') items.push({ id: 78, as: 'u8', v: int(0, 7)(v, p) });
+          else items.push({ id: 79, as: 'be16', v: ctag! });
           break;
         case 'dstMac':
         case 'srcMac': {
@@ -450,6 +472,9 @@ const flower: FilterKind<FlowerChecked> = {
     if (r.vlanId !== undefined) out.vlanId = r.vlanId;
     if (r.vlanPrio !== undefined) out.vlanPrio = r.vlanPrio;
     if (r.vlanEthType !== undefined) out.vlanEthtype = ETH_NAMES.get(r.vlanEthType) ?? r.vlanEthType;
+    if (r.cvlanId !== undefined) out.cvlanId = r.cvlanId;
+    if (r.cvlanPrio !== undefined) out.cvlanPrio = r.cvlanPrio;
+    if (r.cvlanEthType !== undefined) out.cvlanEthtype = ETH_NAMES.get(r.cvlanEthType) ?? r.cvlanEthType;
     if (r.ethDst !== undefined) out.dstMac = macOut(r.ethDst, r.ethDstMask);
     if (r.ethSrc !== undefined) out.srcMac = macOut(r.ethSrc, r.ethSrcMask);
     if (r.ipProto !== undefined) out.ipProto = IPPROTO_NAMES.get(r.ipProto) ?? r.ipProto;
