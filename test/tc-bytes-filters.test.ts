@@ -189,6 +189,8 @@ goldenCases('tc bytes: u32 extras', [
   u32Case('link only, no terminal', { protocol: 'ip', handle: '800::20', setup: HT }, ['match', 'ip', 'protocol', '6', '0xff', 'link', '1:'], { match: [{ ip: { protocol: 6 } }], link: '1:' }),
   u32Case('htb class flowid, pref 3, chain 2', { parent: '1:', protocol: 'ip', pref: 3, chain: 2, setup: HTB }, ['match', 'ip', 'dst', '10.0.0.0/8', 'flowid', '1:10'], { match: [{ ip: { dst: '10.0.0.0/8' } }], flowid: '1:10' }),
   u32Case('ingress ffff: police', { parent: 'ffff:', protocol: 'ip', setup: INGRESS }, ['match', 'ip', 'src', '0.0.0.0/0', 'action', 'police', 'rate', '2mbit', 'burst', '20k', 'drop'], { match: [{ ip: { src: '0.0.0.0/0' } }], actions: [{ kind: 'police', rate: '2mbit', burst: '20k', control: 'drop' }] }),
+  u32Case('police (the filter policer)', { protocol: 'ip' }, ['match', 'ip', 'src', '10.0.0.0/8', 'police', 'rate', '1mbit', 'burst', '10k', 'drop', 'flowid', ':1'], { match: [{ ip: { src: '10.0.0.0/8' } }], police: { rate: '1mbit', burst: '10k', control: 'drop' }, flowid: ':1' }),
+  u32Case('police conform-exceed then action', { protocol: 'ip' }, ['match', 'u32', '0', '0', 'police', 'rate', '2mbit', 'burst', '20k', 'mtu', '2k', 'peakrate', '4mbit', 'conform-exceed', 'drop/pass', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v1'], { match: [{ u32: 0, mask: 0, at: 0 }], police: { rate: '2mbit', burst: '20k', mtu: '2k', peakrate: '4mbit', conformExceed: 'drop/pass' }, actions: [{ kind: 'mirred', mirredAction: 'mirror', dev: 'v1' }] }),
   u32Case('egress pedit + mirred', { parent: 'egress', protocol: 'ip' }, ['match', 'ip', 'dst', '10.0.0.2', 'action', 'pedit', 'munge', 'ip', 'dst', 'set', '10.0.0.3', 'pipe', 'action', 'mirred', 'egress', 'redirect', 'dev', 'v1'], { match: [{ ip: { dst: '10.0.0.2' } }], actions: [{ kind: 'pedit', munge: [{ ip: 'dst', set: '10.0.0.3' }], control: 'pipe' }, { kind: 'mirred', mirredAction: 'redirect', dev: 'v1' }] }),
 ]);
 
@@ -258,6 +260,7 @@ goldenCases('tc bytes: replace, change and matchall for the new kinds', [
   flower('QinQ cvlan', { protocol: '802.1ad' }, ['vlan_id', '10', 'vlan_ethtype', '802.1q', 'cvlan_id', '20', 'cvlan_prio', '2', 'cvlan_ethtype', 'ipv6', 'ip_proto', 'tcp', 'dst_port', '22'], { vlanId: 10, vlanEthtype: '802.1q', cvlanId: 20, cvlanPrio: 2, cvlanEthtype: 'ipv6', ipProto: 'tcp', dstPort: 22 }),
   flower('ip_flags nofrag', { protocol: 'ipv6' }, ['ip_flags', 'nofrag'], { ipFlags: 'nofrag' }),
   flower('udp src port mask', { protocol: 'ipv6' }, ['ip_proto', 'udp', 'src_port', '1024/0xfc00'], { ipProto: 'udp', srcPort: '1024/0xfc00' }),
+  bpfCase('bytecode police', ['bytecode', ACCEPT, 'police', 'rate', '1mbit', 'burst', '10k', 'conform-exceed', 'reclassify/ok'], { bytecode: ACCEPT, police: { rate: '1mbit', burst: '10k', conformExceed: 'reclassify/ok' } }),
   withAction('police mtu only', ['police', 'mtu', '1500', 'drop'], { kind: 'police', mtu: 1500, control: 'drop' }),
   withAction('skbedit cookie', ['skbedit', 'mark', '7', 'cookie', 'a1b2c3'], { kind: 'skbedit', mark: 7, cookie: 'a1b2c3' }),
   withAction('vlan push 802.1q with pipe and index', ['vlan', 'push', 'id', '4095', 'protocol', '802.1q', 'pipe', 'index', '11'], { kind: 'vlan', vlanAction: 'push', id: 4095, protocol: '802.1q', control: 'pipe', index: 11 }),

@@ -96,6 +96,10 @@ describe('u32 round trip', () => {
   it('nexthdr matches', () => {
     expect(filterRound('u32', { match: [{ tcp: { dst: 80 } }] }).match).toEqual([{ u32: 80, mask: 0xffff, at: 0, nexthdr: true }]);
   });
+  it('the filter policer', () => {
+    expect(filterRound('u32', { match: [{ u32: 0, mask: 0, at: 0 }], police: { rate: 8e6, burst: 10000, conformExceed: 'drop/pipe' } }).police).toEqual({ rate: 8e6, burst: 10000, conformExceed: 'drop/pipe' });
+    expect(filterRound('bpf', { bytecode: '1,6 0 0 0,', police: { avrate: 8000 } }).police).toEqual({ avrate: 8000, conformExceed: 'reclassify' });
+  });
   it('ip6 /0 writes no key', () => {
     expect(filterRound('u32', { match: [{ ip6: { src: '::/0' } }, { u32: 1, mask: 1, at: 4 }] }).match).toEqual([{ u32: 1, mask: 1, at: 4 }]);
   });
@@ -175,6 +179,8 @@ describe('bad input: check refuses it, naming the field', () => {
     ['u32 sample two keys', 'u32', { ht: '1:', sample: { ip: { src: '10.0.0.1', dst: '10.0.0.2' } } }, 'ip', /^filter\.options\.sample must make exactly one key/, TypeError],
     ['u32 hashkey at 2', 'u32', { hashkey: { mask: 0xff, at: 2 } }, 'ip', /^filter\.options\.hashkey\.at/, RangeError],
     ['u32 offset at odd', 'u32', { offset: { at: 3 } }, 'ip', /^filter\.options\.offset\.at/, RangeError],
+    ['u32 police with kind', 'u32', { police: { kind: 'police', rate: '1mbit', burst: '1k' } }, 'ip', /^filter\.options\.police takes the police options only/, TypeError],
+    ['u32 police without burst', 'u32', { police: { rate: '1mbit' } }, 'ip', /^filter\.options\.police\.burst is required/, TypeError],
     ['u32 skip both', 'u32', { skipSw: true, skipHw: true }, 'ip', /^filter\.options: skipSw and skipHw/, TypeError],
     ['bpf no program', 'bpf', { directAction: true }, 'all', /^filter\.options\.fd is required/, TypeError],
     ['bpf pinned refused', 'bpf', { pinned: '/sys/fs/bpf/x' }, 'all', /^filter\.options\.pinned: .*bpf\(2\)/, TypeError],

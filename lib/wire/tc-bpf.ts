@@ -12,7 +12,7 @@ import { attrs, t, type Writer } from '../codec.js';
 import { formatHandle, handleCheck } from '../tcunits.js';
 import { closest, int, isPlain, show, bool } from '../validate.js';
 import { actionLinks, actionsCheck, decodeActions, type CheckedAction } from './tc-actions.js';
-import { findAttr, registerFilter, writeActionList, type FilterKind } from './tc-filters.js';
+import { decodePolice, filterPoliceCheck, findAttr, registerFilter, writeActionList, writePolice, type FilterKind } from './tc-filters.js';
 import { TCA_OPTIONS } from './tc.js';
 
 /** TCA_BPF_* as decoded. */
@@ -40,6 +40,7 @@ export const bpfAttrs = attrs<BpfAttrs>('bpf', {
   id: [11, t.u32, 'TCA_BPF_ID'],
 });
 const TCA_BPF_ACT = 1;
+const TCA_BPF_POLICE = 2;
 /** TCA_BPF_FLAG_ACT_DIRECT: the program's return value is the verdict (`direct-action`). */
 const TCA_BPF_FLAG_ACT_DIRECT = 1;
 /** BPF_MAXINSNS (linux/bpf_common.h): the most classic instructions a program has. */
@@ -52,7 +53,7 @@ export type SockFilter = [code: number, jt: number, jf: number, k: number];
 
 /**
  * `tc filter add … bpf [fd FD name NAME | bytecode 'N,c t f k,…'] [direct-action|da]
- * [classid ID] [skip_sw|skip_hw] [action …]` (tc itself takes `object-file`
+ * [classid ID] [skip_sw|skip_hw] [police …] [action …]` (tc itself takes `object-file`
  * or `object-pinned`; the library takes the loaded program's fd).
  */
 export interface BpfOptions {
@@ -72,11 +73,13 @@ export interface BpfOptions {
   skipHw?: boolean;
   /** The actions run on a match. */
   actions?: unknown[];
+  /** `police …`: the filter's own policer (the police action's options). */
+  police?: Record<string, unknown>;
   /** Refused: opening a pinned program needs bpf(2) (BPF_OBJ_GET). Open it yourself and pass `fd`. */
   pinned?: string;
 }
 
-const KNOWN = ['fd', 'name', 'bytecode', 'directAction', 'classid', 'flowid', 'skipSw', 'skipHw', 'actions', 'pinned'];
+const KNOWN = ['fd', 'name', 'bytecode', 'directAction', 'classid', 'flowid', 'skipSw', 'skipHw', 'actions', 'police', 'pinned'];
 const classidCheck = handleCheck('classid');
 
 /** tc's bytecode string, or a list of instructions, as 8-byte sock_filters. */
@@ -98,7 +101,7 @@ function bytecodeCheck(v: unknown, path: string): SockFilter[] {
 }
 
 interface BpfChecked {
-  items: ({ as: 'classid'; v: number } | { as: 'actions'; v: CheckedAction[] })[];
+  items: ({ as: 'classid'; v: number } | { as: 'actions' | 'police'; v: CheckedAction[] })[];
   fd?: number;
   name?: string;
   ops?: SockFilter[];
@@ -135,6 +138,7 @@ const bpf: FilterKind<BpfChecked> = {
     // classid and actions go where they are given, as tc writes them while reading
     for (const k of Object.keys(o)) {
       if ((k === 'classid' || k === 'flowid') && o[k] !== undefined) c.items.push({ as: 'classid', v: classidCheck(o[k], `${path}.${k}`) });
+      if (k === 'police' && o.police !== undefined) c.items.push({ as: 'police', v: [filterPoliceCheck(o.police, `${path}.police`)] });
       if (k === 'actions' && o.actions !== undefined) {
         c.actions = actionsCheck(o.actions, `${path}.actions`);
         c.items.push({ as: 'actions', v: c.actions });
@@ -147,6 +151,7 @@ const bpf: FilterKind<BpfChecked> = {
     const at = w.beginAttr(TCA_OPTIONS);
     for (const it of c.items) {
       if (it.as === 'classid') bpfAttrs.encodeOne(w, 'classid', it.v);
+      else if (it.as === 'police') writePolice(w, TCA_BPF_POLICE, it.v[0], ctx);
       else writeActionList(w, TCA_BPF_ACT, it.v, ctx);
     }
     if (c.fd !== undefined) {
@@ -192,6 +197,8 @@ const bpf: FilterKind<BpfChecked> = {
     if (r.id !== undefined) out.id = r.id;
     const acts = findAttr(b, off, end, TCA_BPF_ACT);
     if (acts) out.actions = decodeActions(b, acts[0], acts[1], `${path}.actions`);
+    const pol = findAttr(b, off, end, TCA_BPF_POLICE);
+    if (pol) out.police = decodePolice(b, pol[0], pol[1], `${path}.police`);
     return out;
   },
 };

@@ -9,7 +9,7 @@ import { attrs, type StructOf, struct, t, type Writer } from '../codec.js';
 import { parsePrefix } from '../types.js';
 import { arrayOf, bool, closest, custom, int, isPlain, object, show, u16, u8 } from '../validate.js';
 import { formatHandle, handleCheck } from '../tcunits.js';
-import { actionLinks, actionsCheck, decodeActions, encodeActions, type CheckedAction } from './tc-actions.js';
+import { actionKinds, actionLinks, actionsCheck, checkAction, decodeActions, encodeActions, type CheckedAction } from './tc-actions.js';
 import { TCA_OPTIONS, type TcKind } from './tc.js';
 
 /** A filter kind: a {@link TcKind} plus how its handles are written. */
@@ -43,6 +43,32 @@ export function writeActionList(w: Writer, id: number, list: readonly CheckedAct
 }
 
 const classidCheck = handleCheck('classid');
+
+/**
+ * A filter's own policer (`tc filter … u32 … police rate R burst B …`, the
+ * older form of `action police`): the police action's options without `kind`.
+ */
+export const filterPoliceCheck = custom<CheckedAction>("police options such as { rate: '1mbit', burst: '10k' }", [null, 1, 'x'], (v, path) => {
+  if (!isPlain(v)) throw new TypeError(`${path} must be police options such as { rate: '1mbit', burst: '10k' }, got ${show(v)}`);
+  if (!actionKinds.police) throw new TypeError(`${path}: the police kind is not loaded`);
+  if ('kind' in v || 'cookie' in v) throw new TypeError(`${path} takes the police options only (no kind or cookie)`);
+  return checkAction({ ...v, kind: 'police' }, path);
+});
+
+/** Writes a filter's policer nest `id` (TCA_<KIND>_POLICE: the police attributes, no NLA_F_NESTED, as tc). */
+export function writePolice(w: Writer, id: number, p: CheckedAction, ctx: Parameters<TcKind['encode']>[2]): void {
+  const at = w.beginAttr(id);
+  p.spec.encode(w, p.checked, ctx);
+  w.endAttr(at);
+}
+
+/** Reads a filter's policer nest [off, end) as the police options (without the listed fields). */
+export function decodePolice(b: Buffer, off: number, end: number, path: string): Record<string, unknown> {
+  const out = actionKinds.police?.decode?.(b, off, end, path) ?? {};
+  for (const k of ['ref', 'bind', 'tm']) delete out[k];
+  if (out.index === 0) delete out.index;
+  return out;
+}
 
 // ---------------------------------------------------------------------------
 // u32 (struct tc_u32_sel, TCA_U32_*)
@@ -108,6 +134,7 @@ export const u32Attrs = attrs<U32Attrs>('u32', {
   flags: [11, t.u32, 'TCA_U32_FLAGS'],
 });
 const TCA_U32_ACT = 7;
+const TCA_U32_POLICE = 6;
 
 /**
  * A field value of a u32 match: the value (all of the field's bits), or
@@ -166,6 +193,8 @@ export interface U32Options {
   skipHw?: boolean;
   /** The actions run on a match (`action …`). */
   actions?: unknown[];
+  /** `police …`: the filter's own policer (the police action's options). */
+  police?: Record<string, unknown>;
 }
 
 type Key = U32Sel['keys'][number];
@@ -330,10 +359,11 @@ const u32Schema = object({
   skipSw: bool,
   skipHw: bool,
   actions: actionsCheck,
+  police: filterPoliceCheck,
 });
 
 /** An attribute tc writes while it reads the options, in their order. */
-type U32Item = { name: 'classid' | 'divisor' | 'link'; v: number } | { name: 'indev'; v: string } | { name: 'actions'; v: CheckedAction[] };
+type U32Item = { name: 'classid' | 'divisor' | 'link'; v: number } | { name: 'indev'; v: string } | { name: 'actions' | 'police'; v: CheckedAction[] };
 
 interface U32Checked {
   items: U32Item[];
@@ -360,6 +390,7 @@ const u32: FilterKind<U32Checked> = {
       else if ((k === 'divisor' || k === 'link') && v[k] !== undefined) items.push({ name: k, v: v[k]! });
       else if (k === 'indev' && v.indev !== undefined) items.push({ name: 'indev', v: v.indev });
       else if (k === 'actions' && v.actions !== undefined) items.push({ name: 'actions', v: v.actions });
+      else if (k === 'police' && v.police !== undefined) items.push({ name: 'police', v: [v.police] });
     }
     // the hash table: `ht` gives the table (and bucket), `sample` computes the bucket
     let hash = v.ht !== undefined ? (v.ht & 0xfffff000) >>> 0 : 0;
@@ -383,7 +414,7 @@ const u32: FilterKind<U32Checked> = {
       return c;
     }
     const head = { flags: 0, offshift: 0, nkeys: 0, offmask: 0, off: 0, offoff: 0, hoff: 0, hmask: 0 };
-    if (v.classid !== undefined || v.flowid !== undefined || v.actions) head.flags |= TC_U32.terminal;
+    if (v.classid !== undefined || v.flowid !== undefined || v.actions || v.police) head.flags |= TC_U32.terminal;
     if (v.hashkey) {
       head.hmask = v.hashkey.mask!;
       head.hoff = v.hashkey.at ?? 0;
@@ -417,6 +448,7 @@ const u32: FilterKind<U32Checked> = {
     optionsNest(w, () => {
       for (const it of c.items) {
         if (it.name === 'actions') writeActionList(w, TCA_U32_ACT, it.v, ctx);
+        else if (it.name === 'police') writePolice(w, TCA_U32_POLICE, it.v[0], ctx);
         else if (it.name === 'indev') u32Attrs.encodeOne(w, 'indev', it.v);
         else u32Attrs.encodeOne(w, it.name, it.v);
       }
@@ -451,6 +483,8 @@ const u32: FilterKind<U32Checked> = {
     }
     const acts = findAttr(b, off, end, TCA_U32_ACT);
     if (acts) out.actions = decodeActions(b, acts[0], acts[1], `${path}.actions`);
+    const pol = findAttr(b, off, end, TCA_U32_POLICE);
+    if (pol) out.police = decodePolice(b, pol[0], pol[1], `${path}.police`);
     return out;
   },
   parseHandle: parseU32Handle,
