@@ -261,6 +261,8 @@ goldenCases('tc bytes: replace, change and matchall for the new kinds', [
   flower('ip_flags nofrag', { protocol: 'ipv6' }, ['ip_flags', 'nofrag'], { ipFlags: 'nofrag' }),
   flower('udp src port mask', { protocol: 'ipv6' }, ['ip_proto', 'udp', 'src_port', '1024/0xfc00'], { ipProto: 'udp', srcPort: '1024/0xfc00' }),
   bpfCase('bytecode police', ['bytecode', ACCEPT, 'police', 'rate', '1mbit', 'burst', '10k', 'conform-exceed', 'reclassify/ok'], { bytecode: ACCEPT, police: { rate: '1mbit', burst: '10k', conformExceed: 'reclassify/ok' } }),
+  withAction('pedit munge ip ttl, tos, protocol', ['pedit', 'munge', 'ip', 'ttl', 'set', '64', 'munge', 'ip', 'tos', 'set', '0x10', 'munge', 'ip', 'protocol', 'set', '17'], { kind: 'pedit', munge: [{ ip: 'ttl', set: 64 }, { ip: 'tos', set: 0x10 }, { ip: 'protocol', set: 17 }] }),
+  withAction('pedit munge offset u16 and u8', ['pedit', 'munge', 'offset', '2', 'u16', 'set', '0x1234', 'munge', 'offset', '5', 'u8', 'set', '0xab', 'munge', 'offset', '0', 'u16', 'set', '7'], { kind: 'pedit', munge: [{ offset: 2, u16: 0x1234 }, { offset: 5, u8: 0xab }, { offset: 0, u16: 7 }] }),
   withAction('police mtu only', ['police', 'mtu', '1500', 'drop'], { kind: 'police', mtu: 1500, control: 'drop' }),
   withAction('skbedit cookie', ['skbedit', 'mark', '7', 'cookie', 'a1b2c3'], { kind: 'skbedit', mark: 7, cookie: 'a1b2c3' }),
   withAction('vlan push 802.1q with pipe and index', ['vlan', 'push', 'id', '4095', 'protocol', '802.1q', 'pipe', 'index', '11'], { kind: 'vlan', vlanAction: 'push', id: 4095, protocol: '802.1q', control: 'pipe', index: 11 }),

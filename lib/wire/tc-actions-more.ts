@@ -387,10 +387,13 @@ const vlan: ActionKind<VlanChecked> = {
 // pedit (linux/tc_act/tc_pedit.h), the classic (non-`ex`) form
 
 /**
- * One pedit munge: `munge ip src|dst set ADDR` (`{ ip: 'src', set: '10.0.0.1' }`)
- * or `munge offset N u32 set V` (`{ offset: N, u32: V }`, N a multiple of 4).
+ * One pedit munge: `munge ip src|dst set ADDR` (`{ ip: 'src', set: '10.0.0.1' }`),
+ * `munge ip tos|dsfield|ttl|protocol set N` (`{ ip: 'ttl', set: 64 }`), or
+ * raw `munge offset N u32|u16|u8 set V` (`{ offset: N, u32: V }`; u32 at a
+ * multiple of 4). Listed munges read back as ip src/dst or raw u32 words
+ * (`{ offset, u32, mask }`, mask the bits kept).
  */
-export type PeditMunge = { ip: 'src' | 'dst'; set: string } | { offset: number; u32: number };
+export type PeditMunge = { ip: 'src' | 'dst'; set: string } | { ip: 'tos' | 'dsfield' | 'ttl' | 'protocol'; set: number } | { offset: number; u32: number } | { offset: number; u16: number } | { offset: number; u8: number };
 
 /** `action pedit munge …[ munge …] [VERDICT]`. */
 export interface PeditAction extends ActionCommon {
@@ -435,18 +438,42 @@ export const peditAttrs = attrs<{ tm: object; parms: PeditSel; parmsEx: PeditSel
   parmsEx: [4, peditSel, 'TCA_PEDIT_PARMS_EX'],
 });
 
-const mungeCheck = custom<PeditKey>("a munge such as { ip: 'src', set: '10.0.0.1' } or { offset: 0, u32: 0x11223344 }", [{}, { ip: 'ttl', set: 1 }, { offset: 2, u32: 1 }, null], (v, path) => {
+/** A sub-word set as tc's pack_key8/pack_key16: the value shifted into its 32-bit word, the mask keeping the rest. */
+function packSub(value: number, off: number, bytes: 1 | 2, retain: number, path: string): PeditKey {
+  const ind = off & 3;
+  if (bytes === 2 && ind === 3) throw new RangeError(`${path}.offset: a u16 munge cannot start at the last byte of a word (offset ${off})`);
+  const stride = 8 * (4 - bytes - ind);
+  const keep = bytes === 1 ? [0x00ffffff, 0xff00ffff, 0xffff00ff, 0xffffff00][ind] : [0x0000ffff, 0xff0000ff, 0xffff0000][ind];
+  const val = ((value & retain) << stride) >>> 0;
+  const mask = ((((~retain) << stride) | keep) >>> 0);
+  return { mask, val, off: (off & ~3) >>> 0, at: 0, offmask: 0, shift: 0 };
+}
+/** `munge ip FIELD set N`: the byte fields of the IPv4 header pedit names. */
+const IP_BYTE = { tos: 1, dsfield: 1, ttl: 8, protocol: 9 } as const;
+
+const mungeCheck = custom<PeditKey>("a munge such as { ip: 'src', set: '10.0.0.1' }, { ip: 'ttl', set: 64 } or { offset: 0, u32: 0x11223344 }", [{}, { ip: 'len', set: 1 }, { offset: 2, u32: 1 }, null], (v, path) => {
   if (v && typeof v === 'object' && 'ip' in v) {
-    const m = object({ ip: { check: oneOf(['src', 'dst']), required: true }, set: { check: custom<Buffer>('an IPv4 address', ['x', 1], (a, p) => {
-      const ip = parseIp(a, p);
-      if (ip.family !== 'inet') throw new TypeError(`${p} must be an IPv4 address (pedit ip munges IPv4 headers), got ${show(a)}`);
-      return ip.bytes;
-    }), required: true } })(v, path);
-    return { mask: 0, val: m.set!.readUInt32BE(0), off: m.ip === 'src' ? 12 : 16, at: 0, offmask: 0, shift: 0 };
+    const f = (v as { ip: unknown }).ip;
+    if (f === 'src' || f === 'dst') {
+      const m = object({ ip: oneOf(['src', 'dst']), set: { check: custom<Buffer>('an IPv4 address', ['x', 1], (a, p) => {
+        const ip = parseIp(a, p);
+        if (ip.family !== 'inet') throw new TypeError(`${p} must be an IPv4 address (pedit ip munges IPv4 headers), got ${show(a)}`);
+        return ip.bytes;
+      }), required: true } })(v, path);
+      return { mask: 0, val: m.set!.readUInt32BE(0), off: m.ip === 'src' ? 12 : 16, at: 0, offmask: 0, shift: 0 };
+    }
+    const m = object({ ip: { check: oneOf(['src', 'dst', 'tos', 'dsfield', 'ttl', 'protocol']), required: true }, set: { check: int(0, 0xff), required: true } })(v, path);
+    return packSub(m.set!, IP_BYTE[m.ip as keyof typeof IP_BYTE], 1, 0xff, path);
   }
-  const m = object({ offset: { check: int(-0x80000000, 0x7fffffff), required: true }, u32: { check: u32, required: true } })(v, path);
-  if (m.offset! % 4) throw new RangeError(`${path}.offset must be a multiple of 4 for a u32 munge, got ${m.offset}`);
-  return { mask: 0, val: m.u32!, off: m.offset! >>> 0, at: 0, offmask: 0, shift: 0 };
+  const width = v && typeof v === 'object' ? (['u32', 'u16', 'u8'] as const).find((k) => k in v) : undefined;
+  if (!width) throw new TypeError(`${path} must be ${mungeCheck.expects}, got ${show(v)}`);
+  const max = width === 'u32' ? 0xffffffff : width === 'u16' ? 0xffff : 0xff;
+  const m = object({ offset: { check: int(-0x80000000, 0x7fffffff), required: true }, [width]: { check: int(0, max), required: true } } as Record<string, any>)(v, path) as { offset: number } & Record<string, number>;
+  if (width === 'u32') {
+    if (m.offset % 4) throw new RangeError(`${path}.offset must be a multiple of 4 for a u32 munge, got ${m.offset}`);
+    return { mask: 0, val: m.u32, off: m.offset >>> 0, at: 0, offmask: 0, shift: 0 };
+  }
+  return packSub(m[width], m.offset, width === 'u16' ? 2 : 1, max, path);
 });
 const peditSchema = object({
   kind: oneOf(['pedit']),
