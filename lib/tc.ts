@@ -26,8 +26,7 @@ import { tcaAttrs, tcmsg, type TcaAttrs, type TcEncodeContext, type TcKind, type
 import { actionKinds, actionLinks, actionsCheck, parseActionsMsg, statsOf, writeActionSelectors, writeActionsMsg, type ListedAction } from './wire/tc-actions.js';
 import { filterKinds, type FilterKind } from './wire/tc-filters.js';
 import { qdiscKinds } from './wire/tc-qdiscs.js';
-import './wire/tc-netem.js';
-import './wire/tc-sched.js';
+import './wire/tc-kinds.js';
 
 export type { TcHandle } from './tcunits.js';
 export type { TcControl, MirredAction, GactAction, ListedAction } from './wire/tc-actions.js';
@@ -695,7 +694,7 @@ function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Filt
   const entry = op === 'add' || op === 'change' ? kindOf(filterKinds, v.kind, 'filter', 'filter') : v.kind === undefined ? undefined : own(filterKinds, v.kind);
   if (op === 'add' || op === 'change') {
     c.entry = entry;
-    c.checked = entry!.check(options, 'filter.options');
+    c.checked = entry!.check(options, 'filter.options', { protocol: c.protocol });
   } else if (v.options !== undefined) throw new TypeError(`filter.options: filter.${op} takes no options (the filter is named by parent, pref, protocol and handle)`);
   if (v.handle !== undefined) {
     if (typeof v.handle === 'string') {
@@ -711,8 +710,9 @@ function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): Filt
 
 function writeFilterHead(w: Writer, c: FilterChecked, ifindex: number, path: string): void {
   tcmsg.encode(w, { family: 0, ifindex, handle: c.handle ?? 0, parent: c.parent, info: ((c.pref << 16) | htons(c.protocol)) >>> 0 }, path);
-  writeKind(w, c.kind);
+  // tc writes `chain N` as it reads it, always before the kind
   if (c.chain !== undefined) tcaAttrs.encodeOne(w, 'chain', c.chain);
+  writeKind(w, c.kind);
 }
 
 function* filterRequest(input: unknown, type: number, flags: number, op: 'add' | 'change' | 'del'): Op<{ pref: number; handle?: string | number } | void> {

@@ -239,6 +239,11 @@ const gact: ActionKind<{ index?: number; action: number; prob?: { ptype: number;
 /** Every action kind the library writes, by `tc`'s name. Others are listed with their raw options. */
 export const actionKinds: Record<string, ActionKind<any>> = Object.assign(Object.create(null) as Record<string, ActionKind<any>>, { mirred, gact });
 
+/** Adds an action kind to the registry (`tc … action NAME …`): modules of further kinds call this when they load. */
+export function registerAction(name: string, kind: ActionKind<any>): void {
+  actionKinds[name] = kind;
+}
+
 /** An action as checked: its kind, its kind's checked options, its cookie. */
 export interface CheckedAction {
   kind: string;

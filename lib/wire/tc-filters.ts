@@ -7,9 +7,9 @@
  */
 import { attrs, type StructOf, struct, t, type Writer } from '../codec.js';
 import { parsePrefix } from '../types.js';
-import { arrayOf, bool, custom, int, isPlain, object, show, u16, u8 } from '../validate.js';
+import { arrayOf, bool, closest, custom, int, isPlain, object, show, u16, u8 } from '../validate.js';
 import { formatHandle, handleCheck } from '../tcunits.js';
-import { actionLinks, actionsCheck, decodeActions, encodeActions, type CheckedAction } from './tc-actions.js';
+import { actionKinds, actionLinks, actionsCheck, checkAction, decodeActions, encodeActions, type CheckedAction } from './tc-actions.js';
 import { TCA_OPTIONS, type TcKind } from './tc.js';
 
 /** A filter kind: a {@link TcKind} plus how its handles are written. */
@@ -43,6 +43,32 @@ export function writeActionList(w: Writer, id: number, list: readonly CheckedAct
 }
 
 const classidCheck = handleCheck('classid');
+
+/**
+ * A filter's own policer (`tc filter … u32 … police rate R burst B …`, the
+ * older form of `action police`): the police action's options without `kind`.
+ */
+export const filterPoliceCheck = custom<CheckedAction>("police options such as { rate: '1mbit', burst: '10k' }", [null, 1, 'x'], (v, path) => {
+  if (!isPlain(v)) throw new TypeError(`${path} must be police options such as { rate: '1mbit', burst: '10k' }, got ${show(v)}`);
+  if (!actionKinds.police) throw new TypeError(`${path}: the police kind is not loaded`);
+  if ('kind' in v || 'cookie' in v) throw new TypeError(`${path} takes the police options only (no kind or cookie)`);
+  return checkAction({ ...v, kind: 'police' }, path);
+});
+
+/** Writes a filter's policer nest `id` (TCA_<KIND>_POLICE: the police attributes, no NLA_F_NESTED, as tc). */
+export function writePolice(w: Writer, id: number, p: CheckedAction, ctx: Parameters<TcKind['encode']>[2]): void {
+  const at = w.beginAttr(id);
+  p.spec.encode(w, p.checked, ctx);
+  w.endAttr(at);
+}
+
+/** Reads a filter's policer nest [off, end) as the police options (without the listed fields). */
+export function decodePolice(b: Buffer, off: number, end: number, path: string): Record<string, unknown> {
+  const out = actionKinds.police?.decode?.(b, off, end, path) ?? {};
+  for (const k of ['ref', 'bind', 'tm']) delete out[k];
+  if (out.index === 0) delete out.index;
+  return out;
+}
 
 // ---------------------------------------------------------------------------
 // u32 (struct tc_u32_sel, TCA_U32_*)
@@ -108,33 +134,58 @@ export const u32Attrs = attrs<U32Attrs>('u32', {
   flags: [11, t.u32, 'TCA_U32_FLAGS'],
 });
 const TCA_U32_ACT = 7;
+const TCA_U32_POLICE = 6;
+
+/**
+ * A field value of a u32 match: the value (all of the field's bits), or
+ * `[value, mask]` (tc's `match ip sport 80 0xffff`).
+ */
+export type U32Field = number | [value: number, mask: number];
 
 /**
  * One u32 match, as `tc … u32 match …` writes it: raw
  * (`{ u32: VALUE, mask: MASK, at: OFFSET }`, likewise `u16`/`u8`; `nexthdr`
- * for offsets after the next header), or by field
- * (`{ ip: { dst: '10.0.0.0/24' } }`, `{ ip: { protocol: 17, dport: 53 } }`,
- * `{ ip6: { src: 'fd00::/64' } }`). A list returns raw u32 keys.
+ * for `at nexthdr+OFFSET`), or by field: `ip` (src, dst, tos/dsfield, ihl,
+ * protocol, sport, dport, icmpType, icmpCode), `ip6` (src, dst, priority,
+ * protocol, flowlabel, sport, dport, icmpType, icmpCode), and after the
+ * next header `tcp`/`udp` (src, dst) and `icmp` (type, code). Decoded
+ * filters list their raw u32 keys.
  */
 export type U32Match =
   | { u32: number; mask: number; at: number; nexthdr?: boolean }
   | { u16: number; mask: number; at: number; nexthdr?: boolean }
   | { u8: number; mask: number; at: number; nexthdr?: boolean }
-  | { ip: { src?: string; dst?: string; protocol?: number; tos?: number; sport?: number; dport?: number } }
-  | { ip6: { src?: string; dst?: string; protocol?: number; sport?: number; dport?: number } };
+  | { ip: { src?: string; dst?: string; tos?: U32Field; dsfield?: U32Field; ihl?: U32Field; protocol?: U32Field; sport?: U32Field; dport?: U32Field; icmpType?: U32Field; icmpCode?: U32Field } }
+  | { ip6: { src?: string; dst?: string; priority?: U32Field; protocol?: U32Field; flowlabel?: U32Field; sport?: U32Field; dport?: U32Field; icmpType?: U32Field; icmpCode?: U32Field } }
+  | { tcp: { src?: U32Field; dst?: U32Field } }
+  | { udp: { src?: U32Field; dst?: U32Field } }
+  | { icmp: { type?: U32Field; code?: U32Field } };
 
-/** `tc filter add … u32 [match …]… [classid|flowid ID] [ht ID] [link ID] [divisor N] [action …]`. */
+/**
+ * `tc filter add … u32 [match …]… [offset plus N at N mask M shift N eat]
+ * [hashkey mask M at N] [classid|flowid ID] [divisor N] [link ID] [ht ID]
+ * [sample MATCH [divisor N]] [indev DEV] [skip_sw|skip_hw] [action …]`.
+ * Attributes go out in tc's order: classid, divisor, link, indev and the
+ * actions as given, then the hash table, the selector and the flags.
+ */
 export interface U32Options {
   /** The matches (all must hold). None: the filter matches every packet (`match u32 0 0`). */
   match?: U32Match[];
   /** `classid`/`flowid ID`: the class the packet goes to. */
   classid?: string | number;
-  /** `ht ID`: the hash table the filter goes into (`'800:'` … ). */
+  flowid?: string | number;
+  /** `ht ID`: the hash table the filter goes into (`'800:'`, `'1:'`; with `sample`, its bucket is computed). */
   ht?: string | number;
-  /** `link ID`: the hash table to continue in. */
+  /** `link ID`: the hash table to continue in (a table: `'1:'`). */
   link?: string | number;
   /** `divisor N`: makes this filter a hash table of N buckets (1..256, a power of two). */
   divisor?: number;
+  /** `hashkey mask M at N`: the word (N a multiple of 4) and mask that pick the bucket of `link`. */
+  hashkey?: { mask: number; at?: number };
+  /** `sample MATCH [divisor N]`: put the filter in the bucket MATCH hashes to (one key; default divisor 256). */
+  sample?: U32Match & { divisor?: number };
+  /** `offset plus N at N mask M shift N eat`: where the next header starts (for `nexthdr` matches and `link`). */
+  offset?: { plus?: number; at?: number; mask?: number; shift?: number; eat?: boolean };
   /** `indev DEV`: only packets that came in on this link. */
   indev?: string;
   /** `skip_sw` / `skip_hw`. */
@@ -142,12 +193,14 @@ export interface U32Options {
   skipHw?: boolean;
   /** The actions run on a match (`action …`). */
   actions?: unknown[];
+  /** `police …`: the filter's own policer (the police action's options). */
+  police?: Record<string, unknown>;
 }
 
 type Key = U32Sel['keys'][number];
 
 /** A key of `bits` bits at byte `at` (as tc's pack_key: aligned into its 32-bit word). */
-function packKey(keys: Key[], value: number, mask: number, at: number, bits: 8 | 16 | 32, nexthdr: boolean, path: string): void {
+function packKey(keys: Key[], value: number, mask: number, at: number, bits: 8 | 16 | 32, offmask: number, path: string): void {
   const width = bits / 8;
   if ((at & (width - 1)) !== 0) throw new RangeError(`${path}.at must be a multiple of ${width} for a ${bits}-bit match, got ${at}`);
   const shift = bits === 32 ? 0 : (32 - bits - (at & 3) * 8);
@@ -155,7 +208,6 @@ function packKey(keys: Key[], value: number, mask: number, at: number, bits: 8 |
   let v = bits === 32 ? value >>> 0 : ((value & (2 ** bits - 1)) << shift) >>> 0;
   const off = at & ~3;
   v = (v & m) >>> 0;
-  const offmask = nexthdr ? -1 : 0;
   // tc merges keys on the same word
   const same = keys.find((k) => k.off === off && k.offmask === offmask);
   if (same) {
@@ -169,49 +221,91 @@ function packKey(keys: Key[], value: number, mask: number, at: number, bits: 8 |
 
 const word = custom<number>('an integer 0..2^32-1', [-1, 2 ** 32, 1.5, 'x', null], (v, path) => int(0, 0xffffffff)(v, path));
 const rawMatch = (bits: 'u32' | 'u16' | 'u8') => object({ [bits]: { check: word, required: true }, mask: { check: word, required: true }, at: { check: int(-0x80000000, 0x7fffffff), required: true }, nexthdr: bool } as Record<string, any>);
-const ipFields = { src: custom('a prefix', ['x', 1], (v, p) => parsePrefix(v, p)), dst: custom('a prefix', ['x', 1], (v, p) => parsePrefix(v, p)), protocol: u8, tos: u8, sport: u16, dport: u16 };
-const ipMatch = object({ ip: { check: object(ipFields), required: true } });
-const ip6Match = object({ ip6: { check: object({ src: ipFields.src, dst: ipFields.dst, protocol: u8, sport: u16, dport: u16 }), required: true } });
+/** A field of `bits` bits: a value, or [value, mask]. */
+const field = (bits: number) => {
+  const max = 2 ** bits - 1;
+  return custom<[number, number]>(`a value 0..${max} or [value, mask]`, [-1, max + 1, 'x', [1], [1, max + 1], null], (v, path) => {
+    if (Array.isArray(v)) {
+      if (v.length !== 2) throw new TypeError(`${path} must be a value or [value, mask], got ${show(v)}`);
+      return [int(0, max)(v[0], `${path}[0]`), int(0, max)(v[1], `${path}[1]`)];
+    }
+    return [int(0, max)(v, path), max];
+  });
+};
+const prefix = custom('a prefix', ['x', 1], (v, p) => parsePrefix(v, p));
+const ipMatch = object({ ip: { check: object({ src: prefix, dst: prefix, tos: field(8), dsfield: field(8), ihl: field(8), protocol: field(8), sport: field(16), dport: field(16), icmpType: field(8), icmpCode: field(8) }), required: true } });
+const ip6Match = object({ ip6: { check: object({ src: prefix, dst: prefix, priority: field(8), protocol: field(8), flowlabel: field(32), sport: field(16), dport: field(16), icmpType: field(8), icmpCode: field(8) }), required: true } });
+const l4Match = (name: 'tcp' | 'udp') => object({ [name]: { check: object({ src: field(16), dst: field(16) }), required: true } } as Record<string, any>);
+const icmpMatch = object({ icmp: { check: object({ type: field(8), code: field(8) }), required: true } });
+const MATCH_KINDS = ['u32', 'u16', 'u8', 'ip', 'ip6', 'tcp', 'udp', 'icmp'];
+
+/** Packs one match object's keys (tc's parse_selector). */
+function u32Match(keys: Key[], m: unknown, at: string): void {
+  if (!isPlain(m)) throw new TypeError(`${at} must be a match object such as { ip: { dst: '10.0.0.0/24' } } or { u32: 0, mask: 0, at: 0 }, got ${show(m)}`);
+  const kind = MATCH_KINDS.find((k) => k in m);
+  if (!kind) {
+    const near = closest(Object.keys(m)[0] ?? '', MATCH_KINDS);
+    throw new TypeError(`${at} must name what it matches: u32, u16, u8 (raw), ip, ip6, tcp, udp or icmp${near ? ` (did you mean '${near}'?)` : ''}`);
+  }
+  const f8 = (v: [number, number] | undefined, off: number, p: string, offmask = 0) => v && packKey(keys, v[0], v[1], off, 8, offmask, p);
+  const f16 = (v: [number, number] | undefined, off: number, p: string, offmask = 0) => v && packKey(keys, v[0], v[1], off, 16, offmask, p);
+  if (kind === 'u32' || kind === 'u16' || kind === 'u8') {
+    const r = rawMatch(kind)(m, at) as Record<string, number> & { nexthdr?: boolean };
+    packKey(keys, r[kind], r.mask, r.at, Number(kind.slice(1)) as 8 | 16 | 32, r.nexthdr ? -1 : 0, at);
+  } else if (kind === 'ip') {
+    const f = ipMatch(m, at).ip!;
+    const p = `${at}.ip`;
+    if (f.tos && f.dsfield) throw new TypeError(`${p}: tos and dsfield are the same byte: give one`);
+    for (const [k, off] of [['src', 12], ['dst', 16]] as const) {
+      const x = f[k];
+      if (!x) continue;
+      if (x.family !== 'inet') throw new TypeError(`${p}.${k} must be an IPv4 prefix (use ip6 for IPv6)`);
+      packKey(keys, x.bytes.readUInt32BE(0), x.prefixlen ? (0xffffffff << (32 - x.prefixlen)) >>> 0 : 0, off, 32, 0, `${p}.${k}`);
+    }
+    f8(f.tos ?? f.dsfield, 1, `${p}.${f.tos ? 'tos' : 'dsfield'}`);
+    f8(f.ihl, 0, `${p}.ihl`);
+    f8(f.protocol, 9, `${p}.protocol`);
+    f16(f.dport, 22, `${p}.dport`);
+    f16(f.sport, 20, `${p}.sport`);
+    f8(f.icmpType, 20, `${p}.icmpType`);
+    f8(f.icmpCode, 21, `${p}.icmpCode`);
+  } else if (kind === 'ip6') {
+    const f = ip6Match(m, at).ip6!;
+    const p = `${at}.ip6`;
+    for (const [k, base] of [['src', 8], ['dst', 24]] as const) {
+      const x = f[k];
+      if (!x) continue;
+      if (x.family !== 'inet6') throw new TypeError(`${p}.${k} must be an IPv6 prefix (use ip for IPv4)`);
+      // tc writes one key per 32 bits the prefix covers (none for /0)
+      const n = Math.ceil(x.prefixlen / 32);
+      for (let i = 0, left = x.prefixlen; i < n; i++, left -= 32) {
+        const bits = Math.max(0, Math.min(32, left));
+        packKey(keys, x.bytes.readUInt32BE(i * 4), bits === 32 ? 0xffffffff : bits ? (0xffffffff << (32 - bits)) >>> 0 : 0, base + i * 4, 32, 0, `${p}.${k}`);
+      }
+    }
+    // traffic class: bits 4..11 of the first word
+    if (f.priority) packKey(keys, (f.priority[0] << 20) >>> 0, (f.priority[1] << 20) >>> 0, 0, 32, 0, `${p}.priority`);
+    f8(f.protocol, 6, `${p}.protocol`);
+    if (f.flowlabel) packKey(keys, f.flowlabel[0], f.flowlabel[1], 0, 32, 0, `${p}.flowlabel`);
+    f16(f.dport, 42, `${p}.dport`);
+    f16(f.sport, 40, `${p}.sport`);
+    f8(f.icmpType, 40, `${p}.icmpType`);
+    // tc 6.1 writes ip6 icmp_code with offmask 1 (its bytes are the reference)
+    f8(f.icmpCode, 41, `${p}.icmpCode`, 1);
+  } else if (kind === 'tcp' || kind === 'udp') {
+    const f = l4Match(kind)(m, at)[kind] as { src?: [number, number]; dst?: [number, number] };
+    f16(f.src, 0, `${at}.${kind}.src`, -1);
+    f16(f.dst, 2, `${at}.${kind}.dst`, -1);
+  } else {
+    const f = icmpMatch(m, at).icmp!;
+    f8(f.type, 0, `${at}.icmp.type`, -1);
+    f8(f.code, 1, `${at}.icmp.code`, -1);
+  }
+}
 
 function u32Keys(list: unknown[], path: string): Key[] {
   const keys: Key[] = [];
-  list.forEach((m, i) => {
-    const at = `${path}[${i}]`;
-    if (!isPlain(m)) throw new TypeError(`${at} must be a match object such as { ip: { dst: '10.0.0.0/24' } } or { u32: 0, mask: 0, at: 0 }, got ${show(m)}`);
-    const kind = ['u32', 'u16', 'u8', 'ip', 'ip6'].find((k) => k in m);
-    if (!kind) throw new TypeError(`${at} must name what it matches: u32, u16, u8 (raw), ip or ip6`);
-    if (kind === 'u32' || kind === 'u16' || kind === 'u8') {
-      const r = rawMatch(kind)(m, at) as Record<string, number> & { nexthdr?: boolean };
-      packKey(keys, r[kind], r.mask, r.at, Number(kind.slice(1)) as 8 | 16 | 32, !!r.nexthdr, at);
-    } else if (kind === 'ip') {
-      const f = ipMatch(m, at).ip!;
-      if (f.tos !== undefined) packKey(keys, f.tos, 0xff, 1, 8, false, `${at}.ip.tos`);
-      if (f.protocol !== undefined) packKey(keys, f.protocol, 0xff, 9, 8, false, `${at}.ip.protocol`);
-      for (const [k, off] of [['src', 12], ['dst', 16]] as const) {
-        const p = f[k];
-        if (!p) continue;
-        if (p.family !== 'inet') throw new TypeError(`${at}.ip.${k} must be an IPv4 prefix (use ip6 for IPv6)`);
-        const mask = p.prefixlen ? (0xffffffff << (32 - p.prefixlen)) >>> 0 : 0;
-        packKey(keys, p.bytes.readUInt32BE(0), mask, off, 32, false, `${at}.ip.${k}`);
-      }
-      if (f.sport !== undefined) packKey(keys, f.sport, 0xffff, 20, 16, false, `${at}.ip.sport`);
-      if (f.dport !== undefined) packKey(keys, f.dport, 0xffff, 22, 16, false, `${at}.ip.dport`);
-    } else {
-      const f = ip6Match(m, at).ip6!;
-      if (f.protocol !== undefined) packKey(keys, f.protocol, 0xff, 6, 8, false, `${at}.ip6.protocol`);
-      for (const [k, base] of [['src', 8], ['dst', 24]] as const) {
-        const p = f[k];
-        if (!p) continue;
-        if (p.family !== 'inet6') throw new TypeError(`${at}.ip6.${k} must be an IPv6 prefix (use ip for IPv4)`);
-        for (let i = 0, left = p.prefixlen; i < 4 && left > 0; i++, left -= 32) {
-          const bits = Math.min(32, left);
-          packKey(keys, p.bytes.readUInt32BE(i * 4), bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0, base + i * 4, 32, false, `${at}.ip6.${k}`);
-        }
-      }
-      if (f.sport !== undefined) packKey(keys, f.sport, 0xffff, 40, 16, false, `${at}.ip6.sport`);
-      if (f.dport !== undefined) packKey(keys, f.dport, 0xffff, 42, 16, false, `${at}.ip6.dport`);
-    }
-  });
+  list.forEach((m, i) => u32Match(keys, m, `${path}[${i}]`));
   return keys;
 }
 
@@ -230,19 +324,36 @@ function formatU32Handle(h: number): string {
   if (!hash && !node) return `${ht.toString(16)}:`;
   return `${ht.toString(16)}:${hash ? hash.toString(16) : ''}${node ? `:${node.toString(16)}` : ''}`;
 }
-const u32Table = custom<number>("a u32 hash table such as '800:' (or its number)", ['x', -1, null], (v, path) => (typeof v === 'string' ? parseU32Handle(v.replace(/:$/, ''), path) || parseU32Handle(v, path) : int(0, 0xffffffff)(v, path)));
+/** A u32 table or bucket: `'1:'` (table 1), `'1:2:'` (its bucket 2), or the number. */
+const u32Table = custom<number>("a u32 hash table such as '800:' or '1:' (or its number)", ['x', -1, null, '1:2:3:4'], (v, path) => {
+  if (typeof v !== 'string') return int(0, 0xffffffff)(v, path);
+  if (/^[0-9a-fA-F]{1,3}:$/.test(v)) return (parseInt(v, 16) << 20) >>> 0;
+  return parseU32Handle(v, path);
+});
 
+const divisorCheck = custom<number>('a power of two in 1..256', [0, 3, 512, 'x'], (v, path) => {
+  const n = int(1, 256)(v, path);
+  if (n & (n - 1)) throw new RangeError(`${path} must be a power of two in 1..256, got ${n}`);
+  return n;
+});
 const u32Schema = object({
   match: arrayOf(custom('a match object', [], (v) => v)),
   classid: classidCheck,
   flowid: classidCheck,
   ht: u32Table,
   link: u32Table,
-  divisor: custom<number>('a power of two in 1..256', [0, 3, 512, 'x'], (v, path) => {
-    const n = int(1, 256)(v, path);
-    if (n & (n - 1)) throw new RangeError(`${path} must be a power of two in 1..256, got ${n}`);
+  divisor: divisorCheck,
+  hashkey: object({ mask: { check: word, required: true }, at: custom<number>('a multiple of 4', [2, 'x', 1.5], (v, p) => {
+    const n = int(-0x8000, 0x7fff)(v, p);
+    if (n % 4) throw new RangeError(`${p} must be a multiple of 4, got ${n}`);
     return n;
-  }),
+  }) }),
+  sample: custom('a match object with an optional divisor', [], (v) => v),
+  offset: object({ plus: int(-0x8000, 0xffff), at: custom<number>('an even offset', [1, 'x'], (v, p) => {
+    const n = int(-0x8000, 0x7fff)(v, p);
+    if (n % 2) throw new RangeError(`${p} must be even (offset at), got ${n}`);
+    return n;
+  }), mask: u16, shift: u8, eat: bool }),
   indev: custom<string>('a link name', ['', 1], (v, path) => {
     if (typeof v !== 'string' || !v) throw new TypeError(`${path} must be a link name, got ${show(v)}`);
     return v;
@@ -250,40 +361,102 @@ const u32Schema = object({
   skipSw: bool,
   skipHw: bool,
   actions: actionsCheck,
+  police: filterPoliceCheck,
 });
 
+/** An attribute tc writes while it reads the options, in their order. */
+type U32Item = { name: 'classid' | 'divisor' | 'link'; v: number } | { name: 'indev'; v: string } | { name: 'actions' | 'police'; v: CheckedAction[] };
+
 interface U32Checked {
-  classid?: number;
-  ht?: number;
-  link?: number;
-  divisor?: number;
-  indev?: string;
+  items: U32Item[];
+  hash?: number;
   flags: number;
-  keys?: Key[];
+  sel?: U32Sel;
   actions?: CheckedAction[];
+  /** A table (`divisor`) or a bucket (`ht` with node bits) given: what the handle must agree with. */
+  hasNode?: boolean;
 }
+
+const TC_U32_NODE = (h: number) => h & 0xfff;
 
 const u32: FilterKind<U32Checked> = {
   check(o, path) {
     const v = u32Schema(o ?? {}, path);
     if (v.classid !== undefined && v.flowid !== undefined) throw new TypeError(`${path}: give classid or flowid (the same thing), not both`);
-    const c: U32Checked = { classid: v.classid ?? v.flowid, ht: v.ht, link: v.link, divisor: v.divisor, indev: v.indev, flags: (v.skipHw ? 1 : 0) | (v.skipSw ? 2 : 0), actions: v.actions };
-    // a divisor makes a hash table: no selector then (tc sends none)
-    if (v.divisor === undefined) c.keys = v.match?.length ? u32Keys(v.match, `${path}.match`) : [{ mask: 0, val: 0, off: 0, offmask: 0 }];
-    else if (v.match?.length) throw new TypeError(`${path}: a u32 hash table (divisor) takes no match`);
+    if (v.skipSw && v.skipHw) throw new TypeError(`${path}: skipSw and skipHw exclude each other`);
+    if (v.link !== undefined && TC_U32_NODE(v.link)) throw new RangeError(`${path}.link must be a hash table (such as '1:'), not a filter handle`);
+    if (v.ht !== undefined && TC_U32_NODE(v.ht)) throw new RangeError(`${path}.ht must be a hash table or bucket (such as '1:' or '1:2:'), not a filter handle`);
+    const items: U32Item[] = [];
+    for (const k of Object.keys(v)) {
+      if ((k === 'classid' || k === 'flowid') && v[k] !== undefined) items.push({ name: 'classid', v: v[k]! });
+      else if ((k === 'divisor' || k === 'link') && v[k] !== undefined) items.push({ name: k, v: v[k]! });
+      else if (k === 'indev' && v.indev !== undefined) items.push({ name: 'indev', v: v.indev });
+      else if (k === 'actions' && v.actions !== undefined) items.push({ name: 'actions', v: v.actions });
+      else if (k === 'police' && v.police !== undefined) items.push({ name: 'police', v: [v.police] });
+    }
+    // the hash table: `ht` gives the table (and bucket), `sample` computes the bucket
+    let hash = v.ht !== undefined ? (v.ht & 0xfffff000) >>> 0 : 0;
+    if (v.sample !== undefined) {
+      const s = v.sample as Record<string, unknown>;
+      if (!isPlain(s)) throw new TypeError(`${path}.sample must be a match object such as { ip: { src: '10.0.0.0/24' }, divisor: 256 }, got ${show(s)}`);
+      const { divisor, ...m } = s;
+      const div = divisor === undefined ? 256 : divisorCheck(divisor, `${path}.sample.divisor`);
+      const keys: Key[] = [];
+      u32Match(keys, m, `${path}.sample`);
+      if (keys.length !== 1) throw new TypeError(`${path}.sample must make exactly one key (one 32-bit word), got ${keys.length}`);
+      const k = keys[0];
+      const fshift = k.mask ? 31 - Math.clz32(k.mask & -k.mask) : 0;
+      const fold = ((k.val & k.mask) >>> 0) >>> fshift;
+      hash = (((fold % div) << 12) | (hash & 0xfff00000)) >>> 0;
+    }
+    const c: U32Checked = { items, hash: hash || undefined, flags: (v.skipHw ? 1 : 0) | (v.skipSw ? 2 : 0), actions: v.actions };
+    if (v.divisor !== undefined) {
+      // a hash table: tc sends no selector
+      for (const f of ['match', 'hashkey', 'offset', 'sample'] as const) if (v[f] !== undefined) throw new TypeError(`${path}: a u32 hash table (divisor) takes no ${f}`);
+      return c;
+    }
+    const head = { flags: 0, offshift: 0, nkeys: 0, offmask: 0, off: 0, offoff: 0, hoff: 0, hmask: 0 };
+    if (v.classid !== undefined || v.flowid !== undefined || v.actions || v.police) head.flags |= TC_U32.terminal;
+    if (v.hashkey) {
+      head.hmask = v.hashkey.mask!;
+      head.hoff = v.hashkey.at ?? 0;
+    }
+    const off = v.offset;
+    if (off) {
+      if (off.plus !== undefined) {
+        head.off = off.plus & 0xffff;
+        head.flags |= TC_U32.offset;
+      }
+      if (off.at !== undefined) {
+        head.offoff = off.at;
+        head.flags |= TC_U32.varoffset;
+      }
+      if (off.mask !== undefined) {
+        head.offmask = off.mask;
+        head.flags |= TC_U32.varoffset;
+      }
+      if (off.shift !== undefined) {
+        head.offshift = off.shift;
+        head.flags |= TC_U32.varoffset;
+      }
+      if (off.eat) head.flags |= TC_U32.eat;
+    }
+    const keys = v.match?.length ? u32Keys(v.match, `${path}.match`) : [{ mask: 0, val: 0, off: 0, offmask: 0 }];
+    c.sel = { head, keys };
     return c;
   },
   links: (c) => (c.actions ? actionLinks(c.actions) : []),
   encode(w, c, ctx) {
     optionsNest(w, () => {
-      if (c.classid !== undefined) u32Attrs.encodeOne(w, 'classid', c.classid);
-      if (c.divisor !== undefined) u32Attrs.encodeOne(w, 'divisor', c.divisor);
-      if (c.ht !== undefined) u32Attrs.encodeOne(w, 'hash', c.ht);
-      if (c.link !== undefined) u32Attrs.encodeOne(w, 'link', c.link);
-      if (c.indev !== undefined) u32Attrs.encodeOne(w, 'indev', c.indev);
+      for (const it of c.items) {
+        if (it.name === 'actions') writeActionList(w, TCA_U32_ACT, it.v, ctx);
+        else if (it.name === 'police') writePolice(w, TCA_U32_POLICE, it.v[0], ctx);
+        else if (it.name === 'indev') u32Attrs.encodeOne(w, 'indev', it.v);
+        else u32Attrs.encodeOne(w, it.name, it.v);
+      }
+      if (c.hash !== undefined) u32Attrs.encodeOne(w, 'hash', c.hash);
+      if (c.sel) u32Attrs.encodeOne(w, 'sel', c.sel);
       if (c.flags) u32Attrs.encodeOne(w, 'flags', c.flags);
-      if (c.actions) writeActionList(w, TCA_U32_ACT, c.actions, ctx);
-      if (c.keys) u32Attrs.encodeOne(w, 'sel', { head: { flags: TC_U32.terminal, offshift: 0, nkeys: 0, offmask: 0, off: 0, offoff: 0, hoff: 0, hmask: 0 }, keys: c.keys });
     });
   },
   decode(b, off, end, path) {
@@ -292,14 +465,28 @@ const u32: FilterKind<U32Checked> = {
     if (raw.classid !== undefined) out.classid = formatHandle(raw.classid);
     if (raw.divisor !== undefined) out.divisor = raw.divisor;
     if (raw.link !== undefined) out.link = formatU32Handle(raw.link);
+    if (raw.hash !== undefined) out.ht = formatU32Handle(raw.hash);
     if (raw.indev !== undefined) out.indev = raw.indev;
     if (raw.flags) {
       if (raw.flags & 1) out.skipHw = true;
       if (raw.flags & 2) out.skipSw = true;
     }
-    if (raw.sel) out.match = raw.sel.keys.map((k) => (k.offmask ? { u32: k.val, mask: k.mask, at: k.off, nexthdr: true } : { u32: k.val, mask: k.mask, at: k.off }));
+    if (raw.sel) {
+      const h = raw.sel.head;
+      out.match = raw.sel.keys.map((k) => (k.offmask ? { u32: k.val, mask: k.mask, at: k.off, nexthdr: true } : { u32: k.val, mask: k.mask, at: k.off }));
+      if (h.hmask) out.hashkey = { mask: h.hmask, at: h.hoff };
+      if (h.flags & (TC_U32.offset | TC_U32.varoffset | TC_U32.eat)) {
+        const o: Record<string, unknown> = {};
+        if (h.flags & TC_U32.offset) o.plus = h.off;
+        if (h.flags & TC_U32.varoffset) Object.assign(o, { at: h.offoff, mask: h.offmask, shift: h.offshift });
+        if (h.flags & TC_U32.eat) o.eat = true;
+        out.offset = o;
+      }
+    }
     const acts = findAttr(b, off, end, TCA_U32_ACT);
     if (acts) out.actions = decodeActions(b, acts[0], acts[1], `${path}.actions`);
+    const pol = findAttr(b, off, end, TCA_U32_POLICE);
+    if (pol) out.police = decodePolice(b, pol[0], pol[1], `${path}.police`);
     return out;
   },
   parseHandle: parseU32Handle,

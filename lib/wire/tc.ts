@@ -190,8 +190,9 @@ export interface TcKind<C = unknown> {
    * Checks the caller's options whole (unknown fields, ranges, what belongs
    * together) and returns what {@link TcKind.encode} writes; throws a
    * TypeError/RangeError naming `path.field`. `undefined` options: the kind's defaults.
+   * A filter kind also gets the filter's head (`protocol`: what `tc filter … protocol P` sets, host order).
    */
-  check(options: unknown, path: string): C;
+  check(options: unknown, path: string, head?: { protocol?: number }): C;
   /** Links named in the checked options (resolved to indexes before sending: a mirred target). */
   links?(checked: C): LinkRef[];
   /**
