@@ -34,6 +34,10 @@ export type { HtbQdiscOptions, HtbClassOptions, FifoOptions } from './wire/tc-qd
 export type { NetemOptions } from './wire/tc-netem.js';
 export type { TbfOptions, PrioOptions, SfqOptions, RedOptions, CodelOptions, FqCodelOptions, FqOptions, CakeOptions } from './wire/tc-sched.js';
 export type { U32Options, U32Match, MatchallOptions } from './wire/tc-filters.js';
+export type { NetemDistribution, NetemPercent, NetemTime } from './wire/tc-netem.js';
+export type { FlowerOptions } from './wire/tc-flower.js';
+export type { BpfOptions } from './wire/tc-bpf.js';
+export type { PeditAction, PeditMunge, PoliceAction, SkbeditAction, VlanAction } from './wire/tc-actions-more.js';
 
 // ---------------------------------------------------------------------------
 // Shapes
