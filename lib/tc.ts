@@ -26,6 +26,7 @@ import { tcaAttrs, tcmsg, type TcaAttrs, type TcEncodeContext, type TcKind, type
 import { actionKinds, actionLinks, actionsCheck, parseActionsMsg, statsOf, writeActionSelectors, writeActionsMsg, type ListedAction } from './wire/tc-actions.js';
 import { filterKinds, type FilterKind } from './wire/tc-filters.js';
 import { qdiscKinds } from './wire/tc-qdiscs.js';
+import './wire/tc-netem.js';
 
 export type { TcHandle } from './tcunits.js';
 export type { TcControl, MirredAction, GactAction, ListedAction } from './wire/tc-actions.js';

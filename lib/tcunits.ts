@@ -192,8 +192,12 @@ export function parsePercent(v: unknown, path: string): number {
 
 /** A fraction 0..1 as the kernel's u32 probability (`tc`'s rounding: 0.2 → 858993459). */
 export function probability(fraction: number): number {
-  // tc: percent → u32 by `p * UINT32_MAX` rounded to nearest (lib/utils_math.c get_percent / netem's percent_to_u32 use rint).
-  const r = Math.round(fraction * 0xffffffff);
+  // tc: percent → u32 by `p * UINT32_MAX` rounded as C's rint(): to nearest, ties to even
+  // (0.3 × UINT32_MAX is exactly …188.5 in doubles: rint gives …188, Math.round …189).
+  const v = fraction * 0xffffffff;
+  const f = Math.floor(v);
+  const d = v - f;
+  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
   return r > 0xffffffff ? 0xffffffff : r;
 }
 
