@@ -287,6 +287,8 @@ const roundTrips: Record<string, RoundTrip> = {
   clsact: { add: { kind: 'clsact' }, expect: {} },
   netem: {
     add: { handle: '1:', kind: 'netem', options: { delay: '50ms', jitter: '5ms', loss: 20, duplicate: 1, corrupt: 0.5, reorder: 25, gap: 5, rate: '10mbit', limit: 2000, slot: { min: '80ms', max: '100ms', packets: 10 } } },
+    // read back as tc -j shows them: times in µs, rates in bits/s
+    expect: { delay: 50_000, jitter: 5000, loss: 20, duplicate: 1, corrupt: 0.5, reorder: 25, gap: 5, rate: 10_000_000, limit: 2000, slot: { min: 80_000, max: 100_000, packets: 10 } },
   },
 };
 

@@ -172,12 +172,15 @@ async function settle(sent: number, limit: number): Promise<void> {
 
 const started = now();
 if (interval > 0) {
-  // One datagram every `interval` ms, on a fixed schedule (a late send does not shift the rest).
+  // One datagram every `interval` ms. After a stall of this process the schedule starts
+  // again from now: no catch-up burst that netem would then release all at once.
+  let due = started;
   for (let i = 0; i < count; i++) {
-    const due = started + i * interval;
     const wait = due - now();
     if (wait > 1) await sleep(wait);
+    else if (wait < -interval) due = now();
     await send(i);
+    due += interval;
   }
 } else {
   // Paced batches: the receiver's socket buffer never overflows, so netem is the only loss.
@@ -199,7 +202,7 @@ const drops = await netemDrops();
 const lost = count - received;
 console.log(`sent      ${count} UDP datagrams (${SIZE} bytes) 10.0.0.1 → 10.0.0.2 in ${f1(sendTime)} ms`);
 console.log(`received  ${received}${duplicates ? ` (+${duplicates} duplicates)` : ''}`);
-console.log(`lost      ${lost}   (netem's own drop counter: ${drops}${lost !== drops ? `; ${lost - drops} lost elsewhere` : ''})`);
+console.log(`lost      ${lost}   (netem's own drop counter: ${drops}${lost > drops ? `; ${lost - drops} lost elsewhere: the receiving socket's buffer was full, this process read too slowly` : ''})`);
 const ratio = (100 * lost) / count;
 if (lossPct !== undefined) {
   const sigma = 100 * Math.sqrt((lossPct / 100) * (1 - lossPct / 100) / count);
