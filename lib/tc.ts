@@ -27,10 +27,13 @@ import { actionKinds, actionLinks, actionsCheck, parseActionsMsg, statsOf, write
 import { filterKinds, type FilterKind } from './wire/tc-filters.js';
 import { qdiscKinds } from './wire/tc-qdiscs.js';
 import './wire/tc-netem.js';
+import './wire/tc-sched.js';
 
 export type { TcHandle } from './tcunits.js';
 export type { TcControl, MirredAction, GactAction, ListedAction } from './wire/tc-actions.js';
 export type { HtbQdiscOptions, HtbClassOptions, FifoOptions } from './wire/tc-qdiscs.js';
+export type { NetemOptions } from './wire/tc-netem.js';
+export type { TbfOptions, PrioOptions, SfqOptions, RedOptions, CodelOptions, FqCodelOptions, FqOptions, CakeOptions } from './wire/tc-sched.js';
 export type { U32Options, U32Match, MatchallOptions } from './wire/tc-filters.js';
 
 // ---------------------------------------------------------------------------

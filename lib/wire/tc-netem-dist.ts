@@ -10,19 +10,19 @@
  * @module
  */
 
-/** NETEM_DIST_SCALE (linux/pkt_sched.h): a table value of 8192 is one jitter. */
+/** NETEM_DIST_SCALE (linux/pkt_sched.h): a table value of 8192 is one jitter (`tc … netem delay D JITTER distribution …`). */
 export const NETEM_DIST_SCALE = 8192;
-/** NETEM_DIST_MAX (linux/pkt_sched.h): the most values a table may hold. */
+/** NETEM_DIST_MAX (linux/pkt_sched.h): the most values a table may hold (tc's MAX_DIST). */
 export const NETEM_DIST_MAX = 16384;
 
-/** The distributions tc ships a table for. */
+/** The distributions tc ships a table for (`tc … netem distribution NAME`). */
 export type NetemDistName = 'normal' | 'pareto' | 'paretonormal';
 
 const SAMPLES = 16384;
 const S16_MIN = -32768;
 const S16_MAX = 32767;
 
-/** C's rint() in the default rounding mode: to nearest, ties to even. */
+/** C's rint() in the default rounding mode (to nearest, ties to even), as tc and its table generators round. */
 export function rint(v: number): number {
   const f = Math.floor(v);
   const d = v - f;
@@ -34,7 +34,7 @@ export function rint(v: number): number {
 const clampS16 = (v: number): number => (v < S16_MIN ? S16_MIN : v > S16_MAX ? S16_MAX : v);
 
 /**
- * The error function. For |x| < 6 by the series
+ * The error function (C's erf(), which tc's normal and paretonormal table generators use). For |x| < 6 by the series
  * erf(x) = 2/√π · e^(−x²) · Σ (2x²)ⁿ · x / (1·3·…·(2n+1)),
  * whose terms are all positive (no cancellation, a few ulps at worst);
  * beyond, erf is ±1 to double precision.
@@ -117,7 +117,7 @@ export function netemDistTable(name: NetemDistName): Int16Array {
   return (cache[name] ??= makers[name]());
 }
 
-/** The name of a table equal to one of the named ones (already computed), if any. */
+/** The name of a table equal to one of the named ones (already computed), if any: how a listed `distribution` reads back as tc's word. */
 export function netemDistName(values: ArrayLike<number>): NetemDistName | undefined {
   for (const name of Object.keys(cache) as NetemDistName[]) {
     const t = cache[name]!;

@@ -21,7 +21,7 @@ import { registerQdisc } from './tc-qdiscs.js';
 // ---------------------------------------------------------------------------
 // Wire layouts (linux/pkt_sched.h)
 
-/** struct tc_netem_qopt: the head of netem's TCA_OPTIONS (`latency`/`jitter` in scheduler ticks). */
+/** struct tc_netem_qopt: the head of netem's TCA_OPTIONS (`tc … netem limit N delay T JITTER loss P duplicate P gap N`; latency/jitter in scheduler ticks). */
 export const netemQopt = struct<{ latency: number; limit: number; loss: number; gap: number; duplicate: number; jitter: number }>('tc_netem_qopt', [
   ['latency', 'u32', 'latency'],
   ['limit', 'u32', 'limit'],
@@ -83,7 +83,7 @@ const s16Table: ValueCodec<ArrayLike<number>> = {
   },
 };
 
-/** NETEM_LOSS_* (the TCA_NETEM_LOSS nest). */
+/** NETEM_LOSS_* (the TCA_NETEM_LOSS nest: `tc … netem loss state …` and `loss gemodel …`). */
 export const netemLossAttrs = attrs<{ gi: StructOf<typeof netemGi>; ge: StructOf<typeof netemGe> }>('netem.loss', {
   gi: [1, netemGi, 'NETEM_LOSS_GI'],
   ge: [2, netemGe, 'NETEM_LOSS_GE'],
@@ -105,7 +105,7 @@ interface NetemAttrs {
   slotDist: number[];
   prngSeed: number;
 }
-/** The TCA_NETEM_* table (after struct tc_netem_qopt). */
+/** The TCA_NETEM_* table (after struct tc_netem_qopt): what `tc qdisc add … netem …` sends besides the qopt. */
 export const netemAttrs = attrs<NetemAttrs>('netem', {
   corr: [1, netemCorr, 'TCA_NETEM_CORR'],
   delayDist: [2, s16Table, 'TCA_NETEM_DELAY_DIST'],
@@ -125,11 +125,11 @@ export const netemAttrs = attrs<NetemAttrs>('netem', {
 // ---------------------------------------------------------------------------
 // Options
 
-/** A time: microseconds as a number, or a tc string ('50ms', '1s', '500us'). */
+/** A netem time (`tc … netem delay TIME`): microseconds as a number, or a tc string ('50ms', '1s', '500us'). */
 export type NetemTime = number | string;
-/** A percentage: 0..100 as a number, or a string such as '20%'. */
+/** A netem percentage (`tc … netem loss PERCENT`): 0..100 as a number, or a string such as '20%'. */
 export type NetemPercent = number | string;
-/** A distribution: one of tc's tables by name, `'uniform'` (no table: the kernel's default), or a table of s16 values (NETEM_DIST_SCALE = 8192 is one jitter). */
+/** A distribution (`tc … netem distribution NAME`): one of tc's tables by name, `'uniform'` (no table: the kernel's default), or a table of s16 values (NETEM_DIST_SCALE = 8192 is one jitter). */
 export type NetemDistribution = 'uniform' | NetemDistName | readonly number[];
 
 /**
@@ -363,6 +363,9 @@ const netemQdisc: TcKind<NetemChecked> = {
     }
     if (v.seed !== undefined) c.seed = v.seed;
     if (v.distribution) c.dist = v.distribution;
+    // TCA_OPTIONS' length is a u16: both tables at their largest would not fit
+    const tables = (c.dist?.length ?? 0) + (c.slotDist?.length ?? 0);
+    if (tables * 2 + 512 > 0xffff) throw new RangeError(`${path}.distribution: with slot.distribution the tables hold ${tables} values; together they must fit one attribute (at most ${Math.floor((0xffff - 512) / 2)} values)`);
     return c;
   },
   encode(w, c) {
