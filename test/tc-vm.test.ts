@@ -272,11 +272,17 @@ describe('ifb', () => {
 // Every qdisc kind: added with options, listed, options read back equal.
 
 interface RoundTrip {
-  /** The add options (dev, parent and handle filled in). */
+  /** The add options (dev filled in; parent 'root' unless given). */
   add: Omit<QdiscOptions, 'dev'>;
-  /** What `options` must contain when listed (default: `add.options`). */
+  /** What `options` must contain when listed (default: `add.options`): the kernel's own view, defaults filled in. */
   expect?: Record<string, unknown>;
+  /** Options of the veth the qdisc goes on. */
+  link?: { numTxQueues?: number };
 }
+
+const PRIO_MAP = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
+/** A time the kernel keeps in its own units (codel: 1.024 µs) reads back within a microsecond or two. */
+const us = (v: number) => expect.closeTo(v, -1);
 
 const roundTrips: Record<string, RoundTrip> = {
   pfifo: { add: { handle: '1:', kind: 'pfifo', options: { limit: 50 } } },
@@ -290,6 +296,30 @@ const roundTrips: Record<string, RoundTrip> = {
     // read back as tc -j shows them: times in µs, rates in bits/s
     expect: { delay: 50_000, jitter: 5000, loss: 20, duplicate: 1, corrupt: 0.5, reorder: 25, gap: 5, rate: 10_000_000, limit: 2000, slot: { min: 80_000, max: 100_000, packets: 10 } },
   },
+  tbf: { add: { handle: '1:', kind: 'tbf', options: { rate: '1mbit', burst: '32kbit', latency: '400ms' } }, expect: { rate: 1e6, burst: 4096, limit: 125000 * 0.4 + 4096 } },
+  prio: { add: { handle: '1:', kind: 'prio', options: { bands: 4, priomap: [3, 2, 1, 0] } }, expect: { bands: 4, priomap: [3, 2, 1, 0, ...PRIO_MAP.slice(4)] } },
+  sfq: { add: { handle: '1:', kind: 'sfq', options: { perturb: 10, quantum: 1514, limit: 100 } }, expect: { limit: 100, perturb: 10, quantum: 1514 } },
+  red: {
+    add: { handle: '1:', kind: 'red', options: { limit: 400000, min: 30000, max: 90000, avpkt: 1000, burst: 55, ecn: true, harddrop: true } },
+    expect: { limit: 400000, min: 30000, max: 90000, probability: expect.closeTo(0.02, 6), ecn: true, harddrop: true },
+  },
+  codel: { add: { handle: '1:', kind: 'codel', options: { limit: 2000, target: '3ms', interval: 40000, ecn: true, ceThreshold: '1ms' } }, expect: { limit: 2000, target: us(3000), interval: us(40000), ecn: true, ceThreshold: us(1000) } },
+  fq_codel: {
+    add: { handle: '1:', kind: 'fq_codel', options: { limit: 10240, flows: 2048, quantum: 1514, target: '5ms', interval: '100ms', ecn: true, ceThreshold: '2ms', memoryLimit: '32mb', dropBatch: 32 } },
+    expect: { limit: 10240, flows: 2048, quantum: 1514, target: us(5000), interval: us(100000), ecn: true, ceThreshold: us(2000), memoryLimit: 32 * 1024 * 1024, dropBatch: 32 },
+  },
+  fq: {
+    add: { handle: '1:', kind: 'fq', options: { limit: 10000, flowLimit: 100, quantum: 3028, initialQuantum: 15140, maxrate: '1gbit', buckets: 1024, pacing: true, refillDelay: '40ms', lowRateThreshold: '550kbit', orphanMask: 1023, ceThreshold: '4ms', horizon: '10s', horizonDrop: true } },
+    expect: { limit: 10000, flowLimit: 100, quantum: 3028, initialQuantum: 15140, maxrate: 1e9, buckets: 1024, refillDelay: 40000, lowRateThreshold: 550000, orphanMask: 1023, ceThreshold: 4000, horizon: 10e6, horizonDrop: true },
+  },
+  cake: {
+    add: { handle: '1:', kind: 'cake', options: { bandwidth: '50mbit', rtt: '30ms', diffserv: 'diffserv8', flowMode: 'dual-dsthost', wash: true, ackFilter: true, splitGso: true, memlimit: '32mb', overhead: 18, mpu: 64 } },
+    expect: { bandwidth: 50e6, rtt: 30000, diffserv: 'diffserv8', flowMode: 'dual-dsthost', wash: true, ackFilter: true, splitGso: true, memlimit: 32 * 1024 * 1024, overhead: 18, mpu: 64 },
+  },
+  // the kinds a kernel attaches by itself, added explicitly
+  pfifo_fast: { add: { kind: 'pfifo_fast' }, expect: { bands: 3, priomap: PRIO_MAP } },
+  mq: { add: { kind: 'mq' }, expect: {}, link: { numTxQueues: 4 } },
+  noqueue: { add: { kind: 'noqueue' }, expect: {} },
 };
 
 describe('every qdisc kind: a live round trip', () => {
@@ -302,14 +332,17 @@ describe('every qdisc kind: a live round trip', () => {
       const ns = await netns.create();
       try {
         const nl = ns.open();
-        await nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
-        await addOrSkip(ctx, nl, { dev: 'v0', ...c.add });
-        const listed = (await nl.tc.qdisc.list({ dev: 'v0', kind })) as { options?: Record<string, unknown>; handle: string }[];
-        expect(listed).toHaveLength(1);
+        await nl.link.add({ name: 'v0', kind: 'veth', ...c.link, info: { peer: { name: 'v1' } } });
+        const placed = kind === 'ingress' || kind === 'clsact';
+        const where = placed ? {} : { parent: c.add.parent ?? 'root' };
+        await addOrSkip(ctx, nl, { dev: 'v0', ...where, ...c.add });
+        const listed = await nl.tc.qdisc.list({ dev: 'v0', kind });
+        expect(listed, JSON.stringify(listed)).toHaveLength(1);
         expect(listed[0].options).toMatchObject(c.expect ?? (c.add.options as Record<string, unknown>));
         if (c.add.handle) expect(listed[0].handle).toBe(c.add.handle);
-        await nl.tc.qdisc.del({ dev: 'v0', ...(c.add.handle ? { handle: c.add.handle, parent: 'root' } : { kind }) });
-        expect(await nl.tc.qdisc.list({ dev: 'v0', kind })).toEqual([]);
+        await nl.tc.qdisc.del({ dev: 'v0', ...(placed ? { kind } : where) });
+        // gone (a veth's own default qdisc is noqueue: deleting that one brings it back)
+        if (kind !== 'noqueue') expect(await nl.tc.qdisc.list({ dev: 'v0', kind })).toEqual([]);
       } finally {
         await ns.close();
       }
