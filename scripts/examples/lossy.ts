@@ -121,8 +121,9 @@ try {
   if (e instanceof NetlinkError && (e.code === 'ENOENT' || e.code === 'EOPNOTSUPP') && /unknown/i.test(e.extack ?? e.message)) {
     const argv = process.argv.slice(2).map((x) => (/^[\w.%:=/+-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`));
     fail(
-      `this kernel lacks netem (RTM_NEWQDISC: ${e.code} "${e.extack ?? e.message}"): run it in the kernel VM:\n` +
-        `  npm run build:examples && ../shared/kernel-vm/run -- node dist-examples/lossy.js ${argv.join(' ')}`,
+      `this kernel lacks netem: run it in the kernel VM:\n` +
+        `  npm run build:examples && ../shared/kernel-vm/run -- node dist-examples/lossy.js ${argv.join(' ')}\n` +
+        `(the kernel's answer to RTM_NEWQDISC netem: ${e.code} "${e.extack ?? e.message}")`,
     );
   }
   if (e instanceof RangeError && /unknown qdisc kind .netem/.test(e.message)) fail(`this build of rtnetlink has no netem (${e.message})`);
@@ -228,7 +229,7 @@ if (slot && arrivals.length) {
   }
   const sizes = bursts.map((x) => x.n);
   const gaps = bursts.slice(1).map((x, i) => x.at - bursts[i].at);
-  console.log(`arrivals  ${bursts.length} bursts (a burst: arrivals less than ${f1(gapMs)} ms apart), sent one every ${f1(interval)} ms`);
+  console.log(`arrivals  ${bursts.length} bursts (a burst: arrivals less than ${f1(gapMs)} ms apart); sent one every ${f1(interval)} ms asked, ${f1(sendTime / count)} ms on average`);
   console.log(`  sizes   min ${Math.min(...sizes)}, median ${median(sizes)}, max ${Math.max(...sizes)} datagrams`);
   if (gaps.length) console.log(`  starts  every min ${f1(Math.min(...gaps))}, median ${f1(median(gaps))}, max ${f1(Math.max(...gaps))} ms (slot ${args.slot})`);
   const t0 = bursts[0].at;
