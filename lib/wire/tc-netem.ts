@@ -9,6 +9,14 @@
  * probabilities as u32 fractions of 2^32-1 (`rint`, ties to even), a
  * correlation struct whenever tc would send one. Distribution tables are
  * computed (./tc-netem-dist.ts), not read from tc's files.
+ *
+ * Where the bytes differ from tc 6.1's, on purpose: a duplicate
+ * correlation alone is sent (tc parses it but sends no TCA_NETEM_CORR
+ * unless another correlation is given, so it is lost); a delay or jitter
+ * too long for 32-bit ticks (about 274 s) is sent as TCA_NETEM_LATENCY64 /
+ * JITTER64 (tc refuses it); `seed` is TCA_NETEM_PRNG_SEED (no tc 6.1 word);
+ * a jitter or correlation without its delay is sent as given (tc's
+ * positional syntax cannot say it).
  * @module
  */
 import { attrs, rd, struct, t, type StructOf, type ValueCodec } from '../codec.js';
