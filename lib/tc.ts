@@ -377,14 +377,18 @@ function* nameActionList(acts: readonly ListedAction[]): Op<void> {
 // ---------------------------------------------------------------------------
 // Qdiscs
 
-interface QdiscChecked {
+/** What every checked tc object carries: its link, its kind's entry and the kind's checked options. */
+interface CheckedObject<K extends TcKind = TcKind> {
   dev?: LinkRef;
   index?: number;
   kind?: string;
+  entry?: K;
+  checked?: unknown;
+}
+
+interface QdiscChecked extends CheckedObject {
   parent: number;
   handle?: number;
-  entry?: TcKind;
-  checked?: unknown;
   ingressBlock?: number;
   egressBlock?: number;
 }
@@ -555,14 +559,9 @@ function* nameOne(o: { index: number; dev?: string }): Op<void> {
 // ---------------------------------------------------------------------------
 // Classes
 
-interface ClassChecked {
-  dev?: LinkRef;
-  index?: number;
-  kind?: string;
+interface ClassChecked extends CheckedObject {
   parent?: number;
   classid?: number;
-  entry?: TcKind;
-  checked?: unknown;
 }
 function checkClass(input: unknown, op: 'add' | 'change' | 'del' | 'get'): ClassChecked {
   const v = classSchema(input, 'class');
@@ -677,17 +676,12 @@ export const classOps = {
 // ---------------------------------------------------------------------------
 // Filters
 
-interface FilterChecked {
-  dev?: LinkRef;
-  index?: number;
-  kind?: string;
+interface FilterChecked extends CheckedObject<FilterKind> {
   parent: number;
   protocol: number;
   pref: number;
   handle?: number;
   chain?: number;
-  entry?: FilterKind;
-  checked?: unknown;
 }
 function checkFilter(input: unknown, op: 'add' | 'change' | 'del' | 'get'): FilterChecked {
   const v = filterSchema(input, 'filter');
