@@ -1,6 +1,7 @@
 /**
- * rtnetlink for Node: `ip link`, `ip addr`, `ip route`, `ip rule`, `ip neigh`
- * and `ip netns` over a native NETLINK_ROUTE socket, without forking.
+ * rtnetlink for Node: `ip link`, `ip addr`, `ip route`, `ip rule`, `ip neigh`,
+ * `ip netns` and `tc` (qdiscs, classes, filters, actions) over a native
+ * NETLINK_ROUTE socket, without forking.
  *
  * ```ts
  * import { open } from 'rtnetlink';
