@@ -43,6 +43,8 @@ export interface Native {
     options: { netnsFd?: number; events?: boolean; groups?: number[]; rcvbuf?: number; dumpChannels?: number },
     onBlock: (block: Buffer | null) => void,
   ) => NativeSocket;
+  /** Opens a pinned BPF object (BPF_OBJ_GET) and returns its fd (close-on-exec); throws with the errno. */
+  bpfObjGet(path: string): number;
   netnsCreate(): number;
   netnsCreateAt(path: string): number;
   /** {@link Native.netnsCreate} off the event loop (the namespace change still on a thread of its own). */

@@ -727,7 +727,14 @@ function* filterRequest(input: unknown, type: number, flags: number, op: 'add' |
     },
     parse: (b, off, end, t) => (t === RTM.NEWTFILTER ? parseFilter(b, off, end) : undefined),
   };
-  const got = (yield req) as Filter[];
+  // what the kernel reads while it handles the request (a pinned program's fd) is open until it answered
+  const release = c.entry?.acquire?.(c.checked, 'filter.options');
+  let got: Filter[];
+  try {
+    got = (yield req) as Filter[];
+  } finally {
+    release?.();
+  }
   if (op === 'del') return;
   const mine = got.find((f) => f.index === ifindex) ?? got[0];
   const fmt = c.handle === undefined ? undefined : c.entry?.formatHandle ? c.entry.formatHandle(c.handle) : c.handle;

@@ -5,7 +5,10 @@
 #include <linux/netlink.h>
 #include <napi.h>
 #include <poll.h>
+#include <linux/bpf.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -512,6 +515,24 @@ Napi::Value BindSocket(const Napi::CallbackInfo& info) {
 }
 
 // mount(source, target, fstype, flags, data)
+// bpfObjGet(path) -> fd: opens a pinned BPF object (BPF_OBJ_GET), close-on-exec.
+// Generic fd plumbing, as `tc … bpf pinned PATH` opens the program it attaches.
+Napi::Value BpfObjGet(const Napi::CallbackInfo& info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.pathname = reinterpret_cast<uint64_t>(path.c_str());
+  attr.file_flags = 0;
+  long fd = syscall(__NR_bpf, BPF_OBJ_GET, &attr, sizeof attr);
+  if (fd < 0) {
+    int e = errno;
+    throwErrno(info.Env(), e, "bpf(BPF_OBJ_GET) " + path + ": " + strerror(e));
+    return info.Env().Undefined();
+  }
+  fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+  return Napi::Number::New(info.Env(), static_cast<double>(fd));
+}
+
 Napi::Value Mount(const Napi::CallbackInfo& info) {
   auto str = [&](size_t i) -> std::string {
     return info[i].IsString() ? info[i].As<Napi::String>().Utf8Value() : std::string();
@@ -555,6 +576,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("socketInNetns", Napi::Function::New(env, SocketInNetns));
   exports.Set("bindSocket", Napi::Function::New(env, BindSocket));
   exports.Set("mount", Napi::Function::New(env, Mount));
+  exports.Set("bpfObjGet", Napi::Function::New(env, BpfObjGet));
   exports.Set("umount", Napi::Function::New(env, Umount));
   return exports;
 }

@@ -8,7 +8,7 @@
  * kernel refuses it afterwards), so kinds missing here are still compared.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,3 +144,27 @@ async function fresh<T>(ns: TestNetns, c: TcCase, capture: () => T | Promise<T>)
   return capture();
 }
 
+
+/**
+ * An eBPF object tc can load (a classifier that returns 0), built with llc
+ * from LLVM IR (no clang here); undefined when llc is missing.
+ */
+export function bpfObject(): string | undefined {
+  const ir = [
+    'target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"',
+    'target triple = "bpf"',
+    '@_license = dso_local global [4 x i8] c"GPL\\00", section "license", align 1',
+    '@llvm.used = appending global [1 x i8*] [i8* getelementptr inbounds ([4 x i8], [4 x i8]* @_license, i32 0, i32 0)], section "llvm.metadata"',
+    'define dso_local i32 @cls(i8* nocapture readnone %skb) section "classifier" {',
+    '  ret i32 0',
+    '}',
+  ].join('\n');
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfobj-'));
+    writeFileSync(join(dir, 'prog.ll'), ir);
+    execFileSync('llc', ['-march=bpf', '-filetype=obj', join(dir, 'prog.ll'), '-o', join(dir, 'prog.o')], { stdio: 'ignore' });
+    return join(dir, 'prog.o');
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@
  * Test scaffolding: every test file works only inside network namespaces it
  * made itself (anonymous ones, held by an fd), never in the machine's own.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { native } from '../lib/native.js';
 import { openSync, type Handle } from '../lib/index.js';
@@ -103,5 +103,19 @@ export async function withNs<T>(fn: (ns: TestNetns) => Promise<T>): Promise<T> {
   } finally {
     clearTimeout(dog);
     await ns.close();
+  }
+}
+
+/**
+ * True in the machine's initial user namespace (root as root), false in a
+ * rootless run (scripts/rootless.sh: a user namespace). Some kernel checks
+ * ask for capabilities in the initial one: loading eBPF programs, standalone
+ * tc actions.
+ */
+export function inInitialUserns(): boolean {
+  try {
+    return /^\s*0\s+0\s+4294967295\s*$/m.test(readFileSync('/proc/self/uid_map', 'utf8'));
+  } catch {
+    return false;
   }
 }

@@ -5,12 +5,8 @@
  * lacks most of these kinds; both sides send their request before it refuses.
  */
 import { describe } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { captureTool, goldenCases, type TcCase } from './golden.js';
-import { withNs } from './helpers.js';
+import { bpfObject, captureTool, goldenCases, type TcCase } from './golden.js';
+import { inInitialUserns, withNs } from './helpers.js';
 
 const CLSACT = [['qdisc', 'add', 'dev', 'v0', 'clsact']];
 const INGRESS = [['qdisc', 'add', 'dev', 'v0', 'ingress']];
@@ -95,29 +91,6 @@ function bpfCase(name: string, words: string[], options: Record<string, unknown>
   };
 }
 
-/**
- * An eBPF object tc can load (a classifier that returns 0), built with llc
- * from LLVM IR (no clang here); undefined when llc is missing.
- */
-function bpfObject(): string | undefined {
-  const ir = [
-    'target datalayout = "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128"',
-    'target triple = "bpf"',
-    '@_license = dso_local global [4 x i8] c"GPL\\00", section "license", align 1',
-    '@llvm.used = appending global [1 x i8*] [i8* getelementptr inbounds ([4 x i8], [4 x i8]* @_license, i32 0, i32 0)], section "llvm.metadata"',
-    'define dso_local i32 @cls(i8* nocapture readnone %skb) section "classifier" {',
-    '  ret i32 0',
-    '}',
-  ].join('\n');
-  try {
-    const dir = mkdtempSync(join(tmpdir(), 'bpfobj-'));
-    writeFileSync(join(dir, 'prog.ll'), ir);
-    execFileSync('llc', ['-march=bpf', '-filetype=obj', join(dir, 'prog.ll'), '-o', join(dir, 'prog.o')], { stdio: 'ignore' });
-    return join(dir, 'prog.o');
-  } catch {
-    return undefined;
-  }
-}
 const OBJ = bpfObject();
 
 /**
@@ -145,7 +118,8 @@ goldenCases('tc bytes: bpf (classic bytecode)', [
   bpfCase('bytecode classid then mirred, egress', ['classid', '1:1', 'bytecode', ACCEPT, 'action', 'mirred', 'egress', 'mirror', 'dev', 'v1'], { classid: '1:1', bytecode: ACCEPT, actions: [{ kind: 'mirred', mirredAction: 'mirror', dev: 'v1' }] }, { parent: 'egress' }),
 ]);
 
-describe.skipIf(!OBJ)('bpf object (llc)', () => {
+// loading an eBPF program (tc does, for these cases) needs the initial user namespace's capabilities
+describe.skipIf(!OBJ || !inInitialUserns())('bpf object (llc)', () => {
   goldenCases('tc bytes: bpf (eBPF fd)', [
     bpfCase('obj da', ['obj', OBJ ?? '', 'sec', 'classifier', 'da'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier', 'da']), name: 'prog.o:[classifier]', directAction: true })),
     bpfCase('obj classid skip_hw', ['obj', OBJ ?? '', 'sec', 'classifier', 'classid', '1:5', 'skip_hw'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier']), name: 'prog.o:[classifier]', classid: '1:5', skipHw: true })),

@@ -4,11 +4,15 @@
  * program is given as a file descriptor the caller holds (`fd`, with the
  * `name` tc would write, such as `'prog.o:[classifier]'`), or a classic BPF
  * program as its instructions (`bytecode`, tc's `bytecode 'N,c t f k,…'`).
- * Loading object files and opening pinned programs need the bpf(2) system
- * call, which the library does not make: `pinned` is refused with that reason.
+ * A pinned program (`pinned`, tc's `object-pinned PATH`) is opened with
+ * BPF_OBJ_GET just before the request and closed once the kernel answered.
+ * Loading object files (tc's `object-file`) is left to bpftool or libbpf.
  * @module
  */
+import { closeSync } from 'node:fs';
+import { basename } from 'node:path';
 import { attrs, t, type Writer } from '../codec.js';
+import { native } from '../native.js';
 import { formatHandle, handleCheck } from '../tcunits.js';
 import { closest, int, isPlain, show, bool } from '../validate.js';
 import { actionLinks, actionsCheck, decodeActions, type CheckedAction } from './tc-actions.js';
@@ -53,8 +57,8 @@ export type SockFilter = [code: number, jt: number, jf: number, k: number];
 
 /**
  * `tc filter add … bpf [fd FD name NAME | bytecode 'N,c t f k,…'] [direct-action|da]
- * [classid ID] [skip_sw|skip_hw] [police …] [action …]` (tc itself takes `object-file`
- * or `object-pinned`; the library takes the loaded program's fd).
+ * [classid ID] [skip_sw|skip_hw] [police …] [action …]`, or `object-pinned PATH`
+ * (`pinned`); tc's `object-file` is left to a loader (pass the loaded program's fd).
  */
 export interface BpfOptions {
   /** The fd of a loaded eBPF program (BPF_PROG_TYPE_SCHED_CLS) this process holds. */
@@ -75,7 +79,11 @@ export interface BpfOptions {
   actions?: unknown[];
   /** `police …`: the filter's own policer (the police action's options). */
   police?: Record<string, unknown>;
-  /** Refused: opening a pinned program needs bpf(2) (BPF_OBJ_GET). Open it yourself and pass `fd`. */
+  /**
+   * `object-pinned PATH` / `pinned PATH`: a program pinned in a BPF filesystem
+   * (absolute path). Opened for the request only; its name defaults to tc's
+   * `'FILE:[*fsobj]'`. Lists report the program's `id` and `tag`, not a path.
+   */
   pinned?: string;
 }
 
@@ -103,6 +111,8 @@ function bytecodeCheck(v: unknown, path: string): SockFilter[] {
 interface BpfChecked {
   items: ({ as: 'classid'; v: number } | { as: 'actions' | 'police'; v: CheckedAction[] })[];
   fd?: number;
+  /** The pinned program's path; its fd is opened by `acquire`. */
+  pinned?: string;
   name?: string;
   ops?: SockFilter[];
   flags: number;
@@ -119,14 +129,19 @@ const bpf: FilterKind<BpfChecked> = {
         throw new TypeError(`${path}.${k} is not a bpf option${near ? ` (did you mean '${near}'?)` : ''}; bpf takes ${KNOWN.join(', ')}`);
       }
     }
-    if (o.pinned !== undefined)
-      throw new TypeError(`${path}.pinned: opening a pinned program needs the bpf(2) system call (BPF_OBJ_GET), which this library does not make; open it yourself (bpftool, libbpf) and pass its file descriptor as fd`);
-    if (o.fd === undefined && o.bytecode === undefined) throw new TypeError(`${path}.fd is required (a loaded eBPF program's file descriptor), or bytecode for a classic BPF program`);
-    if (o.fd !== undefined && o.bytecode !== undefined) throw new TypeError(`${path}: give fd (eBPF) or bytecode (classic BPF), not both`);
-    if (o.name !== undefined && o.fd === undefined) throw new TypeError(`${path}.name goes with fd (classic bytecode has no name)`);
+    const given = (['fd', 'pinned', 'bytecode'] as const).filter((k) => o[k] !== undefined);
+    if (!given.length) throw new TypeError(`${path}.fd is required (a loaded eBPF program's file descriptor), or pinned (its path in a BPF filesystem), or bytecode for a classic BPF program`);
+    if (given.length > 1) throw new TypeError(`${path}: give one of fd, pinned (eBPF) or bytecode (classic BPF), got ${given.join(' and ')}`);
+    if (o.name !== undefined && o.fd === undefined && o.pinned === undefined) throw new TypeError(`${path}.name goes with fd or pinned (classic bytecode has no name)`);
     if (o.classid !== undefined && o.flowid !== undefined) throw new TypeError(`${path}: give classid or flowid (the same thing), not both`);
     const c: BpfChecked = { items: [], flags: 0, flagsGen: 0 };
     if (o.fd !== undefined) c.fd = int(0, 0x7fffffff)(o.fd, `${path}.fd`);
+    if (o.pinned !== undefined) {
+      if (typeof o.pinned !== 'string' || !o.pinned.startsWith('/') || o.pinned.includes('\0') || o.pinned.length > 4095)
+        throw new TypeError(`${path}.pinned must be the absolute path of a pinned program (such as '/sys/fs/bpf/prog'), got ${show(o.pinned)}`);
+      c.pinned = o.pinned;
+      c.name = `${basename(o.pinned)}:[*fsobj]`;
+    }
     if (o.name !== undefined) {
       if (typeof o.name !== 'string' || o.name.includes('\0')) throw new TypeError(`${path}.name must be a string without NUL, got ${show(o.name)}`);
       c.name = o.name;
@@ -147,6 +162,21 @@ const bpf: FilterKind<BpfChecked> = {
     return c;
   },
   links: (c) => (c.actions ? actionLinks(c.actions) : []),
+  acquire(c, path) {
+    if (c.pinned === undefined) return () => {};
+    let fd: number;
+    try {
+      fd = native.bpfObjGet(c.pinned);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw Object.assign(new Error(`${path}.pinned: cannot open ${c.pinned}: ${err.message}`, { cause: e }), { code: err.code, errno: err.errno, syscall: 'bpf' });
+    }
+    c.fd = fd;
+    return () => {
+      c.fd = undefined;
+      closeSync(fd);
+    };
+  },
   encode(w: Writer, c, ctx) {
     const at = w.beginAttr(TCA_OPTIONS);
     for (const it of c.items) {

@@ -200,6 +200,13 @@ export interface TcKind<C = unknown> {
    * some a nest, some nothing at all, exactly as `tc` does).
    */
   encode(w: Writer, checked: C, ctx: TcEncodeContext): void;
+  /**
+   * Opens what the request refers to and the kernel reads while it handles
+   * it (a pinned BPF program's fd), right before the request is written;
+   * returns the release, called once the kernel has answered (or the call
+   * failed). The checked value then carries what was opened.
+   */
+  acquire?(checked: C, path: string): () => void;
   /** Reads TCA_OPTIONS' payload [off, end) into the caller's vocabulary. */
   decode?(b: Buffer, off: number, end: number, path: string): Record<string, unknown>;
   /** Reads the kind's extended statistics (TCA_XSTATS / TCA_STATS_APP). */
