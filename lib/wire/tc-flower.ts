@@ -263,7 +263,8 @@ function portOrRange(v: unknown, path: string): { min: number; max?: number; mas
 }
 
 /** One attribute as tc writes it. */
-type Item = { id: number; as: 'u8' | 'u16' | 'be16' | 'u32' | 'bytes' | 'string'; v: number | Buffer | string } | { id: number; as: 'actions'; v: CheckedAction[] };
+/** One attribute to write, by its field in {@link flowerAttrs} (a Buffer: the payload as is), in the order the caller gave the options (as tc writes them). */
+type Item = { key: keyof FlowerAttrs & string; v: number | Buffer | string } | { key: 'actions'; v: CheckedAction[] };
 
 interface FlowerChecked {
   items: Item[];
@@ -329,11 +330,11 @@ const flower: FilterKind<FlowerChecked> = {
       switch (k) {
         case 'classid':
         case 'flowid':
-          items.push({ id: 1, as: 'u32', v: classidCheck(v, p) });
+          items.push({ key: 'classid', v: classidCheck(v, p) });
           break;
         case 'indev':
           if (typeof v !== 'string' || !v || Buffer.byteLength(v) > 15) throw new TypeError(`${p} must be a link name, got ${show(v)}`);
-          items.push({ id: 2, as: 'string', v });
+          items.push({ key: 'indev', v });
           break;
         case 'skipSw':
         case 'skipHw':
@@ -343,39 +344,38 @@ const flower: FilterKind<FlowerChecked> = {
           break;
         case 'vlanId':
           if (!vlanTagged) throw new TypeError(`${p} needs ethertype 802.1q or 802.1ad (the filter's protocol or ethType)`);
-          items.push({ id: 23, as: 'u16', v: int(0, 4095)(v, p) });
+          items.push({ key: 'vlanId', v: int(0, 4095)(v, p) });
           break;
         case 'vlanPrio':
           if (!vlanTagged) throw new TypeError(`${p} needs ethertype 802.1q or 802.1ad (the filter's protocol or ethType)`);
-          items.push({ id: 24, as: 'u8', v: int(0, 7)(v, p) });
+          items.push({ key: 'vlanPrio', v: int(0, 7)(v, p) });
           break;
         case 'vlanEthtype':
           if (!vlanTagged) throw new TypeError(`${p} needs ethertype 802.1q or 802.1ad (the filter's protocol or ethType)`);
-          items.push({ id: 25, as: 'be16', v: tag });
+          items.push({ key: 'vlanEthType', v: tag });
           break;
         case 'cvlanId':
         case 'cvlanPrio':
         case 'cvlanEthtype':
           if (!ctagged) throw new TypeError(`${p} needs vlanEthtype 802.1q or 802.1ad (an inner tag)`);
-          if (k === 'cvlanId') items.push({ id: 77, as: 'u16', v: int(0, 4095)(v, p) });
-          else if (k === 'cvlanPrio') items.push({ id: 78, as: 'u8', v: int(0, 7)(v, p) });
-          else items.push({ id: 79, as: 'be16', v: ctag! });
+          if (k === 'cvlanId') items.push({ key: 'cvlanId', v: int(0, 4095)(v, p) });
+          else if (k === 'cvlanPrio') items.push({ key: 'cvlanPrio', v: int(0, 7)(v, p) });
+          else items.push({ key: 'cvlanEthType', v: ctag! });
           break;
         case 'dstMac':
         case 'srcMac': {
           const [a, m] = macMask(v, p);
-          const id = k === 'dstMac' ? 4 : 6;
-          items.push({ id, as: 'bytes', v: a }, { id: id + 1, as: 'bytes', v: m });
+          const key = k === 'dstMac' ? 'ethDst' : 'ethSrc';
+          items.push({ key, v: a }, { key: `${key}Mask`, v: m });
           break;
         }
         case 'ipProto':
-          items.push({ id: 9, as: 'u8', v: ipProto! });
+          items.push({ key: 'ipProto', v: ipProto! });
           break;
         case 'ipTos':
         case 'ipTtl': {
           const r = valueMask(v, p, 0xff, 10, 16, 'a value 0..255, or "VALUE/MASK" (mask in hex, as tc)');
-          const id = k === 'ipTos' ? 73 : 75;
-          items.push({ id, as: 'u8', v: r.v }, { id: id + 1, as: 'u8', v: r.m ?? 0xff });
+          items.push({ key: k, v: r.v }, { key: `${k}Mask`, v: r.m ?? 0xff });
           break;
         }
         case 'dstIp':
@@ -388,8 +388,8 @@ const flower: FilterKind<FlowerChecked> = {
           const mask = Buffer.alloc(len);
           for (let i = 0; i < pre.prefixlen; i++) mask[i >> 3] |= 0x80 >> (i & 7);
           // tc sends the address as given (host bits kept)
-          const base = fam === 'inet' ? (k === 'srcIp' ? 10 : 12) : k === 'srcIp' ? 14 : 16;
-          items.push({ id: base, as: 'bytes', v: pre.bytes }, { id: base + 1, as: 'bytes', v: mask });
+          const key = `${fam === 'inet' ? 'ipv4' : 'ipv6'}${k === 'srcIp' ? 'Src' : 'Dst'}` as const;
+          items.push({ key, v: pre.bytes }, { key: `${key}Mask`, v: mask });
           break;
         }
         case 'dstPort':
@@ -397,20 +397,18 @@ const flower: FilterKind<FlowerChecked> = {
           if (ipProto !== IPPROTO.tcp && ipProto !== IPPROTO.udp && ipProto !== IPPROTO.sctp) throw new TypeError(`${p} needs ipProto tcp, udp or sctp`);
           const r = portOrRange(v, p);
           const src = k === 'srcPort';
-          if (r.max !== undefined) items.push({ id: src ? 87 : 89, as: 'be16', v: r.min }, { id: src ? 88 : 90, as: 'be16', v: r.max });
+          const dir = src ? 'Src' : 'Dst';
+          if (r.max !== undefined) items.push({ key: `port${dir}Min`, v: r.min }, { key: `port${dir}Max`, v: r.max });
           else {
-            const id = ipProto === IPPROTO.tcp ? (src ? 18 : 19) : ipProto === IPPROTO.udp ? (src ? 20 : 21) : src ? 41 : 42;
-            items.push({ id, as: 'be16', v: r.min });
-            if (r.mask !== undefined) {
-              const maskId = ipProto === IPPROTO.tcp ? (src ? 35 : 36) : ipProto === IPPROTO.udp ? (src ? 37 : 38) : src ? 39 : 40;
-              items.push({ id: maskId, as: 'be16', v: r.mask });
-            }
+            const key = `${ipProto === IPPROTO.tcp ? 'tcp' : ipProto === IPPROTO.udp ? 'udp' : 'sctp'}${dir}` as const;
+            items.push({ key, v: r.min });
+            if (r.mask !== undefined) items.push({ key: `${key}Mask`, v: r.mask });
           }
           break;
         }
         case 'tcpFlags': {
           const r = valueMask(v, p, TCP_FLAGS_MAX_MASK, 16, 16, 'TCP flags 0..0xfff in hex, as tc ("0x12" or "0x12/0x3f"), or a number');
-          items.push({ id: 71, as: 'be16', v: r.v }, { id: 72, as: 'be16', v: r.m ?? TCP_FLAGS_MAX_MASK });
+          items.push({ key: 'tcpFlags', v: r.v }, { key: 'tcpFlagsMask', v: r.m ?? TCP_FLAGS_MAX_MASK });
           break;
         }
         case 'type':
@@ -419,8 +417,8 @@ const flower: FilterKind<FlowerChecked> = {
           const v6 = inner === ETH.ipv6 && ipProto === IPPROTO.icmpv6;
           if (!v4 && !v6) throw new TypeError(`${p} (ICMP ${k}) needs ipProto icmp with ethertype ip, or icmpv6 with ipv6`);
           const r = valueMask(v, p, 0xff, 10, 10, 'a value 0..255, or "VALUE/MASK"');
-          const id = (v4 ? 49 : 53) + (k === 'type' ? 2 : 0);
-          items.push({ id, as: 'u8', v: r.v }, { id: id + 1, as: 'u8', v: r.m ?? 0xff });
+          const key = `${v4 ? 'icmpv4' : 'icmpv6'}${k === 'type' ? 'Type' : 'Code'}` as const;
+          items.push({ key, v: r.v }, { key: `${key}Mask`, v: r.m ?? 0xff });
           break;
         }
         case 'ipFlags': {
@@ -440,7 +438,7 @@ const flower: FilterKind<FlowerChecked> = {
         }
         case 'actions':
           actions = actionsCheck(v, p);
-          items.push({ id: TCA_FLOWER_ACT, as: 'actions', v: actions });
+          items.push({ key: 'actions', v: actions });
           break;
       }
     }
@@ -510,31 +508,12 @@ const flower: FilterKind<FlowerChecked> = {
   },
 };
 
+/** Writes one item through the table (a Buffer as the attribute's payload). */
 function writeItem(w: Writer, it: Item, ctx: Parameters<FilterKind['encode']>[2]): void {
-  if (it.as === 'actions') return writeActionList(w, it.id, it.v, ctx);
-  const a = w.beginAttr(it.id);
-  switch (it.as) {
-    case 'u8':
-      w.u8(it.v as number);
-      break;
-    case 'u16':
-      w.u16(it.v as number);
-      break;
-    case 'be16':
-      w.be16(it.v as number);
-      break;
-    case 'u32':
-      w.u32(it.v as number);
-      break;
-    case 'bytes':
-      w.bytes(it.v as Buffer);
-      break;
-    case 'string':
-      w.bytes(Buffer.from(it.v as string));
-      w.u8(0);
-      break;
-  }
-  w.endAttr(a);
+  if (it.key === 'actions') return writeActionList(w, TCA_FLOWER_ACT, it.v as CheckedAction[], ctx);
+  const key = it.key as keyof FlowerAttrs & string;
+  if (Buffer.isBuffer(it.v)) flowerAttrs.encodeBytes(w, key, it.v);
+  else flowerAttrs.encodeOne(w, key, it.v);
 }
 
 /** Leading one bits of a mask, or -1 when it is not contiguous. */
