@@ -68,7 +68,8 @@ async function veth(ns: TestNetns): Promise<void> {
   await ns.nl.tc.qdisc.add({ dev: 'v0', kind: 'clsact' });
 }
 
-describe.skipIf(!OBJ || !haveBpftool())('bpf filter from a pinned program', () => {
+const NO_TOOLS = !OBJ ? 'skipped: llc is not installed (it builds the eBPF object)' : !haveBpftool() ? 'skipped: bpftool is not installed (it loads and pins the program)' : '';
+describe.skipIf(!!NO_TOOLS)(`bpf filter from a pinned program${NO_TOOLS ? ` — ${NO_TOOLS}` : ''}`, () => {
   it('is attached live, reads back with its id, and its request is tc\'s (fd masked)', async (t) => {
     const fs = bpffs();
     if (typeof fs === 'string') return t.skip(fs);

@@ -119,7 +119,8 @@ goldenCases('tc bytes: bpf (classic bytecode)', [
 ]);
 
 // loading an eBPF program (tc does, for these cases) needs the initial user namespace's capabilities
-describe.skipIf(!OBJ || !inInitialUserns())('bpf object (llc)', () => {
+const NO_EBPF = !OBJ ? 'skipped: llc is not installed (it builds the eBPF object)' : !inInitialUserns() ? 'skipped: loading eBPF needs the initial user namespace (EPERM rootless)' : '';
+describe.skipIf(!!NO_EBPF)(`bpf object (llc)${NO_EBPF ? ` — ${NO_EBPF}` : ''}`, () => {
   goldenCases('tc bytes: bpf (eBPF fd)', [
     bpfCase('obj da', ['obj', OBJ ?? '', 'sec', 'classifier', 'da'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier', 'da']), name: 'prog.o:[classifier]', directAction: true })),
     bpfCase('obj classid skip_hw', ['obj', OBJ ?? '', 'sec', 'classifier', 'classid', '1:5', 'skip_hw'], async () => ({ fd: await tcProgFd(['obj', OBJ!, 'sec', 'classifier']), name: 'prog.o:[classifier]', classid: '1:5', skipHw: true })),
