@@ -3,7 +3,7 @@
 //           services do today with child_process);
 //   batch — one `ip -batch -` process per step, the commands on its stdin.
 //
-//   node ip-peer.js fork|batch WORKLOAD [N] [N2]
+//   node ip-peer.js fork|batch WORKLOAD [N] [N2]   (W6: fork only)
 //
 // Runs in the namespace it was started in (`unshare -n`). Prints
 // { steps: { name: { n, ms } }, checks: { name: count } }.
@@ -113,13 +113,55 @@ async function w5(n) {
   checks.linksSettled = countLinks();
 }
 
+function podChecks(when, n, d) {
+  const [ready, bare] = execFileSync('sh', ['./podcheck.sh', String(n), String(d)], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+  checks[`podsReady${when}`] = ready;
+  checks[`podsBare${when}`] = bare;
+  checks[`links${when}`] = countLinks();
+}
+
+const podAddr = (i) => `10.22.${1 + (i >> 8)}.${i & 255}/16`;
+
+async function w6(n, d) {
+  // Setup, not measured: the bridge with the gateway address, the named namespaces.
+  execFileSync('ip', ['-batch', '-'], {
+    input: ['link add cni0 type bridge', 'link set cni0 up', 'addr add 10.22.0.1/16 dev cni0', ...range(0, n).map((i) => `netns add pod${i}`)].join('\n') + '\n',
+  });
+  await timed('addAwait', n, async () => {
+    for (let i = 0; i < n; i++) {
+      for (const c of [
+        `link add veth${i} type veth peer name eth0 netns pod${i}`,
+        `link set veth${i} master cni0 up`,
+        `-n pod${i} addr add ${podAddr(i)} dev eth0`,
+        `-n pod${i} link set eth0 up`,
+        `-n pod${i} route add default via 10.22.0.1`,
+      ])
+        await run('ip', c.split(' '), { maxBuffer: MAXBUF });
+    }
+  });
+  podChecks('AfterAdd', n, d);
+  await timed('delOne', d, () => ops(range(0, d).map((i) => `link del veth${i}`)));
+  podChecks('AfterDelOne', n, d);
+  await timed('bulkDel', n - d, () => ops([...range(d, n).map((i) => `link set veth${i} group 77`), 'link del group 77']));
+  podChecks('AfterBulkDel', n, d);
+  execFileSync('ip', ['-batch', '-'], { input: range(0, n).map((i) => `netns del pod${i}`).join('\n') + '\n' });
+}
+
 try {
   if (workload === 'W1') await w1(N, N2 >= 0 && N2 < N ? N2 : N - 1);
   else if (workload === 'W2') await w2(N);
   else if (workload === 'W3') await w3(N);
   else if (workload === 'W4') await w4(N, N2 > 0 ? N2 : 20);
   else if (workload === 'W5') await w5(N);
-  else throw new Error(`unknown workload ${workload}`);
+  else if (workload === 'W6') {
+    // `ip -batch` takes no `-n NS` per line (iproute2 6.1: Object "-n" is unknown), and
+    // `netns exec` forks: the pod side cannot be said in one batch.
+    if (mode === 'batch') {
+      console.log(JSON.stringify({ missing: 'n/a: `ip -batch` has no per-line `-n NS` (the pod side needs one `ip -n podN` per pod)' }));
+      process.exit(0);
+    }
+    await w6(N, N2 >= 0 && N2 < N ? N2 : Math.floor(N / 5));
+  } else throw new Error(`unknown workload ${workload}`);
   console.log(JSON.stringify({ steps, checks }));
 } catch (e) {
   console.log(JSON.stringify({ error: String(e?.stderr || e?.message || e).trim().split('\n').slice(0, 3).join(' | ') }));

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"time"
@@ -211,9 +212,82 @@ func w5(n int) {
 	checks["linksSettled"] = countLinks()
 }
 
+// Sampled pods fully set up / bare, from podcheck.sh (iproute2 in each), and links here.
+func podChecks(when string, n, d int) {
+	ready, bare := -1, -1
+	out, err := exec.Command("sh", "./podcheck.sh", strconv.Itoa(n), strconv.Itoa(d)).Output()
+	if err == nil {
+		fmt.Sscanf(string(out), "%d %d", &ready, &bare)
+	}
+	checks["podsReady"+when] = ready
+	checks["podsBare"+when] = bare
+	checks["links"+when] = countLinks()
+}
+
+func w6(n, d int) {
+	// Setup, not measured: the bridge with the gateway address, the named namespaces.
+	runtime.LockOSThread()
+	orig, err := netns.Get()
+	must(err, "netns.Get")
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "cni0"}}
+	must(h.LinkAdd(br), "LinkAdd bridge")
+	must(h.LinkSetUp(br), "LinkSetUp bridge")
+	gw := net.IPv4(10, 22, 0, 1).To4()
+	must(h.AddrAdd(br, &netlink.Addr{IPNet: &net.IPNet{IP: gw, Mask: net.CIDRMask(16, 32)}}), "AddrAdd bridge")
+	for i := 0; i < n; i++ {
+		ns, err := netns.NewNamed(fmt.Sprintf("pod%d", i))
+		must(err, "netns.NewNamed")
+		ns.Close()
+	}
+	must(netns.Set(orig), "netns.Set")
+	hosts := make([]*netlink.Veth, n)
+	timed("addAwait", n, func() {
+		for i := 0; i < n; i++ {
+			ns, err := netns.GetFromName(fmt.Sprintf("pod%d", i))
+			must(err, "netns.GetFromName")
+			v := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: fmt.Sprintf("veth%d", i)}, PeerName: "eth0", PeerNamespace: netlink.NsFd(ns)}
+			must(h.LinkAdd(v), "LinkAdd veth")
+			must(h.LinkSetMaster(v, br), "LinkSetMaster")
+			must(h.LinkSetUp(v), "LinkSetUp")
+			hosts[i] = v
+			ph, err := netlink.NewHandleAt(ns)
+			must(err, "NewHandleAt")
+			eth0, err := ph.LinkByName("eth0")
+			must(err, "LinkByName eth0")
+			must(ph.LinkSetUp(eth0), "LinkSetUp eth0")
+			a := net.IPv4(10, 22, byte(1+i>>8), byte(i)).To4()
+			must(ph.AddrAdd(eth0, &netlink.Addr{IPNet: &net.IPNet{IP: a, Mask: net.CIDRMask(16, 32)}}), "AddrAdd")
+			must(ph.RouteAdd(&netlink.Route{LinkIndex: eth0.Attrs().Index, Gw: gw}), "RouteAdd default")
+			ph.Delete()
+			ns.Close()
+		}
+	})
+	podChecks("AfterAdd", n, d)
+	timed("delOne", d, func() {
+		for i := 0; i < d; i++ {
+			must(h.LinkDel(hosts[i]), "LinkDel")
+		}
+	})
+	podChecks("AfterDelOne", n, d)
+	timed("bulkDel", n-d, func() {
+		for i := d; i < n; i++ {
+			must(h.LinkSetGroup(hosts[i], 77), "LinkSetGroup")
+		}
+		req := nl.NewNetlinkRequest(unix.RTM_DELLINK, unix.NLM_F_ACK)
+		req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+		req.AddData(nl.NewRtAttr(unix.IFLA_GROUP, nl.Uint32Attr(77)))
+		_, err := req.Execute(unix.NETLINK_ROUTE, 0)
+		must(err, "RTM_DELLINK group")
+	})
+	podChecks("AfterBulkDel", n, d)
+	for i := 0; i < n; i++ {
+		netns.DeleteNamed(fmt.Sprintf("pod%d", i))
+	}
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: peer W1|W2|W3|W4|W5 [N] [N2]")
+		fmt.Fprintln(os.Stderr, "usage: peer W1|W2|W3|W4|W5|W6 [N] [N2]")
 		os.Exit(1)
 	}
 	n, n2 := 1000, -1
@@ -243,6 +317,11 @@ func main() {
 		w4(n, n2)
 	case "W5":
 		w5(n)
+	case "W6":
+		if n2 < 0 || n2 >= n {
+			n2 = n / 5
+		}
+		w6(n, n2)
 	default:
 		os.Exit(1)
 	}

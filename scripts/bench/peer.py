@@ -4,14 +4,16 @@
 
 Runs in the namespace it was started in (`unshare -n`) through one IPRoute
 socket, one request at a time (each call waits for its ack), as pyroute2 users
-write it. Prints { steps: { name: { n, ms } }, checks: { name: count } }.
+write it (W6: the pod side through NetNS, which forks a helper in the pod's
+namespace). Prints { steps: { name: { n, ms } }, checks: { name: count } }.
 """
 import json
 import os
+import subprocess
 import sys
 import time
 
-from pyroute2 import IPRoute, netns
+from pyroute2 import IPRoute, NetNS, netns
 
 ipr = IPRoute()
 steps = {}
@@ -142,6 +144,63 @@ def w5(n):
     checks['linksSettled'] = count_links()
 
 
+def pod_checks(when, n, d):
+    ready, bare = -1, -1
+    try:
+        ready, bare = map(int, subprocess.run(['sh', './podcheck.sh', str(n), str(d)], capture_output=True, text=True).stdout.split())
+    except ValueError:
+        pass
+    checks['podsReady' + when] = ready
+    checks['podsBare' + when] = bare
+    checks['links' + when] = count_links()
+
+
+def w6(n, d):
+    # Setup, not measured: the bridge with the gateway address, the named namespaces.
+    ipr.link('add', ifname='cni0', kind='bridge')
+    br = ipr.link_lookup(ifname='cni0')[0]
+    ipr.link('set', index=br, state='up')
+    ipr.addr('add', index=br, address='10.22.0.1', prefixlen=16)
+    for i in range(n):
+        netns.create('pod%d' % i)
+
+    def add():
+        for i in range(n):
+            pod = 'pod%d' % i
+            ipr.link('add', ifname='veth%d' % i, kind='veth', peer={'ifname': 'eth0', 'net_ns_fd': pod})
+            host = ipr.link_lookup(ifname='veth%d' % i)[0]
+            ipr.link('set', index=host, master=br, state='up')
+            ns = NetNS(pod, flags=0)  # pyroute2 forks a helper that lives in the namespace
+            try:
+                eth0 = ns.link_lookup(ifname='eth0')[0]
+                ns.link('set', index=eth0, state='up')
+                ns.addr('add', index=eth0, address='10.22.%d.%d' % (1 + (i >> 8), i & 255), prefixlen=16)
+                ns.route('add', dst='0.0.0.0/0', gateway='10.22.0.1')
+            finally:
+                ns.close()
+
+    timed('addAwait', n, add)
+    pod_checks('AfterAdd', n, d)
+    idx = [ipr.link_lookup(ifname='veth%d' % i)[0] for i in range(n)]  # before the clock
+
+    def del_one():
+        for i in range(d):
+            ipr.link('del', index=idx[i])
+
+    timed('delOne', d, del_one)
+    pod_checks('AfterDelOne', n, d)
+
+    def bulk():
+        for i in range(d, n):
+            ipr.link('set', index=idx[i], group=77)
+        ipr.link('del', group=77)
+
+    timed('bulkDel', n - d, bulk)
+    pod_checks('AfterBulkDel', n, d)
+    for i in range(n):
+        netns.remove('pod%d' % i)
+
+
 def main():
     w = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -157,6 +216,8 @@ def main():
             w4(n, n2 if n2 > 0 else 20)
         elif w == 'W5':
             w5(n)
+        elif w == 'W6':
+            w6(n, n2 if 0 <= n2 < n else n // 5)
         else:
             raise SystemExit('unknown workload ' + w)
     except Exception as e:  # reported, not hidden

@@ -6,6 +6,7 @@
 //                                       pipe (many messages per sendmsg(),
 //                                             windowed so acks fit rcvbuf)
 //   raw probe                     waits until an rtnl-taking request is fast
+//   raw W6 MODE N D               pod network: N pods, the first D deleted one by one
 //
 // It runs inside the network namespace it was started in (`unshare -n`) and
 // prints one JSON object: { steps: { name: { n, ms } }, checks: { name: count } }.
@@ -60,19 +61,26 @@ static void die(const char *what, int err) {
   exit(2);
 }
 
-static void nl_open(void) {
-  nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (nl_fd < 0) die("socket", errno);
+// A socket in the calling thread's network namespace (big buffers, ext ack,
+// cap ack, strict checking).
+static int nl_socket(void) {
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0) die("socket", errno);
   int big = 8 << 20, one = 1;
-  if (setsockopt(nl_fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0)
-    setsockopt(nl_fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  if (setsockopt(nl_fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
-    setsockopt(nl_fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-  setsockopt(nl_fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
-  setsockopt(nl_fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
-  setsockopt(nl_fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+  setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+  setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+  setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
   struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-  if (bind(nl_fd, (struct sockaddr *)&sa, sizeof sa) < 0) die("bind", errno);
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) die("bind", errno);
+  return fd;
+}
+
+static void nl_open(void) {
+  nl_fd = nl_socket();
   sbuf = malloc(BUF_SIZE);
   rbuf = malloc(RECV_SIZE);
 }
@@ -563,6 +571,237 @@ static void w5(long n) {
   check("linksSettled", count_links());
 }
 
+// ---- W6: pod network ------------------------------------------------------------
+// A bridge cni0 (10.22.0.1/16) and N named namespaces pod0..; per pod a veth
+// pair: vethI on the bridge and up, its peer born as eth0 inside podI
+// (IFLA_NET_NS_FD), then in podI: eth0 up, 10.22.1.0+I/16, default via 10.22.0.1.
+
+static int bridge_index;
+static const char *pod_check = "sh ./podcheck.sh";
+
+static void bridge_add(const char *name) {
+  struct nlmsghdr *h = msg_begin(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+  struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_flags = IFF_UP, .ifi_change = IFF_UP};
+  put(&ifi, sizeof ifi);
+  attr_str(IFLA_IFNAME, name);
+  size_t li = nest_begin(IFLA_LINKINFO);
+  attr_str(IFLA_INFO_KIND, "bridge");
+  nest_end(li);
+  msg_end(h);
+}
+
+static void addr_add_len(int ifindex, uint32_t a, uint8_t len) {
+  struct nlmsghdr *h = msg_begin(RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+  struct ifaddrmsg ifa = {.ifa_family = AF_INET, .ifa_prefixlen = len, .ifa_index = (uint32_t)ifindex};
+  put(&ifa, sizeof ifa);
+  attr(IFA_LOCAL, &a, 4);
+  attr(IFA_ADDRESS, &a, 4);
+  msg_end(h);
+}
+
+static void route_default_via(uint32_t gw) {
+  struct nlmsghdr *h = msg_begin(RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+  struct rtmsg rt = {.rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+                     .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST};
+  put(&rt, sizeof rt);
+  attr(RTA_GATEWAY, &gw, 4);
+  msg_end(h);
+}
+
+// One message: the host end on the bridge and up, the peer eth0 in ns_fd.
+static void pod_veth_add(const char *host, int ns_fd) {
+  struct nlmsghdr *h = msg_begin(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+  struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_flags = IFF_UP, .ifi_change = IFF_UP};
+  put(&ifi, sizeof ifi);
+  attr_str(IFLA_IFNAME, host);
+  attr_u32(IFLA_MASTER, (uint32_t)bridge_index);
+  size_t li = nest_begin(IFLA_LINKINFO);
+  attr_str(IFLA_INFO_KIND, "veth");
+  size_t data = nest_begin(IFLA_INFO_DATA);
+  size_t peer = nest_begin(VETH_INFO_PEER);
+  struct ifinfomsg pi = {.ifi_family = AF_UNSPEC};
+  put(&pi, sizeof pi);
+  attr_str(IFLA_IFNAME, "eth0");
+  attr_u32(IFLA_NET_NS_FD, (uint32_t)ns_fd);
+  nest_end(peer);
+  nest_end(data);
+  nest_end(li);
+  msg_end(h);
+}
+
+static void get_link_msg(const char *name) {
+  struct nlmsghdr *h = msg_begin(RTM_GETLINK, 0);
+  struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+  put(&ifi, sizeof ifi);
+  attr_str(IFLA_IFNAME, name);
+  attr_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+  msg_end(h);
+}
+
+// The answer to get_link_msg on nl_fd: the link's index.
+static int recv_link_index(void) {
+  for (;;) {
+    ssize_t r = recv(nl_fd, rbuf, RECV_SIZE, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      die("recv link", errno);
+    }
+    for (struct nlmsghdr *h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
+      if (h->nlmsg_type == NLMSG_ERROR) report_error(h);
+      if (h->nlmsg_type == RTM_NEWLINK) return ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_index;
+    }
+  }
+}
+
+static uint32_t pod_addr(long i) { return htonl((10u << 24) | (22u << 16) | (256u + (uint32_t)i)); }
+
+// A socket inside pod i's namespace: setns there, socket(), setns back.
+static int pod_socket(long i, int *ns_out) {
+  char ns[64];
+  snprintf(ns, sizeof ns, "pod%ld", i);
+  int fd = netns_open(ns);
+  if (setns(fd, CLONE_NEWNET) < 0) die("setns pod", errno);
+  int s = nl_socket();
+  if (setns(orig_ns, CLONE_NEWNET) < 0) die("setns back", errno);
+  *ns_out = fd;
+  return s;
+}
+
+// eth0 up, its address, the default route (queued on nl_fd, the pod's socket).
+static void pod_config_msgs(long i, int eth0) {
+  link_up(eth0);
+  done_msg();
+  addr_add_len(eth0, pod_addr(i), 16);
+  done_msg();
+  route_default_via(htonl((10u << 24) | (22u << 16) | 1u));
+  done_msg();
+}
+
+// Sampled pods: fully configured, and bare (only lo), as podcheck.sh counts them.
+static void pod_checks(const char *when, long n, long d) {
+  char cmd[256], name[64];
+  snprintf(cmd, sizeof cmd, "%s %ld %ld", pod_check, n, d);
+  long ready = -1, bare = -1;
+  FILE *p = popen(cmd, "r");
+  if (p) {
+    if (fscanf(p, "%ld %ld", &ready, &bare) != 2) ready = bare = -1;
+    pclose(p);
+  }
+  snprintf(name, sizeof name, "podsReady%s", when);
+  check(name, ready);
+  snprintf(name, sizeof name, "podsBare%s", when);
+  check(name, bare);
+  snprintf(name, sizeof name, "links%s", when);
+  check(name, count_links());
+}
+
+static void w6(long n, long d) {
+  orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  mkdir("/run/netns", 0755);
+  char ns[64], host[32];
+  // Setup, not measured: the bridge with the gateway address, the named namespaces.
+  int saved = pipelined;
+  pipelined = 0;
+  bridge_add("cni0");
+  done_msg();
+  bridge_index = (int)if_nametoindex("cni0");
+  addr_add_len(bridge_index, htonl((10u << 24) | (22u << 16) | 1u), 16);
+  done_msg();
+  pipelined = saved;
+  for (long i = 0; i < n; i++) {
+    snprintf(ns, sizeof ns, "pod%ld", i);
+    netns_add(ns);
+  }
+  int main_fd = nl_fd;
+  int *socks = malloc(sizeof(int) * (size_t)n), *nsfds = malloc(sizeof(int) * (size_t)n), *eth0 = malloc(sizeof(int) * (size_t)n);
+
+  double t = now_ms();
+  if (!pipelined) {
+    for (long i = 0; i < n; i++) {
+      int nsfd, s = pod_socket(i, &nsfd);
+      snprintf(host, sizeof host, "veth%ld", i);
+      pod_veth_add(host, nsfd);
+      done_msg();
+      nl_fd = s;
+      get_link_msg("eth0");
+      send_all();
+      pod_config_msgs(i, recv_link_index());
+      close(s);
+      close(nsfd);
+      nl_fd = main_fd;
+    }
+    step("addAwait", n, now_ms() - t);
+  } else {
+    // Every pod's socket, every create in few sendmsg()s, every eth0 lookup,
+    // then each pod's three messages in one sendmsg(), then all their acks.
+    for (long i = 0; i < n; i++) socks[i] = pod_socket(i, &nsfds[i]);
+    for (long i = 0; i < n; i++) {
+      snprintf(host, sizeof host, "veth%ld", i);
+      pod_veth_add(host, nsfds[i]);
+      done_msg();
+    }
+    flush_msgs();
+    for (long i = 0; i < n; i++) {
+      nl_fd = socks[i];
+      get_link_msg("eth0");
+      send_all();
+    }
+    for (long i = 0; i < n; i++) {
+      nl_fd = socks[i];
+      eth0[i] = recv_link_index();
+    }
+    for (long i = 0; i < n; i++) {
+      nl_fd = socks[i];
+      pod_config_msgs(i, eth0[i]);
+      send_all();
+      queued = 0;
+    }
+    for (long i = 0; i < n; i++) {
+      nl_fd = socks[i];
+      wait_acks(3);
+      close(socks[i]);
+      close(nsfds[i]);
+    }
+    nl_fd = main_fd;
+    step("addConcurrent", n, now_ms() - t);
+  }
+  pod_checks("AfterAdd", n, d);
+
+  int *idx = malloc(sizeof(int) * (size_t)n);
+  for (long i = 0; i < n; i++) {
+    snprintf(host, sizeof host, "veth%ld", i);
+    idx[i] = (int)if_nametoindex(host);
+  }
+  t = now_ms();
+  for (long i = 0; i < d; i++) {
+    link_del_index(idx[i]);
+    done_msg();
+  }
+  flush_msgs();
+  step("delOne", d, now_ms() - t);
+  pod_checks("AfterDelOne", n, d);
+
+  t = now_ms();
+  for (long i = d; i < n; i++) {
+    link_set_group(idx[i], 77);
+    done_msg();
+  }
+  link_del_group(77);
+  done_msg();
+  flush_msgs();
+  step("bulkDel", n - d, now_ms() - t);
+  pod_checks("AfterBulkDel", n, d);
+
+  for (long i = 0; i < n; i++) {
+    snprintf(ns, sizeof ns, "pod%ld", i);
+    netns_del(ns);
+  }
+  free(idx);
+  free(socks);
+  free(nsfds);
+  free(eth0);
+}
+
 // Waits until an rtnl-taking request (set lo's mtu) is fast 10 times running.
 static void probe(void) {
   int lo = (int)if_nametoindex("lo");
@@ -582,7 +821,7 @@ static void probe(void) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: raw W1|W2|W3|W4|W5 sync|pipe [N] [N2] | raw probe\n");
+    fprintf(stderr, "usage: raw W1|W2|W3|W4|W5|W6 sync|pipe [N] [N2] | raw probe\n");
     return 1;
   }
   nl_open();
@@ -599,6 +838,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "W3")) w3(n);
   else if (!strcmp(argv[1], "W4")) w4(n, n2);
   else if (!strcmp(argv[1], "W5")) w5(n);
+  else if (!strcmp(argv[1], "W6")) w6(n, n2 < n ? n2 : n / 5);
   else return 1;
   emit();
   return 0;
