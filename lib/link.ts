@@ -1068,7 +1068,8 @@ export const linkOps = {
     }
     openTargets(c, r, 'changes');
     try {
-      yield linkRequest(RTM.NEWLINK, 0, c.kind, split ? undefined : r.slaveKind, (w) => main(w, target, r));
+      // A move to another namespace waits for the kernel's RCU grace periods: never sent inline.
+      yield { ...linkRequest(RTM.NEWLINK, 0, c.kind, split ? undefined : r.slaveKind, (w) => main(w, target, r)), slow: r.ns !== undefined };
     } finally {
       closeTargets(r);
     }

@@ -11,9 +11,39 @@ import { AbortError, ClosedError, NetlinkError, OutcomeUnknownError, TimeoutErro
 import { native, type NativeSocket } from './native.js';
 import { ACK_COST, Exchange, NLM_F, Protocol, REPLY_COST, type Action, type Handler, type Outcome } from './protocol.js';
 import type { Op, Request } from './request.js';
-import { isGetRequest, rtmName } from './wire/rtm.js';
+import { isGetRequest, RTM, rtmName } from './wire/rtm.js';
 
 const HDR = 16;
+/**
+ * Requests the kernel answers inside sendmsg() without waiting for RCU grace
+ * periods (deletions of links and tc objects do; namespace moves are marked
+ * `slow`): sent inline when the handle is idle.
+ */
+const INLINE_TYPES = new Set<number>([
+  RTM.NEWLINK, RTM.SETLINK, RTM.NEWADDR, RTM.DELADDR, RTM.NEWROUTE, RTM.DELROUTE, RTM.GETROUTE, RTM.NEWNEIGH, RTM.DELNEIGH, RTM.GETNEIGH,
+  RTM.NEWRULE, RTM.DELRULE, RTM.GETLINK, RTM.GETNSID, RTM.NEWNSID, RTM.NEWNEXTHOP, RTM.DELNEXTHOP, RTM.GETNEXTHOP,
+]);
+/** At most this many same-tick requests go inline; more are pipelined by the I/O thread. */
+const INLINE_MAX = 8;
+/**
+ * Two inline exchanges in a row slower than this (rtnl contended, or a
+ * kernel that is slow at it) send everything through the I/O thread for
+ * {@link INLINE_BACKOFF_MS}; then inline is tried again.
+ */
+const INLINE_BUDGET_MS = 5;
+const INLINE_BACKOFF_MS = 250;
+/**
+ * Inline work per turn of the event loop, for all handles of this thread:
+ * a chain of awaited calls settles in microtasks, so past this the next
+ * ones go through the I/O thread, whose answers come in a later turn.
+ */
+const INLINE_TURN_MS = 2;
+let inlineUsed = 0;
+let inlineReset: ReturnType<typeof setImmediate> | undefined;
+const resetInline = (): void => {
+  inlineUsed = 0;
+  inlineReset = undefined;
+};
 /** Bytes encoded in one tick after which they are handed over without waiting for the tick's end. */
 const EARLY_FLUSH = 64 << 10;
 /** Default time a request may wait for its answer, in milliseconds. */
@@ -31,6 +61,8 @@ export interface ConnectionOptions {
   timeout?: number;
   /** @internal Tests: the window in bytes instead of one sized from the receive buffer. */
   window?: number;
+  /** Send small requests made while the handle is idle from the calling thread (default true); see {@link Connection}. */
+  inline?: boolean;
 }
 
 /** What every call takes besides its own arguments. */
@@ -192,6 +224,12 @@ export class Connection {
   private deadlineHead = 0;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly streams = new Set<Pending>();
+  /** Requests made this tick, launched (or sent inline) at its end. */
+  private fresh: Pending[] = [];
+  /** Whether small requests may be sent inline (see {@link ConnectionOptions.inline}). */
+  readonly inline: boolean;
+  private inlineOffUntil = 0;
+  private inlineStrikes = 0;
   readonly timeout: number;
   /** Resolves once the sockets are closed (the I/O thread has let go of them). */
   readonly closed: Promise<void>;
@@ -203,11 +241,13 @@ export class Connection {
   constructor(opts: ConnectionOptions = {}) {
     this.closed = new Promise((r) => (this.closedResolve = r));
     this.timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+    this.inline = opts.inline ?? true;
     const events = opts.groups !== undefined;
-    // One dump channel is opened with the request socket: a namespace is entered once for both.
-    const preopened = events ? 0 : 1;
+    // The blocking socket (inline requests, sync calls) comes with the request socket: a
+    // namespace is entered once for both. Dump channels are opened when a dump needs one.
+    const preopened = 0;
     this.sock = new native.Socket(
-      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, dumpChannels: preopened },
+      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, dumpChannels: preopened, syncSocket: !events && this.inline },
       deliverTo(new WeakRef(this)),
     );
     const { rcvbuf, sndbuf } = this.sock.info();
@@ -286,7 +326,7 @@ export class Connection {
     return new Promise<T[]>((resolve, reject) => {
       const signal = this.admit(call);
       const p = this.make(req, resolve as (v: unknown[]) => void, reject, undefined, signal, call?.timeout ?? this.timeout);
-      this.launch(p);
+      this.fresh.push(p);
       this.flushSoon();
     });
   }
@@ -308,7 +348,7 @@ export class Connection {
       this.w.pos = start;
       throw e;
     }
-    for (const p of made) this.launch(p);
+    for (const p of made) this.fresh.push(p);
     this.flushSoon();
     return promises;
   }
@@ -334,6 +374,90 @@ export class Connection {
   private launch(p: Pending): void {
     this.proto.add(p);
     this.arm(p);
+  }
+
+  /** Requests, made or settled (those of this tick included). */
+  private get outstanding(): number {
+    return this.proto.unsettled + this.fresh.length;
+  }
+
+  /**
+   * This tick's requests: inline when the handle is otherwise idle and they
+   * are few and quick (the kernel answers inside sendmsg(), so the answer is
+   * read at once: no hand-off to the I/O thread and back), else launched
+   * into the machine for the I/O thread.
+   */
+  private launchFresh(): void {
+    const batch = this.fresh;
+    this.fresh = [];
+    const live: Pending[] = [];
+    for (const p of batch) {
+      // Aborted in the tick it was made: never sent.
+      if (p.signal?.aborted) p.settle({ kind: 'aborted', reason: p.signal.reason, sent: false });
+      else live.push(p);
+    }
+    if (this.inline && !this.closing && this.proto.unsettled === 0 && live.length > 0 && live.length <= INLINE_MAX && this.inlineOffUntil <= performance.now()) {
+      if (live.every((p) => !p.dump && !p.req.slow && INLINE_TYPES.has(p.req.type))) {
+        if (inlineUsed >= INLINE_TURN_MS) {
+          // This turn had its share: let timers and I/O run, then go on inline
+          // (cheaper than two thread hand-offs); calls made meanwhile queue behind.
+          this.fresh = live.concat(this.fresh);
+          this.scheduled = true;
+          setImmediate(this.pumpTask);
+          return;
+        }
+        if (this.runInline(live)) return;
+      }
+    }
+    for (const p of live) this.launch(p);
+  }
+
+  /** Runs requests to their end on the blocking socket (see {@link launchFresh}); false: not possible, nothing sent. */
+  private runInline(batch: Pending[]): boolean {
+    let m: Protocol;
+    try {
+      m = this.syncMachine();
+    } catch {
+      return false;
+    }
+    const t0 = performance.now();
+    for (const p of batch) m.add(p);
+    this.exchangeSync(m, batch, t0 + Math.min(...batch.map((p) => (p.timeout > 0 ? p.timeout : Infinity))));
+    const t1 = performance.now();
+    if (t1 - t0 <= INLINE_BUDGET_MS) this.inlineStrikes = 0;
+    else if (++this.inlineStrikes >= 2) {
+      this.inlineStrikes = 0;
+      this.inlineOffUntil = t1 + INLINE_BACKOFF_MS;
+    }
+    inlineUsed += t1 - t0;
+    if (inlineReset === undefined) {
+      inlineReset = setImmediate(resetInline);
+      inlineReset.unref();
+    }
+    return true;
+  }
+
+  private syncMachine(): Protocol {
+    return (this.sync ??= new Protocol({ window: windowOf(this.sock.openSync()), maxChunk: 1 << 16, dumpChannels: false }));
+  }
+
+  /** Sends what `m` asks on the blocking socket and reads until every one of `pend` settled (or `deadline`). */
+  private exchangeSync(m: Protocol, pend: readonly Pending[], deadline: number): void {
+    while (pend.some((p) => !p.done)) {
+      for (const a of m.pull()) {
+        if (a.kind !== 'send') continue;
+        const err = this.sock.sendSync(a.bytes);
+        if (err) m.sendFailed(a.chunk, err);
+      }
+      if (!pend.some((p) => !p.done)) break;
+      const left = deadline - performance.now();
+      const block = left > 0 ? this.sock.recvSync(Math.min(Math.ceil(left), 2 ** 31 - 1)) : null;
+      if (block === null) {
+        for (const p of pend) if (!p.done) m.abort(p.ex, TIMED_OUT, () => false);
+        break;
+      }
+      walkRecords(block, m);
+    }
   }
 
   /** Hands this tick's requests over at its end (or now, past 64 KiB, so the I/O thread works meanwhile). */
@@ -402,14 +526,15 @@ export class Connection {
   private pump(): void {
     this.scheduled = false;
     if (this.destroyed) return;
+    if (this.fresh.length) this.launchFresh();
     for (;;) {
       const actions = this.proto.pull();
       if (!actions.length) break;
       for (const a of actions) this.act(a);
     }
-    // Requests still waiting for room keep views of the writer's buffer: leave it to them.
-    if (this.proto.waiting === 0) this.w.pos = 0;
-    else this.w.detach();
+    // Requests still waiting for room (or for their turn inline) keep views of the writer's buffer: leave it to them.
+    if (this.proto.waiting > 0) this.w.detach();
+    else if (this.fresh.length === 0) this.w.pos = 0;
   }
 
   private act(a: Action): void {
@@ -497,7 +622,7 @@ export class Connection {
     if (this.closing) throw new ClosedError();
     checkCall(call);
     if (call?.signal?.aborted) throw new AbortError(false, call.signal.reason);
-    const m = (this.sync ??= new Protocol({ window: windowOf(this.sock.openSync()), maxChunk: 1 << 16, dumpChannels: false }));
+    const m = this.syncMachine();
     const timeout = call?.timeout ?? this.timeout;
     const results: unknown[][] = [];
     const errors: unknown[] = [];
@@ -510,24 +635,7 @@ export class Connection {
       pend.push(new Pending(this, req, (v) => (results[i] = v), (e) => (errors[i] ??= e), undefined, undefined, timeout, bytes, seq, dump, dump || isGetRequest(req.type)));
     });
     for (const p of pend) m.add(p);
-    const deadline = timeout > 0 ? performance.now() + timeout : Infinity;
-    {
-      while (pend.some((p) => !p.done)) {
-        for (const a of m.pull()) {
-          if (a.kind !== 'send') continue;
-          const err = this.sock.sendSync(a.bytes);
-          if (err) m.sendFailed(a.chunk, err);
-        }
-        if (!pend.some((p) => !p.done)) break;
-        const left = deadline - performance.now();
-        const block = left > 0 ? this.sock.recvSync(Math.min(Math.ceil(left), 2 ** 31 - 1)) : null;
-        if (block === null) {
-          for (const p of pend) if (!p.done) m.abort(p.ex, TIMED_OUT, () => false);
-          break;
-        }
-        walkRecords(block, m);
-      }
-    }
+    this.exchangeSync(m, pend, timeout > 0 ? performance.now() + timeout : Infinity);
     const first = errors.find((e) => e !== undefined);
     if (first !== undefined) throw first;
     return results;
@@ -583,7 +691,7 @@ export class Connection {
 
   /** @internal A request settled: drop references and the loop's hold when nothing is left. */
   settled(): void {
-    if (this.proto.unsettled === 0) {
+    if (this.outstanding === 0) {
       // An armed timer would keep a dropped handle reachable: none while idle.
       if (this.deadlineTimer !== undefined) {
         clearTimeout(this.deadlineTimer);
@@ -600,7 +708,7 @@ export class Connection {
 
   private wantRef(): boolean {
     if (this.userRef !== undefined) return this.userRef && !this.destroyed;
-    return !this.destroyed && (this.proto.unsettled > 0 || this.keep > 0);
+    return !this.destroyed && (this.outstanding > 0 || this.keep > 0);
   }
 
   private hold(): void {
@@ -612,7 +720,7 @@ export class Connection {
   }
 
   private release(): void {
-    if (this.proto.unsettled === 0 && this.keep === 0) busy.delete(this);
+    if (this.outstanding === 0 && this.keep === 0) busy.delete(this);
     if (this.refd && !this.wantRef()) {
       this.refd = false;
       this.sock.unref();
@@ -656,7 +764,7 @@ export class Connection {
       walkRecords(block, this.proto);
       this.pump();
       // The machine's own requests (an ENOBUFS barrier) settle without a Pending.
-      if (this.proto.unsettled === 0) this.settled();
+      if (this.outstanding === 0) this.settled();
     } catch (e) {
       // A bug of ours, not the kernel's: say so without taking the host down.
       process.emitWarning(`rtnetlink: internal error while reading replies: ${e instanceof Error ? e.stack : String(e)}`, 'RtnetlinkWarning');
@@ -676,7 +784,7 @@ export class Connection {
       if (this.scheduled) this.pump();
     }
     if (this.destroyed) return this.closed;
-    if (opts.force || this.proto.unsettled === 0) this.finalize();
+    if (opts.force || this.outstanding === 0) this.finalize();
     else {
       const wait = new Promise<void>((r) => (this.drained = r));
       const bound = opts.timeout !== undefined ? new Promise<void>((r) => setTimeout(r, opts.timeout).unref?.()) : undefined;
@@ -691,6 +799,7 @@ export class Connection {
     reclaim.unregister(this);
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     const taken = this.sock.destroy();
+    for (const p of this.fresh.splice(0)) this.proto.add(p);
     this.proto.closed(taken);
     this.sync?.closed(Infinity);
     busy.delete(this);

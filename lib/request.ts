@@ -20,6 +20,8 @@ export interface Request<T = unknown> {
   parse?(b: Buffer, off: number, end: number, type: number): T | undefined;
   /** Maps an extended-ack attribute offset (from the message start) to a field name. */
   field?(offset: number): string | undefined;
+  /** The kernel may take long over it (a namespace move): never sent from the event loop's thread. */
+  slow?: boolean;
 }
 
 /** A multi-step operation: yields requests (or arrays of them), receives their replies. */

@@ -141,7 +141,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
                         InstanceMethod("stats", &Socket::Stats)});
   }
 
-  // new Socket({ netnsFd?, events?, groups?, rcvbuf?, dumpChannels? }, onBlock(block | null))
+  // new Socket({ netnsFd?, events?, groups?, rcvbuf?, dumpChannels?, syncSocket? }, onBlock(block | null))
   explicit Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
@@ -175,10 +175,22 @@ class Socket : public Napi::ObjectWrap<Socket> {
       d.role = rtnl::Role::Dump;
       specs.push_back(d);
     }
+    // The blocking-call socket (also used for requests sent inline) comes with the same trip.
+    bool withSync = spec.role == rtnl::Role::Requests && o.Get("syncSocket").ToBoolean().Value();
+    if (withSync) {
+      rtnl::SocketSpec sy;
+      sy.rcvbuf = spec.rcvbuf;
+      specs.push_back(sy);
+    }
     std::vector<rtnl::Fd> fds;
     if (!rtnl::openSockets(nsFd, specs, &fds, &err)) {
       sysError(env, err).ThrowAsJavaScriptException();
       return;
+    }
+    rtnl::Fd syncFd;
+    if (withSync) {
+      syncFd = std::move(fds.back());
+      fds.pop_back();
     }
     rcvbuf_ = rtnl::receiveBuffer(fds[0].get());
     sndbuf_ = rtnl::sendBuffer(fds[0].get());
@@ -197,6 +209,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
     life_ = std::make_shared<Life>();
     life_->env = env;
     life_->nsFd = std::move(keptNs);
+    life_->sync = std::move(syncFd);
     life_->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtnetlink", 0, 1);
     life_->tsfn.Unref(env);
     std::weak_ptr<Life> weak = life_;
