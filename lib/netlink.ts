@@ -38,6 +38,8 @@ const INLINE_BACKOFF_MS = 250;
  * ones go through the I/O thread, whose answers come in a later turn.
  */
 const INLINE_TURN_MS = 2;
+/** Operations started (checked, encoded) per turn of the loop, in milliseconds of work. */
+const START_SLICE_MS = 1;
 let inlineUsed = 0;
 let inlineReset: ReturnType<typeof setImmediate> | undefined;
 const resetInline = (): void => {
@@ -224,6 +226,10 @@ export class Connection {
   private deadlineHead = 0;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly streams = new Set<Pending>();
+  /** Operations called and not started yet (see {@link Connection.run}). */
+  private starts: { op: Op<unknown>; call: CallOptions | undefined; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private startHead = 0;
+  private startScheduled = false;
   /** Requests made this tick, launched (or sent inline) at its end. */
   private fresh: Pending[] = [];
   /** Whether small requests may be sent inline (see {@link ConnectionOptions.inline}). */
@@ -646,8 +652,44 @@ export class Connection {
    * bad input throws synchronously, before anything is sent.
    */
   run<T>(op: Op<T>, call?: CallOptions): Promise<T> {
-    return this.drive(op, op.next(), undefined, call);
+    // Checked and encoded at the end of the tick, in slices: a tick that makes
+    // 100k calls does not hold the loop for all of their work at once.
+    return new Promise<T>((resolve, reject) => {
+      this.starts.push({ op, call, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.startScheduled) {
+        this.startScheduled = true;
+        queueMicrotask(this.startTask);
+      }
+    });
   }
+
+  /** Starts queued operations (their first step: checking, encoding) for about {@link START_SLICE_MS}, then yields a turn. */
+  private readonly startTask = (sliceMs = START_SLICE_MS): void => {
+    const q = this.starts;
+    const t0 = performance.now();
+    let i = this.startHead;
+    for (; i < q.length; i++) {
+      if ((i & 31) === 31 && performance.now() - t0 > sliceMs) break;
+      const s = q[i];
+      q[i] = undefined as never;
+      let first: IteratorResult<Request<any> | Request<any>[], unknown>;
+      try {
+        first = s.op.next();
+      } catch (e) {
+        s.reject(e);
+        continue;
+      }
+      s.resolve(this.drive(s.op, first, undefined, s.call));
+    }
+    if (i < q.length) {
+      this.startHead = i;
+      setImmediate(this.startTask, START_SLICE_MS);
+    } else {
+      this.starts = [];
+      this.startHead = 0;
+      this.startScheduled = false;
+    }
+  };
 
   /** Continues an operation from `step`; `inflight` is the reply to it, if already sent. */
   async drive<T>(
@@ -779,6 +821,8 @@ export class Connection {
    */
   close(opts: CloseOptions = {}): Promise<void> {
     if (!this.closing) {
+      // Calls made before close() are sent (and answered) as if started at once.
+      if (this.startScheduled) this.startTask(Infinity);
       this.closing = true;
       for (const p of [...this.streams]) this.abort(p, CLOSING);
       if (this.scheduled) this.pump();
