@@ -1,5 +1,7 @@
 #include "reactor.h"
 
+#include "spin.h"
+
 #include <errno.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -23,20 +25,6 @@ constexpr size_t kFlushAt = 64 << 10;         // deliver past this: bounds the J
 constexpr size_t kSmallBlock = 64 << 10;      // copied out; larger blocks change hands
 constexpr int64_t kSpinNs = 100 * 1000;       // stay on the CPU this long after work
 constexpr int kMaxErrorsInARow = 8;
-
-int64_t nowNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-inline void cpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 
 char wakeTag;  // epoll data of the wake eventfd
 

@@ -1,11 +1,12 @@
 #include "sockets.h"
 
+#include "spin.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -86,20 +87,6 @@ struct Job {
   std::atomic<bool> done{false};
 };
 
-int64_t monoNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-inline void relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-
 // Waking a sleeping thread costs ~100 us on a VM; opens come in bursts (a
 // handle per pod namespace), so both sides spin briefly before sleeping.
 constexpr int64_t kOpenerSpinNs = 300 * 1000;
@@ -131,7 +118,7 @@ class Opener {
       job_.store(&job);
     }
     cv_.notify_all();
-    for (int64_t until = monoNs() + kCallerSpinNs; !job.done.load(std::memory_order_acquire) && monoNs() < until;) relax();
+    for (int64_t until = nowNs() + kCallerSpinNs; !job.done.load(std::memory_order_acquire) && nowNs() < until;) cpuRelax();
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [&] { return job.done.load(); });
     return job.ok;
@@ -151,12 +138,12 @@ class Opener {
     // The thread starts in the namespace of the thread that made it: the
     // process's own (JS threads never change namespace).
     Fd home(open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
-    int64_t lastWork = monoNs();
+    int64_t lastWork = nowNs();
     for (;;) {
       Job* job = job_.exchange(nullptr);
       if (!job) {
-        if (monoNs() - lastWork < kOpenerSpinNs) {
-          relax();
+        if (nowNs() - lastWork < kOpenerSpinNs) {
+          cpuRelax();
           continue;
         }
         std::unique_lock<std::mutex> lock(mu_);
@@ -179,7 +166,7 @@ class Opener {
         if (lost) running_ = false;
       }
       cv_.notify_all();
-      lastWork = monoNs();
+      lastWork = nowNs();
       if (lost) return;
     }
     std::lock_guard<std::mutex> lock(mu_);
