@@ -26,12 +26,12 @@ const INLINE_TYPES = new Set<number>([
 /** At most this many same-tick requests go inline; more are pipelined by the I/O thread. */
 const INLINE_MAX = 8;
 /**
- * Two inline exchanges in a row slower than this (rtnl contended, or a
- * kernel that is slow at it) send everything through the I/O thread for
+ * Three inline exchanges in a row whose sendmsg() took longer than this
+ * (rtnl contended; single ones wait for an RCU grace period now and then) send everything through the I/O thread for
  * {@link INLINE_BACKOFF_MS}; then inline is tried again.
  */
 const INLINE_BUDGET_MS = 5;
-const INLINE_BACKOFF_MS = 250;
+const INLINE_BACKOFF_MS = 50;
 /**
  * Inline work per turn of the event loop, for all handles of this thread:
  * a chain of awaited calls settles in microtasks, so past this the next
@@ -428,10 +428,11 @@ export class Connection {
     }
     const t0 = performance.now();
     for (const p of batch) m.add(p);
-    this.exchangeSync(m, batch, t0 + Math.min(...batch.map((p) => (p.timeout > 0 ? p.timeout : Infinity))));
+    // The kernel's time (inside sendmsg()) says whether it is slow; a GC pause meanwhile does not count.
+    const kernel = this.exchangeSync(m, batch, t0 + Math.min(...batch.map((p) => (p.timeout > 0 ? p.timeout : Infinity))));
     const t1 = performance.now();
-    if (t1 - t0 <= INLINE_BUDGET_MS) this.inlineStrikes = 0;
-    else if (++this.inlineStrikes >= 2) {
+    if (kernel <= INLINE_BUDGET_MS) this.inlineStrikes = 0;
+    else if (++this.inlineStrikes >= 3) {
       this.inlineStrikes = 0;
       this.inlineOffUntil = t1 + INLINE_BACKOFF_MS;
     }
@@ -447,12 +448,18 @@ export class Connection {
     return (this.sync ??= new Protocol({ window: windowOf(this.sock.openSync()), maxChunk: 1 << 16, dumpChannels: false }));
   }
 
-  /** Sends what `m` asks on the blocking socket and reads until every one of `pend` settled (or `deadline`). */
-  private exchangeSync(m: Protocol, pend: readonly Pending[], deadline: number): void {
+  /**
+   * Sends what `m` asks on the blocking socket and reads until every one of
+   * `pend` settled (or `deadline`). Returns the milliseconds spent in sendmsg().
+   */
+  private exchangeSync(m: Protocol, pend: readonly Pending[], deadline: number): number {
+    let sending = 0;
     while (pend.some((p) => !p.done)) {
       for (const a of m.pull()) {
         if (a.kind !== 'send') continue;
+        const s0 = performance.now();
         const err = this.sock.sendSync(a.bytes);
+        sending += performance.now() - s0;
         if (err) m.sendFailed(a.chunk, err);
       }
       if (!pend.some((p) => !p.done)) break;
@@ -464,6 +471,7 @@ export class Connection {
       }
       walkRecords(block, m);
     }
+    return sending;
   }
 
   /** Hands this tick's requests over at its end (or now, past 64 KiB, so the I/O thread works meanwhile). */
