@@ -577,7 +577,8 @@ export function struct<T extends object>(
       return { ${whole.join(', ')} };
     };`,
   )(fail, K) as Struct<T>['header'];
-  const decode = new Function('K', `return function decode(b, off, len) { const o = {}; ${partial.join(' ')} return o; };`)(K) as Struct<T>['decode'];
+  // a whole struct (the usual case) is one object literal; a shorter one, the fields that fit
+  const decode = new Function('K', `return function decode(b, off, len) { if (len >= ${size}) return { ${whole.join(', ')} }; const o = {}; ${partial.join(' ')} return o; };`)(K) as Struct<T>['decode'];
   return {
     cname,
     size,
