@@ -303,12 +303,11 @@ function decodeLink(b: Buffer, off: number, end: number, table: typeof linkAttrs
   l.flags = flagNames(IFF, h.flags);
   l.linkType = linkTypes[h.type] ?? h.type;
   const info = l.linkinfo as Record<string, unknown> | undefined;
-  if (info === undefined) return l as unknown as Link;
-  // A copy without linkinfo, same key order: `delete` would turn the object into a slow dictionary.
-  const o: Record<string, unknown> = {};
-  for (const k in l) if (k !== 'linkinfo') o[k] = l[k];
-  for (const k in info) o[k] = info[k];
-  return o as unknown as Link;
+  if (info) {
+    delete l.linkinfo;
+    Object.assign(l, info);
+  }
+  return l as unknown as Link;
 }
 
 /** Fields of add/set that are not IFLA attributes of the table. */
