@@ -27,7 +27,7 @@ import {
   SCOPES,
   type Scope,
 } from './vocab.js';
-import { addrAttrs, addressProtos, ifaddrmsg, type AddressProto, type IfaAttrs } from './wire/address.js';
+import { addrAttrs, addressProtos, ifaddrmsg, type AddressProto, type IfaAttrs, type IfAddrMsg } from './wire/address.js';
 import { RTM } from './wire/rtm.js';
 
 export type { AddressProto, IfAddrMsg } from './wire/address.js';
@@ -382,22 +382,40 @@ function narrows(f: Filter): boolean {
   return f.dev !== undefined || f.scope !== undefined || (f.label !== undefined && !/^\**$/.test(f.label)) || (f.to !== undefined && f.to.prefixlen > 0) || !!f.flags?.length;
 }
 
+// One message is decoded at a time: the header and attributes land in these
+// scratch objects (same shape every time) instead of fresh ones per message.
+const H: IfAddrMsg = { family: 0, prefixlen: 0, flags: 0, scope: 0, index: 0 };
+const R = addrAttrs.reset({});
+
+/** Flag names per distinct bit value, one cache per family's names; each address gets its own copy. */
+const flagCache = [new Map<number, (AddressFlag | number)[]>(), new Map<number, (AddressFlag | number)[]>()];
+function flagList(family: number, bits: number): (AddressFlag | number)[] {
+  const cache = flagCache[family === AF.INET ? 0 : 1];
+  let l = cache.get(bits);
+  if (l === undefined) {
+    l = family === AF.INET ? flagNames(IFA_F, bits) : flagNames(IFA_F6, bits);
+    if (cache.size < 1024) cache.set(bits, l);
+  }
+  return l.slice();
+}
+
 /** Decodes one RTM_NEWADDR payload; `undefined` when the filter rejects it. */
 function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | undefined {
-  const h = ifaddrmsg.header(b, off, end, 'address');
+  const h = ifaddrmsg.header(b, off, end, 'address', H);
   const family = h.family;
   if (family !== AF.INET && family !== AF.INET6) return undefined;
   if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   if (c.index && h.index !== c.index) return undefined;
-  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, undefined, 'address') as Partial<IfaAttrs>;
+  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, addrAttrs.reset(R), 'address') as Partial<IfaAttrs>;
   const local = r.ifaLocal ?? r.ifaAddress;
   if (local === undefined) return undefined;
   const flags = r.ifaFlags ?? h.flags; // IFA_FLAGS holds all 32 bits; ifa_flags only the low 8
   if (c.flags !== undefined && (flags & c.flags) !== c.flags) return undefined;
   if (c.label && !c.label(r.label)) return undefined;
   if (c.to && (c.to.family !== family || !prefixMatch(parseIp(local).bytes, 0, c.to.bytes, c.to.len))) return undefined;
-  const valid = r.cacheinfo?.valid ?? FOREVER;
-  const preferred = r.cacheinfo?.preferred ?? FOREVER;
+  const ci = r.cacheinfo;
+  const valid = ci?.valid ?? FOREVER;
+  const preferred = ci?.preferred ?? FOREVER;
   const a: Address = {
     family: family === AF.INET ? 'inet' : 'inet6',
     index: h.index,
@@ -405,7 +423,7 @@ function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | 
     prefixlen: h.prefixlen,
     local,
     scope: scopeName(h.scope),
-    flags: family === AF.INET ? flagNames(IFA_F, flags) : flagNames(IFA_F6, flags),
+    flags: flagList(family, flags),
     validLft: valid === FOREVER ? 'forever' : valid,
     preferredLft: preferred === FOREVER ? 'forever' : preferred,
   };
@@ -427,6 +445,7 @@ function addrDump(c: Compiled): Request<Address> {
   };
 }
 
+const addrLink = (a: Address) => a.index;
 const nameAddr = (a: Address, names: Map<number, string>) => {
   const n = names.get(a.index);
   if (n !== undefined) a.dev = n;
@@ -435,7 +454,7 @@ const nameAddr = (a: Address, names: Map<number, string>) => {
 /** Lists what a checked filter selects (the link named by `dev` is looked up first). */
 function* listChecked(f: Filter, c: Compiled): Op<Address[]> {
   const { index, names } = yield* resolveDev(f.dev, 'filter.dev');
-  return yield* dumpNamed(addrDump({ ...c, index: index ?? 0 }), names, (a) => [a.index], nameAddr);
+  return yield* dumpNamed(addrDump({ ...c, index: index ?? 0 }), names, addrLink, nameAddr);
 }
 
 /** Deletes what `list` found, secondaries first (deleting a primary takes its secondaries along). */

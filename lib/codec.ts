@@ -508,7 +508,7 @@ export interface Struct<T> extends ValueCodec<T> {
    * Reads a message's fixed header at `off`: the whole struct, or a
    * DecodeError (`path`) when the message ends before it does.
    */
-  header(b: Buffer, off: number, end: number, path: string): T;
+  header(b: Buffer, off: number, end: number, path: string, out?: T): T;
 }
 
 /** JavaScript source that reads a field of type `ty` at `at` (host order unless big-endian). */
@@ -555,6 +555,7 @@ export function struct<T extends object>(
   // Generated once per struct: static property names and inline byte reads keep the hot path monomorphic.
   let pos = 0;
   const whole: string[] = [];
+  const into: string[] = [];
   const partial: string[] = [];
   for (const [name, ty] of fs) {
     const n = sizeOf(ty);
@@ -562,6 +563,7 @@ export function struct<T extends object>(
       // a member struct (a tc_ratespec inside tc_htb_opt) reads by its own decoder
       const src = typeof ty === 'string' ? readSource(ty as Exclude<FieldType, `pad${string}`>, `off + ${pos}`) : `K[${K.push(ty) - 1}].decode(b, off + ${pos}, ${ty.size})`;
       whole.push(`${JSON.stringify(name)}: ${src}`);
+      into.push(`out[${JSON.stringify(name)}] = ${src};`);
       partial.push(`if (len < ${pos + n}) return o; o[${JSON.stringify(name)}] = ${src};`);
     }
     pos += n;
@@ -569,12 +571,14 @@ export function struct<T extends object>(
   const header = new Function(
     'fail',
     'K',
-    `return function header(b, off, end, path) {
+    `return function header(b, off, end, path, out) {
       if (end > b.length || end - off < ${size}) fail(path, undefined, 'message of ' + (end - off) + ' bytes is shorter than its header, struct ${cname} (${size} bytes)');
+      if (out !== undefined) { ${into.join(' ')} return out; }
       return { ${whole.join(', ')} };
     };`,
   )(fail, K) as Struct<T>['header'];
-  const decode = new Function('K', `return function decode(b, off, len) { const o = {}; ${partial.join(' ')} return o; };`)(K) as Struct<T>['decode'];
+  // a whole struct (the usual case) is one object literal; a shorter one, the fields that fit
+  const decode = new Function('K', `return function decode(b, off, len) { if (len >= ${size}) return { ${whole.join(', ')} }; const o = {}; ${partial.join(' ')} return o; };`)(K) as Struct<T>['decode'];
   return {
     cname,
     size,
@@ -641,6 +645,15 @@ export class AttrTable<T = Record<string, unknown>> {
       this.decode = compileDecoder(this);
       return this.decode(b, off, end, out, path);
     };
+  }
+
+  /**
+   * Sets every field of the table to `undefined` in `o` (a scratch object a
+   * hot decoder reuses instead of a fresh one per message; its shape stays the same).
+   */
+  reset(o: Partial<T>): Partial<T> {
+    this.reset = new Function('o', `${[...this.byName.keys()].map((k) => `o[${JSON.stringify(k)}] = undefined;`).join(' ')} return o;`) as (o: Partial<T>) => Partial<T>;
+    return this.reset(o);
   }
 
   /** Writes every field of `v` that the table knows; unknown fields are a TypeError. */

@@ -162,14 +162,14 @@ export function* resolveDev(dev: LinkRef | undefined, where: string): Op<{ index
 
 /**
  * Runs `dump` beside the name lookup `src` needs, then names the links of
- * each item (`indexes` lists them, `assign` writes the names), as `ip` prints
+ * each item (`indexes` gives them: one index as a number, or several; `assign` writes the names), as `ip` prints
  * `dev NAME`. Links the first lookup did not cover are looked up afterwards,
  * one by one when few.
  */
 export function* dumpNamed<T>(
   dump: Request<T>,
   src: NameSource,
-  indexes: (item: T) => Iterable<number>,
+  indexes: (item: T) => number | Iterable<number>,
   assign: (item: T, names: Map<number, string>) => void,
 ): Op<T[]> {
   let items: T[];
@@ -183,14 +183,19 @@ export function* dumpNamed<T>(
     names = new Map(links);
   }
   if (!('all' in src)) yield* lookupMissing(items, names, indexes);
-  for (const it of items) assign(it, names);
+  for (let k = 0; k < items.length; k++) assign(items[k], names);
   return items;
 }
 
 /** Looks up the names of links that `items` mention and `names` lacks. */
-export function* lookupMissing<T>(items: readonly T[], names: Map<number, string>, indexes: (item: T) => Iterable<number>): Op<void> {
+export function* lookupMissing<T>(items: readonly T[], names: Map<number, string>, indexes: (item: T) => number | Iterable<number>): Op<void> {
   const missing = new Set<number>();
-  for (const it of items) for (const i of indexes(it)) if (i > 0 && !names.has(i)) missing.add(i);
+  for (let k = 0; k < items.length; k++) {
+    const x = indexes(items[k]);
+    if (typeof x === 'number') {
+      if (x > 0 && !names.has(x)) missing.add(x);
+    } else for (const i of x) if (i > 0 && !names.has(i)) missing.add(i);
+  }
   if (!missing.size) return;
   if (missing.size > 16) {
     for (const [i, n] of (yield linkNamesRequest()) as [number, string][]) names.set(i, n);

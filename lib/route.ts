@@ -542,11 +542,26 @@ function narrows(f: Filter): boolean {
   return (f.table !== undefined && f.table !== 0) || f.protocol !== undefined || f.type !== undefined || f.dev !== undefined || f.scope !== undefined;
 }
 
+// One message is decoded at a time: header and attributes land in these
+// scratch objects (same shape every time) instead of fresh ones per message.
+const H: RtMsg = { family: 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 };
+const A = routeAttrs.reset({});
+const flagCache = new Map<number, Route['flags']>();
+/** The names of a route's flag bits, from a cache (each route gets its own copy). */
+function routeFlags(bits: number): Route['flags'] {
+  let l = flagCache.get(bits);
+  if (l === undefined) {
+    l = flagNames(ROUTE_F, bits);
+    if (flagCache.size < 1024) flagCache.set(bits, l);
+  }
+  return l.slice();
+}
+
 /** Decodes one RTM_NEWROUTE payload; `undefined` when the filter rejects it. */
 export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): Route | undefined {
   // Tens of thousands of routes come through here: the header filters first,
   // then one pass of the table's compiled decoder.
-  const h = rtmsg.header(b, off, end, 'route');
+  const h = rtmsg.header(b, off, end, 'route', H);
   const family = h.family;
   if (family !== AF.INET && family !== AF.INET6) return undefined;
   if (c) {
@@ -555,7 +570,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
     if (c.type !== undefined && h.type !== c.type) return undefined;
     if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   }
-  const a = routeAttrs.decode(b, off + rtmsg.size, end, undefined, 'route') as Partial<RtaAttrs>;
+  const a = routeAttrs.decode(b, off + rtmsg.size, end, routeAttrs.reset(A), 'route') as Partial<RtaAttrs>;
   const table = a.table ?? h.table;
   if (c?.table && table !== c.table) return undefined;
   const max = family === AF.INET ? 32 : 128;
@@ -568,7 +583,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
     protocol: protocolName(h.protocol),
     scope: scopeName(h.scope),
     // A cloned route (a route.get answer) carries RTCF_* bits in the upper half instead.
-    flags: flagNames(ROUTE_F, (flags & (flags & RTM_F_CLONED ? 0xff : 0xff | 0x4000 | 0x8000 | 0x20000000)) >>> 0),
+    flags: routeFlags((flags & (flags & RTM_F_CLONED ? 0xff : 0xff | 0x4000 | 0x8000 | 0x20000000)) >>> 0),
   };
   if (a.src !== undefined && srcLen) r.from = srcLen === max ? a.src : `${a.src}/${srcLen}`;
   if (h.tos) r.tos = h.tos;
@@ -610,10 +625,14 @@ function routeDump(c: Compiled): Request<Route> {
   };
 }
 
-function* routeLinks(r: Route): Generator<number> {
-  if (r.oif !== undefined) yield r.oif;
-  if (r.iif !== undefined) yield r.iif;
-  if (r.nexthops) for (const nh of r.nexthops) yield nh.oif;
+/** The links a route names: its `oif` alone as a number (the common case), else a list. */
+function routeLinks(r: Route): number | number[] {
+  if (r.iif === undefined && r.nexthops === undefined) return r.oif ?? 0;
+  const l: number[] = [];
+  if (r.oif !== undefined) l.push(r.oif);
+  if (r.iif !== undefined) l.push(r.iif);
+  if (r.nexthops) for (const nh of r.nexthops) l.push(nh.oif);
+  return l;
 }
 
 function nameRoute(r: Route, names: Map<number, string>): void {

@@ -98,33 +98,48 @@ function ipv6Bytes(s: string): Buffer {
   return out;
 }
 
+/** Decimal text of each byte value (IPv4 formatting without number conversions). */
+const DEC = Array.from({ length: 256 }, (_, i) => String(i));
+/** Hex text of each byte value, unpadded and padded to 2 digits. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16));
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Formats 4 or 16 address bytes as text (RFC 5952 for IPv6, as `ip` prints). */
 export function formatIp(b: Uint8Array, off = 0, len = b.length - off): string {
-  if (len === 4) return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  if (len === 4) return DEC[b[off]] + '.' + DEC[b[off + 1]] + '.' + DEC[b[off + 2]] + '.' + DEC[b[off + 3]];
   if (len !== 16) return formatMac(b, off, len);
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
   // IPv4-mapped addresses print with a dotted tail, as inet_ntop does
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff)
-    return `::ffff:${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`;
+  let z = 0;
+  while (z < 10 && b[off + z] === 0) z++;
+  if (z === 10 && b[off + 10] === 0xff && b[off + 11] === 0xff) return '::ffff:' + formatIp(b, off + 12, 4);
+  // the longest run (≥ 2) of zero groups, the first of equals, becomes '::'
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
+    if (b[off + 2 * i] | b[off + 2 * i + 1]) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && g[j] === 0) j++;
+    while (j < 8 && (b[off + 2 * j] | b[off + 2 * j + 1]) === 0) j++;
     if (j - i > bestLen) {
       best = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      s += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (s !== '' && i !== best + bestLen) s += ':';
+    const hi = b[off + 2 * i];
+    s += hi ? HEX[hi] + HEX2[b[off + 2 * i + 1]] : HEX[b[off + 2 * i + 1]];
+  }
+  return s;
 }
 
 /** A parsed prefix: address bytes, family and prefix length. */
