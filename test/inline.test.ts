@@ -91,4 +91,22 @@ describe('inline requests', () => {
       expect(() => openSync({ netns: { fd }, inline: 'yes' as never })).toThrow(/inline/);
     });
   });
+
+  it('calls made in one tick start in slices: the loop turns before 20,000 of them are all encoded', async () => {
+    await withNs(async ({ nl }) => {
+      await nl.link.set('lo', { up: true });
+      let encoded = 0;
+      nl.conn.tap = () => encoded++;
+      let atFirstTurn = -1;
+      setImmediate(() => (atFirstTurn = encoded));
+      const all = Promise.all(Array.from({ length: 20000 }, (_, i) => nl.route.add({ dst: `10.4.${i >> 8}.${i & 255}/32`, dev: 1 })));
+      expect(encoded).toBe(0); // nothing checked or encoded inside the calls themselves
+      await all;
+      nl.conn.tap = undefined;
+      expect(atFirstTurn).toBeGreaterThan(0);
+      expect(atFirstTurn).toBeLessThan(20000);
+      expect(encoded).toBe(20000);
+      expect((await nl.route.list({ table: 254 })).filter((r) => r.dst.startsWith('10.4.'))).toHaveLength(20000);
+    });
+  });
 });
