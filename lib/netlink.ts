@@ -27,15 +27,16 @@ const INLINE_TYPES = new Set<number>([
 const INLINE_MAX = 8;
 /**
  * Three inline exchanges in a row whose sendmsg() took longer than this
- * (rtnl contended; single ones wait for an RCU grace period now and then) send everything through the I/O thread for
- * {@link INLINE_BACKOFF_MS}; then inline is tried again.
+ * (rtnl contended; single ones wait for an RCU grace period now and then)
+ * send everything through the I/O thread for {@link INLINE_BACKOFF_MS};
+ * then inline is tried again.
  */
 const INLINE_BUDGET_MS = 5;
 const INLINE_BACKOFF_MS = 50;
 /**
  * Inline work per turn of the event loop, for all handles of this thread:
  * a chain of awaited calls settles in microtasks, so past this the next
- * ones go through the I/O thread, whose answers come in a later turn.
+ * ones wait for the next turn (timers and I/O run first), then go on inline.
  */
 const INLINE_TURN_MS = 2;
 /** Operations started (checked, encoded) per turn of the loop, in milliseconds of work. */

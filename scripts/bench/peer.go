@@ -92,18 +92,7 @@ func w1(n, del int) {
 		}
 	})
 	checks["linksAfterDelOne"] = countLinks()
-	// Bulk: LinkSetGroup for each, then RTM_DELLINK with IFLA_GROUP, which the
-	// package has no call for: built with its own nl request layer.
-	timed("bulkDel", n-del, func() {
-		for i := del; i < n; i++ {
-			must(h.LinkSetGroup(links[i], 77), "LinkSetGroup")
-		}
-		req := nl.NewNetlinkRequest(unix.RTM_DELLINK, unix.NLM_F_ACK)
-		req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
-		req.AddData(nl.NewRtAttr(unix.IFLA_GROUP, nl.Uint32Attr(77)))
-		_, err := req.Execute(unix.NETLINK_ROUTE, 0)
-		must(err, "RTM_DELLINK group")
-	})
+	timed("bulkDel", n-del, func() { groupDelete(h, links[del:n]) })
 	checks["linksAfterBulkDel"] = countLinks()
 }
 
@@ -240,7 +229,7 @@ func w6(n, d int) {
 		ns.Close()
 	}
 	must(netns.Set(orig), "netns.Set")
-	hosts := make([]*netlink.Veth, n)
+	hosts := make([]netlink.Link, n)
 	timed("addAwait", n, func() {
 		for i := 0; i < n; i++ {
 			ns, err := netns.GetFromName(fmt.Sprintf("pod%d", i))
@@ -269,16 +258,7 @@ func w6(n, d int) {
 		}
 	})
 	podChecks("AfterDelOne", n, d)
-	timed("bulkDel", n-d, func() {
-		for i := d; i < n; i++ {
-			must(h.LinkSetGroup(hosts[i], 77), "LinkSetGroup")
-		}
-		req := nl.NewNetlinkRequest(unix.RTM_DELLINK, unix.NLM_F_ACK)
-		req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
-		req.AddData(nl.NewRtAttr(unix.IFLA_GROUP, nl.Uint32Attr(77)))
-		_, err := req.Execute(unix.NETLINK_ROUTE, 0)
-		must(err, "RTM_DELLINK group")
-	})
+	timed("bulkDel", n-d, func() { groupDelete(h, hosts[d:n]) })
 	podChecks("AfterBulkDel", n, d)
 	for i := 0; i < n; i++ {
 		netns.DeleteNamed(fmt.Sprintf("pod%d", i))
@@ -327,4 +307,17 @@ func main() {
 	}
 	out, _ := json.Marshal(map[string]interface{}{"steps": steps, "checks": checks})
 	fmt.Println(string(out))
+}
+
+// Bulk delete: LinkSetGroup for each, then RTM_DELLINK with IFLA_GROUP, which
+// the package has no call for: built with its own nl request layer.
+func groupDelete(h *netlink.Handle, links []netlink.Link) {
+	for _, l := range links {
+		must(h.LinkSetGroup(l, 77), "LinkSetGroup")
+	}
+	req := nl.NewNetlinkRequest(unix.RTM_DELLINK, unix.NLM_F_ACK)
+	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+	req.AddData(nl.NewRtAttr(unix.IFLA_GROUP, nl.Uint32Attr(77)))
+	_, err := req.Execute(unix.NETLINK_ROUTE, 0)
+	must(err, "RTM_DELLINK group")
 }
