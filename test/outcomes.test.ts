@@ -52,10 +52,12 @@ describe('close with requests in flight', () => {
             if (when === '1 ms') await new Promise((r) => setTimeout(r, 1));
             if (when === '20 ms') await new Promise((r) => setTimeout(r, 20));
             const closing = nl.close({ force });
-            const dog = setTimeout(() => console.error(`still waiting after 20 s: ${JSON.stringify(nl.conn.debugState())}`), 20_000);
+            let phase = 'for the outcomes';
+            const dog = setTimeout(() => console.error(`still waiting ${phase} after 20 s: ${JSON.stringify(nl.conn.debugState())}`), 20_000);
             const results = await settled;
-            clearTimeout(dog);
+            phase = 'for close() to resolve';
             await closing;
+            clearTimeout(dog);
             const have = await routesIn(ns);
             const { tally, wrong } = await judge(results, (i) => have.has(route(i)));
             console.log(`close(force: ${force}) ${when}${overrun ? ' overrun' : ''}: ${JSON.stringify(tally)}, ${have.size} routes in the kernel`);
