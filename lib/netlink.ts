@@ -299,6 +299,9 @@ export class Connection {
       barrier: p.barrier !== undefined,
       inFlight: [...p.bySeq.values()].slice(0, 8).map((e: Exchange) => ({ seq: e.seq, state: e.state, channel: e.channel, chunk: e.chunk, dump: e.dump })),
       streams: this.streams.size,
+      fresh: this.fresh.length,
+      starts: this.starts.length - this.startHead,
+      drainWaited: this.drained !== undefined,
       deadlines: this.deadlines.length - this.deadlineHead,
       stats: this.destroyed ? undefined : this.sock.stats(),
     };
