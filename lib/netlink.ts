@@ -433,7 +433,9 @@ export class Connection {
     const t0 = performance.now();
     for (const p of batch) m.add(p);
     // The kernel's time (inside sendmsg()) says whether it is slow; a GC pause meanwhile does not count.
-    const kernel = this.exchangeSync(m, batch, t0 + Math.min(...batch.map((p) => (p.timeout > 0 ? p.timeout : Infinity))));
+    let timeout = Infinity;
+    for (const p of batch) if (p.timeout > 0 && p.timeout < timeout) timeout = p.timeout;
+    const kernel = this.exchangeSync(m, batch, t0 + timeout);
     const t1 = performance.now();
     if (kernel <= INLINE_BUDGET_MS) this.inlineStrikes = 0;
     else if (++this.inlineStrikes >= 3) {

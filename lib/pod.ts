@@ -17,7 +17,8 @@ import type { Op } from './request.js';
 import { closeNs, linkIndex, netnsRef, openNetns } from './resolve.js';
 import { routeOps } from './route.js';
 import { checkIfname, type LinkRef, type NetnsRef } from './types.js';
-import { arrayOf, custom, either, int, object, str } from './validate.js';
+import { arrayOf, either, int, object, str } from './validate.js';
+import { ifnameCheck, linkRefCheck } from './vocab.js';
 
 /** What `pod.add` sets up (the CNI bridge plugin's ADD, without IPAM: the addresses are given). */
 export interface PodAddOptions {
@@ -68,8 +69,6 @@ export interface PodOps {
   del(hostIfname: string | readonly string[], call?: CallOptions): Promise<void>;
 }
 
-const ifnameCheck = custom<string>('an interface name (1–15 bytes, no "/", ":", whitespace or NUL)', ['', 'a/b', 'x'.repeat(16), 1], (v, path) => checkIfname(v, path));
-const linkRefCheck = either(ifnameCheck, int(1, 0x7fffffff), 'an interface name or index');
 const strings = either(str({ nonEmpty: true }), arrayOf(str({ nonEmpty: true }), { max: 64 }), 'a string or an array of strings');
 const podSchema = object(
   {
