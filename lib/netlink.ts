@@ -252,9 +252,8 @@ export class Connection {
     const events = opts.groups !== undefined;
     // The blocking socket (inline requests, sync calls) comes with the request socket: a
     // namespace is entered once for both. Dump channels are opened when a dump needs one.
-    const preopened = 0;
     this.sock = new native.Socket(
-      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, dumpChannels: preopened, syncSocket: !events && this.inline },
+      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, syncSocket: !events && this.inline },
       deliverTo(new WeakRef(this)),
     );
     const { rcvbuf, sndbuf } = this.sock.info();
@@ -262,7 +261,6 @@ export class Connection {
       window: opts.window ?? windowOf(rcvbuf),
       maxChunk: Math.max(4096, Math.min(sndbuf - 1024, 1 << 20)),
       dumpChannels: true,
-      preopened,
       ...(events
         ? {
             onEvent: (b, off, len, type) => this.onEvent?.(b, off + HDR, off + len, type),
