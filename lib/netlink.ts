@@ -111,6 +111,8 @@ class Pending extends Exchange implements Handler {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   done = false;
+  /** The operation this request is a step of: its outcome continues it directly (no promise per request). */
+  owner: Start | undefined = undefined;
   constructor(
     readonly conn: Connection,
     readonly req: Request<any>,
@@ -151,7 +153,8 @@ class Pending extends Exchange implements Handler {
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
-    if (o.kind === 'ok') this.resolve(this.results);
+    if (this.owner !== undefined) this.conn.resume(this.owner, o.kind === 'ok' ? this.results : this.failure(o), o.kind !== 'ok');
+    else if (o.kind === 'ok') this.resolve(this.results);
     else this.reject(this.failure(o));
     this.conn.settled();
   }
@@ -196,6 +199,16 @@ class Pending extends Exchange implements Handler {
   }
 }
 
+/** An operation started by {@link Connection.run}: its generator and the caller's promise. */
+interface Start {
+  op: Op<unknown>;
+  call: CallOptions | undefined;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const ignore = (): void => {};
+
 /** The call options every call takes last: `{ signal, timeout }`. */
 export const callOptions = object({ signal: abortSignal, timeout: int(0, 2 ** 31 - 1) });
 
@@ -228,7 +241,9 @@ export class Connection {
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly streams = new Set<Pending>();
   /** Operations called and not started yet (see {@link Connection.run}). */
-  private starts: { op: Op<unknown>; call: CallOptions | undefined; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private starts: Start[] = [];
+  /** Inside a request's continuation (a reply being delivered): no early flush from there. */
+  private delivering = 0;
   private startHead = 0;
   private startScheduled = false;
   /** Requests made this tick, launched (or sent inline) at its end. */
@@ -481,7 +496,7 @@ export class Connection {
   /** Hands this tick's requests over at its end (or now, past 64 KiB, so the I/O thread works meanwhile). */
   private flushSoon(): void {
     this.hold();
-    if (this.w.pos >= EARLY_FLUSH) this.pump();
+    if (this.w.pos >= EARLY_FLUSH && this.delivering === 0) this.pump();
     else if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.pumpTask);
@@ -691,7 +706,7 @@ export class Connection {
         s.reject(e);
         continue;
       }
-      s.resolve(this.drive(s.op, first, undefined, s.call));
+      this.advance(s, first);
     }
     if (i < q.length) {
       this.startHead = i;
@@ -702,6 +717,55 @@ export class Connection {
       this.startScheduled = false;
     }
   };
+
+  /**
+   * Continues a started operation from `step` until it ends or waits for the
+   * kernel. A single request's outcome continues it from {@link Pending.settle}
+   * (see {@link resume}): no async function and no promise per request.
+   */
+  private advance(s: Start, step: IteratorResult<Request<any> | Request<any>[], unknown>): void {
+    for (;;) {
+      if (step.done) return s.resolve(step.value);
+      const v = step.value;
+      try {
+        if (Array.isArray(v)) {
+          Promise.all(this.requestMany(v, s.call)).then(
+            (r) => this.resume(s, r, false),
+            (e) => this.resume(s, e, true),
+          );
+        } else {
+          const signal = this.admit(s.call);
+          const p = this.make(v, ignore, ignore, undefined, signal, s.call?.timeout ?? this.timeout);
+          p.owner = s;
+          this.fresh.push(p);
+          this.flushSoon();
+        }
+        return;
+      } catch (e) {
+        try {
+          step = s.op.throw(e);
+        } catch (e2) {
+          return s.reject(e2);
+        }
+      }
+    }
+  }
+
+  /** @internal The outcome of the step `s` waits on: continues it (called while a reply is delivered). */
+  resume(s: Start, value: unknown, failed: boolean): void {
+    let step: IteratorResult<Request<any> | Request<any>[], unknown>;
+    this.delivering++;
+    try {
+      try {
+        step = failed ? s.op.throw(value) : s.op.next(value);
+      } catch (e) {
+        return s.reject(e);
+      }
+      this.advance(s, step);
+    } finally {
+      this.delivering--;
+    }
+  }
 
   /** Continues an operation from `step`; `inflight` is the reply to it, if already sent. */
   async drive<T>(
