@@ -868,16 +868,27 @@ export class Connection {
     if (!this.destroyed) this.sock.pause(0, on);
   }
 
-  private readonly giveCredit = (): void => {
-    if (!this.destroyed) this.sock.credit();
-  };
+  /** Blocks that arrived while one was handled this turn: one block per turn, so a long dump never holds the loop. */
+  private blocks: Buffer[] = [];
+  private blockBusy = false;
 
   /** @internal One block of records from the reactor (null: the sockets are closed). Never throws into the native callback. */
   onBlock(block: Buffer | null): void {
-    if (block === null) return this.closedResolve();
+    if (block === null) {
+      this.blocks = [];
+      return this.closedResolve();
+    }
     if (this.destroyed) return;
-    // The next block may come once timers and I/O had their turn (native flow control).
-    setImmediate(this.giveCredit);
+    if (this.blockBusy) this.blocks.push(block);
+    else this.handleBlock(block);
+  }
+
+  private handleBlock(block: Buffer): void {
+    this.blockBusy = true;
+    setImmediate(this.nextBlock);
+    // Credit first: the I/O thread reads the next block while this one is decoded (the
+    // blocks out stay bounded by the credits; this thread takes one per turn).
+    this.sock.credit();
     try {
       walkRecords(block, this.proto);
       this.pump();
@@ -888,6 +899,16 @@ export class Connection {
       process.emitWarning(`rtnetlink: internal error while reading replies: ${e instanceof Error ? e.stack : String(e)}`, 'RtnetlinkWarning');
     }
   }
+
+  private readonly nextBlock = (): void => {
+    this.blockBusy = false;
+    if (this.destroyed) {
+      this.blocks = [];
+      return;
+    }
+    const b = this.blocks.shift();
+    if (b !== undefined) this.handleBlock(b);
+  };
 
   /**
    * Closes the handle. New requests are refused at once; by default the
