@@ -62,6 +62,13 @@ const linkTypes: Record<number, string> = {
 };
 
 /**
+ * The `info` of a kind that takes no options (`ifb`, `dummy`, `team`, …):
+ * empty (`{}`) or left out.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface NoKindOptions {}
+
+/**
  * Kind-specific options by kind: the `info` of each `kind`
  * (`ip link add … type KIND [options]`, read back from `ip -d link show`).
  */
@@ -89,14 +96,14 @@ export interface LinkKindInfo {
   ip6tnl: Ip6tnlInfo;
   /** Listed only: tun/tap links are made with an ioctl. */
   tun: TunInfo;
-  ifb: Record<string, never>;
-  dummy: Record<string, never>;
+  ifb: NoKindOptions;
+  dummy: NoKindOptions;
   /** Created bare; teams are configured over generic netlink (teamd). */
-  team: Record<string, never>;
-  vcan: Record<string, never>;
-  nlmon: Record<string, never>;
+  team: NoKindOptions;
+  vcan: NoKindOptions;
+  nlmon: NoKindOptions;
   /** Created bare; keys and peers are configured over generic netlink (`wg`). */
-  wireguard: Record<string, never>;
+  wireguard: NoKindOptions;
 }
 /** A link kind this library has a table for. */
 export type LinkKind = keyof LinkKindInfo;
