@@ -7,6 +7,7 @@ import { addressOps } from './address.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
 import { netnsOps } from './nsid.js';
+import type { ActionApi, AddressApi, BatchBuilder, BatchToken, ClassApi, Families, FilterApi, LinkApi, NeighApi, NetnsIdApi, QdiscApi, RouteApi, RuleApi, TcApi } from './api.js';
 import type { CallOptions } from './netlink.js';
 import { callOptions } from './netlink.js';
 import type { Op, StreamOp } from './request.js';
@@ -14,10 +15,10 @@ import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
 import { actionOps, classOps, filterOps, qdiscOps } from './tc.js';
 
-/** @internal */
+/** @internal A family's runtime operations. */
 export type Ops = Record<string, (...args: any[]) => Op<any>>;
 
-/** A family's operations as promises (streams as async iterators). */
+/** @internal A family's operations as promises (streams as async iterators): what bindAsync builds. */
 export type AsyncOps<O extends Ops> = {
   [K in keyof O]: O[K] extends (...a: infer A) => StreamOp<infer T>
     ? (...a: [...A, CallOptions?]) => AsyncGenerator<T>
@@ -25,7 +26,7 @@ export type AsyncOps<O extends Ops> = {
       ? (...a: [...A, CallOptions?]) => Promise<R>
       : never;
 };
-/** A family's operations as blocking calls (streams return arrays). */
+/** @internal A family's operations as blocking calls (streams return arrays): what bindSync builds. */
 export type SyncOps<O extends Ops> = {
   [K in keyof O]: O[K] extends (...a: infer A) => StreamOp<infer T>
     ? (...a: [...A, CallOptions?]) => T[]
@@ -40,16 +41,58 @@ export const families = { link: linkOps, address: addressOps, route: routeOps, r
 /** Traffic control's families, by the name `tc` gives them (`nl.tc.qdisc`, `nl.tc.class`, …). */
 export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps, action: actionOps };
 
-/** Promise API of the tc families. */
-export type TcFamilies = { [K in keyof typeof tcFamilies]: AsyncOps<(typeof tcFamilies)[K]> };
-/** Blocking API of the tc families. */
-export type SyncTcFamilies = { [K in keyof typeof tcFamilies]: SyncOps<(typeof tcFamilies)[K]> };
-
-/** Promise API of every family. */
-export type Families = { [K in keyof typeof families]: AsyncOps<(typeof families)[K]> };
-/** Blocking API of every family. */
-export type SyncFamilies = { [K in keyof typeof families]: SyncOps<(typeof families)[K]> };
-
+// The declared interfaces of api.ts are what a handle returns; the runtime binds the ops above
+// through AsyncOps/SyncOps. These checks fail to compile when the two differ: a method missing
+// on either side, or one whose parameters or result differ (each compared both ways).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Fn = (...a: any[]) => any;
+type SameMethods<I, O> = Same<keyof I, keyof O> extends true
+  ? { [K in keyof I & keyof O]: I[K] extends Fn ? (O[K] extends Fn ? (Same<Parameters<I[K]>, Parameters<O[K]>> extends true ? Same<ReturnType<I[K]>, ReturnType<O[K]>> : false) : false) : false }[keyof I & keyof O] extends true
+    ? true
+    : false
+  : false;
+type Assert<T extends true> = T;
+/** What the batch recorder gives each non-stream op: its own arguments (no call options), a token. */
+type BatchOps<O extends Ops> = {
+  [K in keyof O as O[K] extends (...a: any[]) => StreamOp<any> ? never : K]: O[K] extends (...a: infer A) => Op<infer R> ? (...a: A) => BatchToken<R> : never;
+};
+/** @internal A compile-time check (no value): every declared family interface equals its bound ops. */
+export type ApiMatchesOps = [
+  Assert<SameMethods<LinkApi, AsyncOps<typeof linkOps>>>,
+  Assert<SameMethods<LinkApi<'sync'>, SyncOps<typeof linkOps>>>,
+  Assert<SameMethods<AddressApi, AsyncOps<typeof addressOps>>>,
+  Assert<SameMethods<AddressApi<'sync'>, SyncOps<typeof addressOps>>>,
+  Assert<SameMethods<RouteApi, AsyncOps<typeof routeOps>>>,
+  Assert<SameMethods<RouteApi<'sync'>, SyncOps<typeof routeOps>>>,
+  Assert<SameMethods<RuleApi, AsyncOps<typeof ruleOps>>>,
+  Assert<SameMethods<RuleApi<'sync'>, SyncOps<typeof ruleOps>>>,
+  Assert<SameMethods<NeighApi, AsyncOps<typeof neighOps>>>,
+  Assert<SameMethods<NeighApi<'sync'>, SyncOps<typeof neighOps>>>,
+  Assert<SameMethods<NetnsIdApi, AsyncOps<typeof netnsOps>>>,
+  Assert<SameMethods<NetnsIdApi<'sync'>, SyncOps<typeof netnsOps>>>,
+  Assert<SameMethods<QdiscApi, AsyncOps<typeof qdiscOps>>>,
+  Assert<SameMethods<QdiscApi<'sync'>, SyncOps<typeof qdiscOps>>>,
+  Assert<SameMethods<ClassApi, AsyncOps<typeof classOps>>>,
+  Assert<SameMethods<ClassApi<'sync'>, SyncOps<typeof classOps>>>,
+  Assert<SameMethods<FilterApi, AsyncOps<typeof filterOps>>>,
+  Assert<SameMethods<FilterApi<'sync'>, SyncOps<typeof filterOps>>>,
+  Assert<SameMethods<ActionApi, AsyncOps<typeof actionOps>>>,
+  Assert<SameMethods<ActionApi<'sync'>, SyncOps<typeof actionOps>>>,
+  Assert<SameMethods<BatchBuilder['link'], BatchOps<typeof linkOps>>>,
+  Assert<SameMethods<BatchBuilder['address'], BatchOps<typeof addressOps>>>,
+  Assert<SameMethods<BatchBuilder['route'], BatchOps<typeof routeOps>>>,
+  Assert<SameMethods<BatchBuilder['rule'], BatchOps<typeof ruleOps>>>,
+  Assert<SameMethods<BatchBuilder['neigh'], BatchOps<typeof neighOps>>>,
+  Assert<SameMethods<BatchBuilder['netns'], BatchOps<typeof netnsOps>>>,
+  Assert<SameMethods<BatchBuilder['tc']['qdisc'], BatchOps<typeof qdiscOps>>>,
+  Assert<SameMethods<BatchBuilder['tc']['class'], BatchOps<typeof classOps>>>,
+  Assert<SameMethods<BatchBuilder['tc']['filter'], BatchOps<typeof filterOps>>>,
+  Assert<SameMethods<BatchBuilder['tc']['action'], BatchOps<typeof actionOps>>>,
+  // The families of a handle and of its batch builder are exactly these.
+  Assert<Same<keyof Families, keyof typeof families | 'tc'>>,
+  Assert<Same<keyof TcApi, keyof typeof tcFamilies>>,
+  Assert<Same<keyof BatchBuilder, keyof Families>>,
+];
 
 /**
  * How many arguments each operation takes before the call options
