@@ -303,7 +303,7 @@ export interface NetnsIdApi<M extends CallMode = 'async'> {
   setId(ref: NetnsRef, nsid?: number | 'auto', ...call: Call<M>): Returns<M, number>;
   /**
    * The nsid the handle's namespace gives `ref`, or `undefined` when it has none.
-   * Equivalent to the `(id: N)` of `ip netns list`.
+   * Equivalent to `ip netns list`, its `(id: N)`.
    * @example
    * const id = await nl.netns.getId('blue'); // ip netns list → blue (id: 0)
    */
