@@ -14,11 +14,12 @@
  */
 export { Handle, open, openSync, type OpenOptions } from './handle.js';
 export type { CallOptions, CloseOptions } from './netlink.js';
+export type * from './api.js';
 
-export * from './errors.js';
+export { AbortError, ClosedError, DecodeError, NetlinkError, OutcomeUnknownError, TimeoutError, type ExtAck } from './errors.js';
 export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';
-export { BatchSkippedError, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
-export * from './types.js';
+export { BatchSkippedError, type BatchOptions, type BatchResult, type BatchResults, type TokenValue } from './batch.js';
+export type { Abortable, Family, LinkAttributes, LinkPeer, LinkRef, NetnsRef } from './types.js';
 export type * from './link.js';
 export type * from './wire/kinds.js';
 export type * from './address.js';
