@@ -224,7 +224,7 @@ export interface LinkControl {
 }
 
 /** What `link.add` requires in the `info` of some kinds. */
-interface RequiredKindInfo {
+export interface RequiredKindInfo {
   veth: { peer: VethPeer };
   vxcan: { peer: VethPeer };
   vxlan: { id: number };
@@ -233,7 +233,7 @@ interface RequiredKindInfo {
   vrf: { table: number };
 }
 /** Kinds made on top of a lower device (`ip link add link DEV NAME type KIND`): `link` is required. */
-type LowerKind = 'vlan' | 'macvlan' | 'macvtap' | 'ipvlan' | 'ipvtap' | 'macsec' | 'ipoib';
+export type LowerKind = 'vlan' | 'macvlan' | 'macvtap' | 'ipvlan' | 'ipvtap' | 'macsec' | 'ipoib';
 
 /** `kind` and `info` of `link.add`, with what each kind requires. */
 export type LinkAddKindOptions = {

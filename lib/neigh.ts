@@ -28,7 +28,7 @@ export type { NdMsg } from './wire/neigh.js';
 export const NUD = {
   incomplete: 0x01, reachable: 0x02, stale: 0x04, delay: 0x08, probe: 0x10, failed: 0x20, noarp: 0x40, permanent: 0x80,
 } as const;
-/** A neighbour state: a name of {@link NUD}, or `none` (no state bit). */
+/** A neighbour state: a `NUD_*` name (linux/neighbour.h, lower case), or `none` (no state bit). */
 export type NeighState = keyof typeof NUD | 'none';
 const nudNames = Object.entries(NUD) as [keyof typeof NUD, number][];
 

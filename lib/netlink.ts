@@ -76,7 +76,7 @@ export interface CallOptions {
   timeout?: number;
 }
 
-/** Options of {@link Connection.close}. */
+/** Options of {@link Handle.close}. */
 export interface CloseOptions {
   /** Do not wait for the answers of requests already made: sent ones reject with `ERR_OUTCOME_UNKNOWN`, others with `ERR_HANDLE_CLOSED`. */
   force?: boolean;

@@ -52,7 +52,7 @@ export const RTN = {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6,
   unreachable: 7, prohibit: 8, throw: 9, nat: 10, xresolve: 11,
 } as const;
-/** A route type: a name of {@link RTN}. */
+/** A route type: an `RTN_*` name (linux/rtnetlink.h, lower case). */
 export type RouteType = keyof typeof RTN;
 const rtnNames = Object.keys(RTN) as RouteType[];
 
