@@ -58,6 +58,8 @@ export interface PodOps {
    * ip -n NS address add A dev IFNAME; ip -n NS link set IFNAME up;
    * ip -n NS route add default via GW dev IFNAME`. If a later step fails, the
    * pair is deleted again (nothing half made stays) and the error is thrown.
+   * @example
+   * await nl.pod.add({ netns: 'pod3', hostIfname: 'veth3', bridge: 'cni0', address: '10.22.1.3/16', gateway: '10.22.0.1' });
    */
   add(options: PodAddOptions, call?: CallOptions): Promise<PodInfo>;
   /**
@@ -65,6 +67,8 @@ export interface PodOps {
    * routes go with them). Many at once: one link dump, the group moves
    * pipelined, one group delete. Equivalent to `ip link del HOST` (one) or
    * `ip link set HOST group G` for each and `ip link del group G`.
+   * @example
+   * await nl.pod.del(['veth3', 'veth4']); // one group delete
    */
   del(hostIfname: string | readonly string[], call?: CallOptions): Promise<void>;
 }
