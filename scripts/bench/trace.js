@@ -1,0 +1,96 @@
+// The cost of observability (lib/trace.ts): N route adds made concurrently
+// (one Promise.all over nl.route.add, as lib-peer.js's "concurrent" style)
+// inside a fresh network namespace, in a fresh process per run, in modes:
+//   off        — nobody listens, NODE_DEBUG unset (the shipped default);
+//   subscribed — a no-op subscriber on rtnetlink:request:start/end/error;
+//   debug      — NODE_DEBUG=rtnetlink, its lines written to /dev/null;
+//   baseline   — like off, but another build (--baseline=DIR: a checkout whose
+//                dist/ has no trace hooks, e.g. the commit before them).
+// Modes alternate run by run (off, subscribed, debug, baseline, off, …), so
+// a load change on a shared machine spreads over all of them; the medians
+// are printed with the load average before and after.
+//
+//   node scripts/bench/trace.js [--n=20000] [--runs=5] [--modes=off,subscribed,debug] [--baseline=DIR]
+//
+// The child (--child MODE N DIST) prints { ms, ok, routes } as JSON: ok is
+// the number of calls that resolved, routes what the kernel's table has
+// after (checked outside the clock).
+import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+
+if (args[0] === '--child') {
+  const [, mode, nArg, dist] = args;
+  const N = Number(nArg);
+  const { openSync } = await import(join(dist, 'index.js'));
+  const { native } = await import(join(dist, 'native.js'));
+  if (mode === 'subscribed') {
+    const dc = await import('node:diagnostics_channel');
+    const noop = () => {};
+    for (const ch of ['rtnetlink:request:start', 'rtnetlink:request:end', 'rtnetlink:request:error']) dc.subscribe(ch, noop);
+  }
+  const fd = native.netnsCreate();
+  const nl = openSync({ netns: { fd } });
+  await nl.link.add({ name: 'va', kind: 'veth', info: { peer: { name: 'vb' } }, up: true });
+  const dev = (await nl.link.get('va')).index;
+  const dst = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`;
+  // Warm-up (JIT, the kernel's table): 2000 adds outside the clock, in another /8.
+  await Promise.all(Array.from({ length: 2000 }, (_, i) => nl.route.add({ dst: `11.0.${i >> 8}.${i & 255}/32`, dev })));
+  const t0 = performance.now();
+  const results = await Promise.allSettled(Array.from({ length: N }, (_, i) => nl.route.add({ dst: dst(i), dev })));
+  const ms = performance.now() - t0;
+  const ok = results.filter((r) => r.status === 'fulfilled').length;
+  const routes = (await nl.route.list()).filter((r) => r.dst.startsWith('10.')).length;
+  await nl.close();
+  console.log(JSON.stringify({ ms, ok, routes }));
+  process.exit(0);
+}
+
+const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const N = Number(opt('n', 20000));
+const runs = Number(opt('runs', 5));
+const baseline = opt('baseline', undefined);
+const modes = opt('modes', baseline ? 'off,subscribed,debug,baseline' : 'off,subscribed,debug').split(',');
+const ownDist = join(here, '..', '..', 'dist');
+
+function child(mode) {
+  const env = { ...process.env };
+  delete env.NODE_DEBUG;
+  if (mode === 'debug') env.NODE_DEBUG = 'rtnetlink';
+  const dist = mode === 'baseline' ? join(baseline, 'dist') : ownDist;
+  return new Promise((resolve, reject) => {
+    const c = execFile(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, String(N), dist], { env, maxBuffer: 1 << 20, timeout: 300_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1))),
+    );
+    // The debug lines go nowhere: what is measured is making them, not a terminal.
+    c.stderr.resume();
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const load0 = loadavg();
+const times = Object.fromEntries(modes.map((m) => [m, []]));
+for (let r = 0; r < runs; r++)
+  for (const m of modes) {
+    const out = await child(m);
+    if (out.ok !== N || out.routes !== N) throw new Error(`${m}: ${out.ok} of ${N} resolved, ${out.routes} routes in the table`);
+    times[m].push(out.ms);
+    process.stderr.write(`run ${r + 1}/${runs} ${m}: ${out.ms.toFixed(1)} ms\n`);
+  }
+const load1 = loadavg();
+const fmt = (l) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`${N} concurrent route adds in a namespace, ${runs} runs per mode (alternating); load average ${fmt(load0)} before, ${fmt(load1)} after`);
+const base = median(times.off ?? times[modes[0]]);
+for (const m of modes) {
+  const med = median(times[m]);
+  const rel = m === 'off' ? '' : `  ${med >= base ? '+' : ''}${(((med - base) / base) * 100).toFixed(1)}% vs off`;
+  console.log(`${m.padEnd(11)} median ${med.toFixed(1)} ms (${((med * 1000) / N).toFixed(2)} µs/add)  runs ${times[m].map((x) => x.toFixed(0)).join(' ')}${rel}`);
+}
