@@ -15,7 +15,7 @@
 // The child (--child MODE N DIST) prints { ms, ok, routes } as JSON: ok is
 // the number of calls that resolved, routes what the kernel's table has
 // after (checked outside the clock).
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,11 +63,12 @@ function child(mode) {
   if (mode === 'debug') env.NODE_DEBUG = 'rtnetlink';
   const dist = mode === 'baseline' ? join(baseline, 'dist') : ownDist;
   return new Promise((resolve, reject) => {
-    const c = execFile(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, String(N), dist], { env, maxBuffer: 1 << 20, timeout: 300_000 }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1))),
-    );
-    // The debug lines go nowhere: what is measured is making them, not a terminal.
-    c.stderr.resume();
+    // The debug lines go to /dev/null: what is measured is making them, not a terminal.
+    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, String(N), dist], { env, stdio: ['ignore', 'pipe', mode === 'debug' ? 'ignore' : 'inherit'], timeout: 300_000 });
+    let out = '';
+    c.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    c.on('error', reject);
+    c.on('close', (code, signal) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`${mode}: child exited ${code ?? signal}`))));
   });
 }
 
@@ -88,9 +89,9 @@ for (let r = 0; r < runs; r++)
 const load1 = loadavg();
 const fmt = (l) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`${N} concurrent route adds in a namespace, ${runs} runs per mode (alternating); load average ${fmt(load0)} before, ${fmt(load1)} after`);
-const base = median(times.off ?? times[modes[0]]);
+const base = times.off ? median(times.off) : undefined;
 for (const m of modes) {
   const med = median(times[m]);
-  const rel = m === 'off' ? '' : `  ${med >= base ? '+' : ''}${(((med - base) / base) * 100).toFixed(1)}% vs off`;
+  const rel = m === 'off' || base === undefined ? '' : `  ${med >= base ? '+' : ''}${(((med - base) / base) * 100).toFixed(1)}% vs off`;
   console.log(`${m.padEnd(11)} median ${med.toFixed(1)} ms (${((med * 1000) / N).toFixed(2)} µs/add)  runs ${times[m].map((x) => x.toFixed(0)).join(' ')}${rel}`);
 }
