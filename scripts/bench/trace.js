@@ -12,9 +12,11 @@
 //
 //   node scripts/bench/trace.js [--n=20000] [--runs=5] [--modes=off,subscribed,debug] [--baseline=DIR]
 //
-// The child (--child MODE N DIST) prints { ms, ok, routes } as JSON: ok is
-// the number of calls that resolved, routes what the kernel's table has
-// after (checked outside the clock).
+// The child (--child MODE N DIST) prints { ms, cpu, ok, routes } as JSON: ms
+// the wall time of the adds, cpu the process's CPU time meanwhile (all its
+// threads, user + system: the kernel's work inside sendmsg() included; less
+// sensitive than wall time to other load on the machine), ok the calls that
+// resolved, routes what the kernel's table has after (outside the clock).
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,12 +43,15 @@ if (args[0] === '--child') {
   // Warm-up (JIT, the kernel's table): 2000 adds outside the clock, in another /8.
   await Promise.all(Array.from({ length: 2000 }, (_, i) => nl.route.add({ dst: `11.0.${i >> 8}.${i & 255}/32`, dev })));
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const results = await Promise.allSettled(Array.from({ length: N }, (_, i) => nl.route.add({ dst: dst(i), dev })));
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1000;
   const ok = results.filter((r) => r.status === 'fulfilled').length;
   const routes = (await nl.route.list()).filter((r) => r.dst.startsWith('10.')).length;
   await nl.close();
-  console.log(JSON.stringify({ ms, ok, routes }));
+  console.log(JSON.stringify({ ms, cpu, ok, routes }));
   process.exit(0);
 }
 
@@ -79,19 +84,25 @@ const median = (xs) => {
 
 const load0 = loadavg();
 const times = Object.fromEntries(modes.map((m) => [m, []]));
+const cpus = Object.fromEntries(modes.map((m) => [m, []]));
 for (let r = 0; r < runs; r++)
   for (const m of modes) {
     const out = await child(m);
     if (out.ok !== N || out.routes !== N) throw new Error(`${m}: ${out.ok} of ${N} resolved, ${out.routes} routes in the table`);
     times[m].push(out.ms);
-    process.stderr.write(`run ${r + 1}/${runs} ${m}: ${out.ms.toFixed(1)} ms\n`);
+    cpus[m].push(out.cpu);
+    process.stderr.write(`run ${r + 1}/${runs} ${m}: ${out.ms.toFixed(1)} ms, cpu ${out.cpu.toFixed(1)} ms\n`);
   }
 const load1 = loadavg();
 const fmt = (l) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`${N} concurrent route adds in a namespace, ${runs} runs per mode (alternating); load average ${fmt(load0)} before, ${fmt(load1)} after`);
-const base = times.off ? median(times.off) : undefined;
+const rel = (xs, m, med) => (m === 'off' || !xs.off ? '' : ` ${med >= median(xs.off) ? '+' : ''}${(((med - median(xs.off)) / median(xs.off)) * 100).toFixed(1)}%`);
 for (const m of modes) {
   const med = median(times[m]);
-  const rel = m === 'off' || base === undefined ? '' : `  ${med >= base ? '+' : ''}${(((med - base) / base) * 100).toFixed(1)}% vs off`;
-  console.log(`${m.padEnd(11)} median ${med.toFixed(1)} ms (${((med * 1000) / N).toFixed(2)} µs/add)  runs ${times[m].map((x) => x.toFixed(0)).join(' ')}${rel}`);
+  const cpu = median(cpus[m]);
+  console.log(
+    `${m.padEnd(11)} wall median ${med.toFixed(1)} ms (${((med * 1000) / N).toFixed(2)} µs/add)${rel(times, m, med)}` +
+      `  cpu median ${cpu.toFixed(1)} ms (${((cpu * 1000) / N).toFixed(2)} µs/add)${rel(cpus, m, cpu)}` +
+      `  [wall ${times[m].map((x) => x.toFixed(0)).join(' ')}; cpu ${cpus[m].map((x) => x.toFixed(0)).join(' ')}]`,
+  );
 }
