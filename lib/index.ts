@@ -14,6 +14,7 @@
  */
 export { Handle, open, openSync, type OpenOptions } from './handle.js';
 export type { CallOptions, CloseOptions } from './netlink.js';
+export type { BatchTrace, RequestTrace } from './trace.js';
 
 export * from './errors.js';
 export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';

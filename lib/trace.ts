@@ -19,6 +19,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import { debuglog, getSystemErrorMap } from 'node:util';
+import { NetlinkError } from './errors.js';
 import { NLM_F, type Outcome } from './protocol.js';
 import type { NetnsRef } from './types.js';
 import { RTM, rtmName } from './wire/rtm.js';
@@ -284,10 +285,10 @@ function errnoText(errno: number): string {
 }
 
 /** What became of it: `ok 12µs`, `3 links 80µs`, `EEXIST (file already exists) 30µs`, `ERR_OUTCOME_UNKNOWN (sent) 60.0s`. */
-export function describeEnd(t: RequestTrace): string {
+export function describeEnd(t: RequestTrace, failed: boolean): string {
   const time = formatDuration(t.duration ?? 0);
   const tries = t.tries !== undefined && t.tries > 1 ? ` (${t.tries} tries)` : '';
-  if (t.code === undefined && t.error === undefined) {
+  if (!failed) {
     const reads = t.dump || (t.type & 3) === 2;
     if (!reads) return `ok ${time}${tries}`;
     if (t.replies === undefined) return `streamed ${time}${tries}`;
@@ -305,7 +306,8 @@ export function describeEnd(t: RequestTrace): string {
         : e instanceof Error && typeof e.message === 'string'
           ? `: ${e.message}`
           : '';
-  const sent = t.sent === false ? ' (not sent)' : t.sent === true && t.errno === undefined ? ' (sent)' : '';
+  // A kernel refusal was seen by the kernel by definition; for the rest, say which way it went.
+  const sent = t.sent === false ? ' (not sent)' : t.sent === true && !(e instanceof NetlinkError) ? ' (sent)' : '';
   return `${code}${text}${sent} ${time}${tries}`;
 }
 
@@ -314,13 +316,13 @@ if (debug.enabled) {
   // The printer is an ordinary subscriber: with NODE_DEBUG unset nothing listens and nothing runs.
   const lines = new WeakMap<RequestTrace, string>();
   const started = (m: unknown) => void lines.set(m as RequestTrace, describeStart(m as RequestTrace));
-  const ended = (m: unknown) => {
+  const ended = (failed: boolean) => (m: unknown) => {
     const t = m as RequestTrace;
-    debug('%s -> %s (seq %d)', lines.get(t) ?? t.op, describeEnd(t), t.seq);
+    debug('%s -> %s (seq %d)', lines.get(t) ?? t.op, describeEnd(t, failed), t.seq);
   };
   requestStart.subscribe(started);
-  requestEnd.subscribe(ended);
-  requestError.subscribe(ended);
+  requestEnd.subscribe(ended(false));
+  requestError.subscribe(ended(true));
   batchStart.subscribe(() => {}); // the batch's trace starts there
   batchEnd.subscribe((m) => {
     const t = m as BatchTrace;

@@ -14,10 +14,10 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NetlinkError, openSync, type Handle } from '../lib/index.js';
+import { ClosedError, NetlinkError, openSync, TimeoutError, type Handle } from '../lib/index.js';
 import { describeMessage } from '../lib/describe.js';
 import { NLM_F } from '../lib/protocol.js';
-import { requestStart, opName, type BatchTrace, type RequestTrace } from '../lib/trace.js';
+import { describeEnd, opName, requestStart, type BatchTrace, type RequestTrace } from '../lib/trace.js';
 import { RTM } from '../lib/wire/rtm.js';
 import { captureTool, haveStrace } from './golden.js';
 import { haveIp, ipJson, makeNetns, type TestNetns } from './helpers.js';
@@ -78,6 +78,31 @@ describe('op names from message type and flags (kernel-free)', () => {
     [3, R, 'message type 3'],
   ])('type %i flags %s: %s', (type, flags, name) => {
     expect(opName(type, flags)).toBe(name);
+  });
+});
+
+describe('debug lines: outcomes and times (kernel-free)', () => {
+  const trace = (over: Partial<RequestTrace>): RequestTrace => ({
+    op: 'route add', type: RTM.NEWROUTE, name: 'RTM_NEWROUTE', flags: 0x605, seq: 1, bytes: 36, dump: false, netns: undefined, message: undefined,
+    start: 0, duration: 0.012, replies: 0, tries: 1, error: undefined, code: undefined, errno: undefined, sent: undefined, ...over,
+  });
+  const failed = (error: Error & { code?: string; errno?: number; sent?: boolean }) =>
+    describeEnd(trace({ error, code: error.code, errno: error.errno, sent: error.sent }), true);
+  it('successes: ok for a change, the count of what a read returned, streamed for a stream', () => {
+    expect(describeEnd(trace({}), false)).toBe('ok 12µs');
+    expect(describeEnd(trace({ op: 'link list', type: RTM.GETLINK, dump: true, replies: 3, duration: 0.08 }), false)).toBe('3 links 80µs');
+    expect(describeEnd(trace({ op: 'link get', type: RTM.GETLINK, replies: 1, duration: 2.5 }), false)).toBe('1 link 2.50ms');
+    expect(describeEnd(trace({ op: 'address list', type: RTM.GETADDR, dump: true, replies: 2, duration: 12.25 }), false)).toBe('2 addresses 12.3ms');
+    expect(describeEnd(trace({ op: 'route list', type: RTM.GETROUTE, dump: true, replies: undefined, tries: 2, duration: 1500 }), false)).toBe('streamed 1.50s (2 tries)');
+  });
+  it('failures: the code, the kernel\'s extack or the errno\'s text, and whether it was sent when that is in doubt', () => {
+    const eexist = Object.assign(new NetlinkError(17, 'RTM_NEWROUTE'), { sent: true });
+    expect(failed(eexist)).toBe('EEXIST (file already exists) 12µs');
+    const enetdown = Object.assign(new NetlinkError(100, 'RTM_NEWROUTE', { message: 'Device for nexthop is not up' }), { sent: true });
+    expect(failed(enetdown)).toBe('ENETDOWN: Device for nexthop is not up 12µs');
+    expect(failed(new TimeoutError(true, 5, 'RTM_NEWROUTE'))).toMatch(/^ETIMEDOUT: .* \(sent\) 12µs$/);
+    expect(failed(new TimeoutError(false, 5, 'RTM_NEWROUTE'))).toMatch(/^ETIMEDOUT: .* \(not sent\) 12µs$/);
+    expect(failed(new ClosedError())).toMatch(/^ERR_HANDLE_CLOSED: .* \(not sent\) 12µs$/);
   });
 });
 
