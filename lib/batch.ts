@@ -10,6 +10,7 @@ import { ARITY, families, TC_ARITY, tcFamilies } from './families.js';
 import { abortSignal, bool, func, int, object } from './validate.js';
 import type { CallOptions, Connection } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
+import { batchStart, traceBatchEnd, traceBatchStart } from './trace.js';
 
 /** The outcome of one batched operation, in call order. */
 export type BatchResult<T = unknown> =
@@ -119,6 +120,7 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => unk
   const call = options.signal !== undefined || options.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
   const window = options.stopOnError ? Math.max(1, options.window ?? 64) : SLICE;
   const results: Promise<BatchResult>[] = [];
+  const trace = batchStart.hasSubscribers ? traceBatchStart(conn, ops.length, options.stopOnError === true) : undefined;
   for (let i = 0; i < ops.length; i += window) {
     const part = launch(conn, ops.slice(i, i + window), steps.slice(i, i + window), call);
     results.push(...part);
@@ -133,7 +135,9 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => unk
       }
     } else if (i + window < ops.length) await turn(); // let acks of earlier slices be handled
   }
-  return Promise.all(results);
+  const out = await Promise.all(results);
+  if (trace !== undefined) traceBatchEnd(trace, out);
+  return out;
 }
 
 /** Sends the first requests of a window together, then lets each op go on alone. */

@@ -14,6 +14,9 @@ import { ARITY, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type O
 import type { AddressApi, Families, LinkApi, NeighApi, NetnsIdApi, RouteApi, RuleApi, TcApi } from './api.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
+import { labelConnection } from './trace.js';
+// NODE_DEBUG=rtnetlink prints requests in ip's words: the families' decoders read them back.
+import './describe.js';
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
@@ -251,7 +254,9 @@ export function openSync(options: OpenOptions = {}): Handle {
   if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
   const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;
   try {
-    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline }));
+    const conn = new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline });
+    labelConnection(conn, options.netns);
+    return new Handle(conn);
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }

@@ -15,6 +15,7 @@
 export { Handle, open, openSync, type OpenOptions } from './handle.js';
 export type { CallOptions, CloseOptions } from './netlink.js';
 export type * from './api.js';
+export type { BatchTrace, RequestTrace } from './trace.js';
 
 export { AbortError, ClosedError, DecodeError, NetlinkError, OutcomeUnknownError, TimeoutError, type ExtAck } from './errors.js';
 export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';

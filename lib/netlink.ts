@@ -12,6 +12,7 @@ import { native, type NativeSocket } from './native.js';
 import { ACK_COST, Exchange, NLM_F, Protocol, REPLY_COST, type Action, type Handler, type Outcome } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { isGetRequest, RTM, rtmName } from './wire/rtm.js';
+import { requestStart, traceEnd, traceStart, type RequestTrace } from './trace.js';
 
 const HDR = 16;
 /**
@@ -127,7 +128,10 @@ class Pending extends Exchange implements Handler {
     read: boolean,
   ) {
     super(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, undefined, read);
+    // Observability (lib/trace.ts): one check while nobody listens.
+    this.trace = requestStart.hasSubscribers ? traceStart(this) : undefined;
   }
+  readonly trace: RequestTrace | undefined;
 
   /** The exchange (the request is its own). */
   get ex(): Exchange {
@@ -153,9 +157,11 @@ class Pending extends Exchange implements Handler {
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
-    if (this.owner !== undefined) this.conn.resume(this.owner, o.kind === 'ok' ? this.results : this.failure(o), o.kind !== 'ok');
+    const error = o.kind === 'ok' ? undefined : this.failure(o);
+    if (this.trace !== undefined) traceEnd(this.trace, this, o, error);
+    if (this.owner !== undefined) this.conn.resume(this.owner, o.kind === 'ok' ? this.results : error, o.kind !== 'ok');
     else if (o.kind === 'ok') this.resolve(this.results);
-    else this.reject(this.failure(o));
+    else this.reject(error);
     this.conn.settled();
   }
 

@@ -16,6 +16,7 @@ import { Connection, type CallOptions } from './netlink.js';
 import type { Op } from './request.js';
 import { closeNs, linkIndex, netnsRef, openNetns } from './resolve.js';
 import { routeOps } from './route.js';
+import { labelConnection } from './trace.js';
 import { checkIfname, type LinkRef, type NetnsRef } from './types.js';
 import { arrayOf, either, int, object, str } from './validate.js';
 import { ifnameCheck, linkRefCheck } from './vocab.js';
@@ -144,6 +145,7 @@ async function add(conn: Connection, p: Checked, call: CallOptions | undefined):
     );
     try {
       const pod = new Connection({ netnsFd: ns.fd, timeout: conn.timeout, inline: conn.inline });
+      labelConnection(pod, p.netns);
       try {
         // The index (the addresses need it), then in one go, in this order: the addresses,
         // the link up (which adds their prefix routes), the default routes (via those prefixes).
