@@ -4,8 +4,11 @@
  * @module
  */
 import { addressOps } from './address.js';
+import { addrlabelOps } from './addrlabel.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
+import { netconfOps } from './netconf.js';
+import { nexthopOps } from './nexthop.js';
 import { netnsOps } from './nsid.js';
 import type { CallOptions } from './netlink.js';
 import { callOptions } from './netlink.js';
@@ -35,7 +38,7 @@ export type SyncOps<O extends Ops> = {
 };
 
 /** The families, by the name `ip` gives them. */
-export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps };
+export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps, nexthop: nexthopOps, addrlabel: addrlabelOps, netconf: netconfOps };
 
 /** Traffic control's families, by the name `tc` gives them (`nl.tc.qdisc`, `nl.tc.class`, …). */
 export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps, action: actionOps };
@@ -62,6 +65,9 @@ export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in ke
   rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
   neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
   netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
+  nexthop: { add: 1, replace: 1, del: 1, get: 1, list: 1, flush: 1 },
+  addrlabel: { add: 1, del: 1, list: 1, flush: 1 },
+  netconf: { list: 1, get: 1 },
 };
 
 /** {@link ARITY} of the tc families. */

@@ -114,6 +114,9 @@ export class Handle {
   #rule?: Families['rule'];
   #neigh?: Families['neigh'];
   #netns?: Families['netns'];
+  #nexthop?: Families['nexthop'];
+  #addrlabel?: Families['addrlabel'];
+  #netconf?: Families['netconf'];
   #tc?: TcFamilies;
   #sync?: SyncFamilies & { tc: SyncTcFamilies };
   #pod?: PodOps;
@@ -146,6 +149,18 @@ export class Handle {
   /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
   get netns(): Families['netns'] {
     return (this.#netns ??= bindAsync(this.conn, families.netns, ARITY.netns, 'netns'));
+  }
+  /** Nexthop objects and groups: `ip nexthop` (routes use them with `nhid`). */
+  get nexthop(): Families['nexthop'] {
+    return (this.#nexthop ??= bindAsync(this.conn, families.nexthop, ARITY.nexthop, 'nexthop'));
+  }
+  /** IPv6 address labels: `ip addrlabel`. */
+  get addrlabel(): Families['addrlabel'] {
+    return (this.#addrlabel ??= bindAsync(this.conn, families.addrlabel, ARITY.addrlabel, 'addrlabel'));
+  }
+  /** Per-link IPv4/IPv6 settings: `ip netconf`. */
+  get netconf(): Families['netconf'] {
+    return (this.#netconf ??= bindAsync(this.conn, families.netconf, ARITY.netconf, 'netconf'));
   }
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
   get tc(): TcFamilies {
