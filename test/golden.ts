@@ -58,7 +58,7 @@ export function captureTool(ns: TestNetns, tool: 'tc' | 'ip' | 'bridge', args: s
 }
 
 /** Reads strace's `-e write=all` hex dumps: one buffer per sendmsg iovec, split into netlink messages. */
-function parseTrace(text: string): Buffer[] {
+export function parseTrace(text: string): Buffer[] {
   const out: Buffer[] = [];
   let cur: number[] | undefined;
   const flush = () => {
