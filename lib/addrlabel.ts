@@ -72,9 +72,26 @@ export interface AddrlabelOps {
 // Input
 
 const v6prefix = prefixCheck();
-const prefix = custom<CheckedPrefix>('an IPv6 prefix such as "2001:db8::/32" (address labels are IPv6 only; IPv4 is ::ffff:a.b.c.d/…)', [...v6prefix.wrong, '10.0.0.0/8'], (v, path) => {
+/**
+ * The kinds of address the kernel gives a narrower rule (ip6addrlbl_alloc):
+ * IPv4-mapped (`::ffff:a.b.c.d`) and IPv4-compatible (`::a.b.c.d`) prefixes
+ * at most /96, the loopback address `::1` only as /128.
+ */
+function embeddedRule(b: Uint8Array): 'mapped' | 'compat' | 'loopback' | undefined {
+  for (let i = 0; i < 10; i++) if (b[i]) return undefined;
+  if (b[10] === 0xff && b[11] === 0xff) return 'mapped';
+  if (b[10] || b[11]) return undefined;
+  const last = ((b[12] << 24) | (b[13] << 16) | (b[14] << 8) | b[15]) >>> 0;
+  return last === 0 ? undefined : last === 1 ? 'loopback' : 'compat';
+}
+
+const prefix = custom<CheckedPrefix>('an IPv6 prefix such as "2001:db8::/32" (address labels are IPv6 only; IPv4 is ::ffff:a.b.c.d/…)', [...v6prefix.wrong, '10.0.0.0/8', '::ffff:10.0.0.0/104', '::1/64'], (v, path) => {
   const p = v6prefix(v, path);
   if (p.family !== 'inet6') throw new TypeError(`${path} must be an IPv6 prefix (address labels are IPv6 only; write IPv4 as ::ffff:${p.address}/${96 + p.prefixlen}), got ${show(v)}`);
+  const kind = embeddedRule(p.bytes);
+  if ((kind === 'mapped' || kind === 'compat') && p.prefixlen > 96)
+    throw new RangeError(`${path}: an IPv4-${kind === 'mapped' ? 'mapped' : 'compatible'} prefix is at most /96 to the kernel (the label covers the whole IPv4 space there), got ${show(v)}`);
+  if (kind === 'loopback' && p.prefixlen !== 128) throw new RangeError(`${path}: the loopback address ::1 is labelled as ::1/128 only (the kernel's rule), got ${show(v)}`);
   return p;
 });
 const label = int(0, 0xfffffffe);
@@ -97,6 +114,13 @@ function writeLabel(w: Writer, h: IfAddrLblMsg, a: { label: number; address: Uin
   ifaddrlblmsg.encode(w, h, 'addrlabel');
   addrlabelAttrs.encodeOne(w, 'label', a.label);
   addrlabelAttrs.encodeBytes(w, 'address', a.address);
+}
+
+/** Writes a label as the kernel dumped it (header with its ifal_seq; address, then label), as `ip addrlabel flush` sends it back. */
+function writeListed(w: Writer, l: Listed): void {
+  ifaddrlblmsg.encode(w, l.h, 'addrlabel');
+  addrlabelAttrs.encodeBytes(w, 'address', l.raw.address);
+  addrlabelAttrs.encodeOne(w, 'label', l.raw.label);
 }
 
 function* modify(input: unknown, type: number, flags: number): Op<void> {
@@ -196,7 +220,7 @@ export const addrlabelOps = {
     const found = (yield* listed(f)) as Listed[];
     if (!found.length) return 0;
     try {
-      yield found.map((l): Request => ({ type: RTM.DELADDRLABEL, body: (w: Writer) => writeLabel(w, l.h, l.raw) }));
+      yield found.map((l): Request => ({ type: RTM.DELADDRLABEL, body: (w: Writer) => writeListed(w, l) }));
     } catch (e) {
       if (!(e instanceof NetlinkError) || e.code !== 'ESRCH') throw e;
     }

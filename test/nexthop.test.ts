@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type NexthopObject } from '../lib/index.js';
-import { captureLib, captureTool, goldenCases, haveStrace, hex, masked, parseTrace } from './golden.js';
-import { clean, haveIp, ipJson, makeNetns, toolEnv, withNs, type TestNetns } from './helpers.js';
+import { captureAll, captureLib, captureTool, goldenCases, haveStrace, hex } from './golden.js';
+import { clean, haveIp, ipJson, makeNetns, withNs, type TestNetns } from './helpers.js';
 
 /** `ip -j nexthop show` reshaped into what `nexthop.list` returns (the fields `ip` prints). */
 function ipNexthops(ns: TestNetns, ...args: string[]): Record<string, unknown>[] {
@@ -50,20 +46,6 @@ function ours(list: NexthopObject[]): Record<string, unknown>[] {
       flags: n.flags,
     }),
   );
-}
-
-/** The dump requests `ip ARGS…` sends (iproute2 sends dumps with sendto, not sendmsg), seq/pid masked. */
-function captureDump(ns: TestNetns, args: string[]): Buffer[] {
-  const dir = mkdtempSync(join(tmpdir(), 'golden-'));
-  const out = join(dir, 'trace');
-  try {
-    execFileSync('nsenter', [`--net=${ns.path}`, 'strace', '-qq', '-f', '-e', 'trace=sendto', '-e', 'write=all', '-o', out, 'ip', ...args], { env: toolEnv(), stdio: 'ignore' });
-    return parseTrace(readFileSync(out, 'utf8').replace(/^(\d+\s+)?sendto\(/gm, '$1sendmsg('))
-      .filter((m) => m.readUInt16LE(4) !== 18)
-      .map(masked);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 describe('nexthop', () => {
@@ -384,7 +366,7 @@ describe.skipIf(!haveStrace())('nexthop: dump requests against iproute2', () => 
         await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
         await ns.nl.link.add({ name: 'br0', kind: 'bridge' });
       };
-      const theirs = await withNs(async (ns) => (await prep(ns), captureDump(ns, args)));
+      const theirs = await withNs(async (ns) => (await prep(ns), captureAll(ns, 'ip', args)));
       const mine = await withNs(async (ns) => (await prep(ns), (await captureLib(ns, () => call(ns))).messages));
       expect(theirs.length, `ip ${args.join(' ')} sent no dump`).toBeGreaterThan(0);
       // the library names links with its own dump of them (RTM_GETLINK, left out of both)
