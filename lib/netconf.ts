@@ -70,7 +70,7 @@ export interface NetconfGetOptions {
 export interface NetconfOps {
   /** Lists settings. Equivalent to `ip [-4|-6] netconf show [dev DEV]` (every link, `all` and `default` without `dev`). */
   list(filter?: NetconfFilter): Promise<Netconf[]>;
-  /** One link's settings in one family. Equivalent to `ip -4|-6 netconf show dev DEV`; ENODEV when there is no such link. */
+  /** One link's settings in one family. Equivalent to `ip -4|-6 netconf show dev DEV`; ENODEV when there is no such link, EINVAL (the kernel's) for IPv6 on a link without it. */
   get(options: NetconfGetOptions): Promise<Netconf>;
 }
 
@@ -151,8 +151,8 @@ function* nameAll(items: Netconf[], known?: [number, string]): Op<Netconf[]> {
 export const netconfOps = {
   /**
    * Lists IPv4 and IPv6 settings. Equivalent to `ip [-4|-6] netconf show
-   * [dev DEV]`: with `dev`, one lookup per family (a family the link lacks,
-   * as IPv6 on a link where it is disabled, is left out); without, the
+   * [dev DEV]`: with `dev`, one lookup per family (IPv6 is left out for a
+   * link that has none, as one with an MTU below 1280); without, the
    * dump of every link and of `all` and `default`.
    */
   *list(filter: NetconfFilter = {}): Op<Netconf[]> {
@@ -165,8 +165,8 @@ export const netconfOps = {
         try {
           out.push(...((yield getRequest(fam, index)) as Netconf[]));
         } catch (e) {
-          // a link without IPv6 (disable_ipv6, or a kind without it) has no inet6 settings
-          if (!(e instanceof NetlinkError) || f.family || (e.code !== 'ENODEV' && e.code !== 'EOPNOTSUPP') || fam !== AF.INET6) throw e;
+          // a link without IPv6 (MTU below 1280, a kind without it) has no inet6 settings: the kernel says EINVAL
+          if (!(e instanceof NetlinkError) || f.family || e.code !== 'EINVAL' || fam !== AF.INET6) throw e;
         }
       }
       return yield* nameAll(out, typeof f.dev === 'string' && f.dev !== 'all' && f.dev !== 'default' ? [index, f.dev] : undefined);
