@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetlinkError, type NexthopObject } from '../lib/index.js';
+import { monitor, NetlinkError, type MonitorEvent, type NexthopObject } from '../lib/index.js';
 import { captureAll, captureLib, captureTool, goldenCases, haveStrace, hex } from './golden.js';
 import { clean, haveIp, ipJson, makeNetns, withNs, type TestNetns } from './helpers.js';
 
@@ -278,6 +278,26 @@ describe('nexthop', () => {
     });
     expect(res.map((r) => r.ok)).toEqual([true, true, true]);
     expect((await nl.nexthop.get(51)).group).toEqual([{ id: 50, weight: 1 }]);
+  });
+
+  it('a monitor sees nexthops come and go, decoded as the lists are', async () => {
+    const nl = ns.nl;
+    const mon = monitor({ netns: { fd: ns.fd }, families: ['nexthop'] });
+    try {
+      await nl.nexthop.add({ id: 60, group: [{ id: 2, weight: 4 }] });
+      await nl.nexthop.del({ id: 60 });
+      const seen: MonitorEvent[] = [];
+      for await (const e of mon) {
+        seen.push(e);
+        if (seen.length === 2) break;
+      }
+      expect(seen).toEqual([
+        { type: 'nexthop', action: 'new', data: { id: 60, group: [{ id: 2, weight: 4 }], type: 'mpath', flags: [] } },
+        { type: 'nexthop', action: 'del', data: { id: 60, group: [{ id: 2, weight: 4 }], type: 'mpath', flags: [] } },
+      ]);
+    } finally {
+      await mon.close();
+    }
   });
 
   it('flushes: by filter, then everything with all: true', async () => {
