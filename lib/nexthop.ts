@@ -448,27 +448,32 @@ export const nexthopOps = {
   },
 
   /**
-   * Deletes the nexthops that match the filter, groups first; resolves with
-   * how many went. Equivalent to `ip nexthop flush [dev DEV] [groups] [fdb] …`.
+   * Deletes the nexthops that match the filter, groups first (pipelined,
+   * then listed again until none is left); resolves with how many went. Equivalent to `ip nexthop flush [dev DEV] [groups] [fdb] …`.
    * A selector is required: `{ all: true }` is `ip nexthop flush`, every nexthop.
    */
   *flush(filter: NexthopFlushFilter): Op<number> {
     requireSelector(filter, 'nexthop', '{ dev: "eth0" } or { all: true }', (f) => Object.keys(f).some((k) => k !== 'family' && f[k] !== undefined));
     const { all: _all, ...f } = nexthopSchemas.flushFilter(filter, 'filter');
-    const found = (yield* listChecked(f)) as NexthopObject[];
-    if (!found.length) return 0;
-    // groups first: deleting a member of a group would change the group (or remove it with its last member)
-    const order = [...found.filter((n) => n.group), ...found.filter((n) => !n.group)];
-    let gone = 0;
-    for (const n of order) {
-      try {
-        yield byId(RTM.DELNEXTHOP, n.id);
-        gone++;
-      } catch (e) {
-        if (!(e instanceof NetlinkError) || e.code !== 'ENOENT') throw e;
+    const seen = new Set<number>();
+    for (let round = 0; round < 8; round++) {
+      const found = (yield* listChecked(f)) as NexthopObject[];
+      if (!found.length) return seen.size;
+      for (const n of found) seen.add(n.id);
+      // groups first (deleting a member changes its groups, the last member removes them), each set pipelined
+      for (const part of [found.filter((n) => n.group), found.filter((n) => !n.group)]) {
+        if (!part.length) continue;
+        try {
+          yield part.map((n) => byId(RTM.DELNEXTHOP, n.id));
+        } catch (e) {
+          // one went away meanwhile (with its device, or deleted elsewhere): the next round looks again
+          if (!(e instanceof NetlinkError) || e.code !== 'ENOENT') throw e;
+        }
       }
     }
-    return gone;
+    const left = (yield* listChecked(f)) as NexthopObject[];
+    if (left.length) throw new NetlinkError(16, 'RTM_DELNEXTHOP', {}, `nexthop.flush: ${left.length} nexthops kept reappearing`);
+    return seen.size;
   },
 };
 
