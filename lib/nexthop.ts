@@ -40,11 +40,11 @@ export type NexthopFlag = keyof typeof RTNH_F;
 export type NexthopGroupType = keyof typeof NEXTHOP_GRP_TYPE;
 const groupTypeNames = new Map<number, NexthopGroupType>(Object.entries(NEXTHOP_GRP_TYPE).map(([k, v]) => [v, k as NexthopGroupType]));
 
-/** One member of a group: `group ID[/WEIGHT]`. */
+/** One member of a group: `ID[,WEIGHT]` of `group ID[,WEIGHT][/ID[,WEIGHT]…]` (`group 1/2,3`: 1, and 2 with weight 3). */
 export interface NexthopGroupMember {
   /** The member nexthop's id (it must exist, and not be a group). */
   id: number;
-  /** `/WEIGHT` (1..256, default 1). */
+  /** `,WEIGHT` (1..256, default 1). */
   weight?: number;
 }
 
@@ -72,7 +72,7 @@ export interface NexthopOptions {
   fdb?: boolean;
   /** `protocol P` — who installed it. */
   protocol?: RouteProtocol;
-  /** `group ID[/W],ID[/W]…` — a group of other nexthops. */
+  /** `group ID[,W][/ID[,W]…]` — a group of other nexthops, in this order. */
   group?: NexthopGroupMember[];
   /** `type mpath|resilient` of a group (default mpath). */
   type?: NexthopGroupType;
@@ -407,7 +407,7 @@ export const nexthopOps = {
   /**
    * Adds a nexthop or a group. Equivalent to `ip [-6] nexthop add [id N]
    * { via ADDR dev DEV [onlink] | dev DEV | blackhole | via ADDR fdb |
-   * group ID[/W],… [type mpath|resilient [buckets N] [idle_timer S]
+   * group ID[,W]/… [type mpath|resilient [buckets N] [idle_timer S]
    * [unbalanced_timer S]] [fdb] } [protocol P]`. EEXIST if the id is taken.
    */
   add(options: NexthopOptions): Op<void> {
