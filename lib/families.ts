@@ -65,7 +65,7 @@ export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in ke
   rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
   neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
   netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
-  nexthop: { add: 1, replace: 1, del: 1, get: 1, list: 1, flush: 1 },
+  nexthop: { add: 1, replace: 1, del: 1, get: 1, list: 1, flush: 1, buckets: 1 },
   addrlabel: { add: 1, del: 1, list: 1, flush: 1 },
   netconf: { list: 1, get: 1 },
 };

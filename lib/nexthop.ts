@@ -123,6 +123,30 @@ export interface NexthopFlushFilter extends NexthopFilter {
   all?: true;
 }
 
+/** One bucket of a resilient group, as `nexthop.buckets` returns it (`ip -j nexthop bucket show`). */
+export interface NexthopBucket {
+  /** The group's id. */
+  id: number;
+  /** The bucket's index (0..buckets-1). */
+  index: number;
+  /** Seconds since the bucket was last used. */
+  idleTime: number;
+  /** The member nexthop the bucket holds. */
+  nhid: number;
+}
+
+/** Filters of `nexthop.buckets` (`ip nexthop bucket show [id ID] [nhid ID] [dev DEV] [master DEV]`), all applied in the kernel. */
+export interface NexthopBucketFilter {
+  /** `id ID`: the buckets of that group. */
+  id?: number;
+  /** `nhid ID`: buckets holding that member. */
+  nhid?: number;
+  /** `dev DEV`: buckets whose member uses that link. */
+  dev?: LinkRef;
+  /** `master DEV`: buckets whose member's link has that master. */
+  master?: LinkRef;
+}
+
 /** What `nexthop.del` takes: the id (an object `list` returned will do). */
 export type NexthopDelOptions = { id: number } & Omit<NexthopOptions, 'id'>;
 
@@ -143,6 +167,8 @@ export interface NexthopOps {
   list(filter?: NexthopFilter): Promise<NexthopObject[]>;
   /** Deletes the nexthops that match; resolves with how many. Equivalent to `ip nexthop flush …`. */
   flush(filter: NexthopFlushFilter): Promise<number>;
+  /** The buckets of resilient groups. Equivalent to `ip nexthop bucket show [id ID] [nhid ID] [dev DEV] [master DEV]`. */
+  buckets(filter?: NexthopBucketFilter): Promise<NexthopBucket[]>;
 }
 
 // ---------------------------------------------------------------------------
@@ -179,6 +205,7 @@ const nexthopFields = {
   }),
 };
 const filterFields = { family: familyCheck, id, dev: linkRefCheck, master: linkRefCheck, groups: bool, fdb: bool, protocol: protocolCheck };
+const bucketFields = { id, nhid: id, dev: linkRefCheck, master: linkRefCheck };
 
 /** The schemas the nexthop calls apply to their input (the property test corrupts their fields). */
 export const nexthopSchemas = {
@@ -188,6 +215,8 @@ export const nexthopSchemas = {
   filter: object(filterFields),
   /** `nexthop.flush` (path `filter`). */
   flushFilter: object({ ...filterFields, all: allCheck }),
+  /** `nexthop.buckets` (path `filter`). */
+  bucketFilter: object(bucketFields),
 };
 
 type NexthopInput = Snapshot<typeof nexthopFields>;
@@ -402,6 +431,15 @@ function* nameAll(items: NexthopObject[]): Op<NexthopObject[]> {
   return items;
 }
 
+/** Decodes one RTM_NEWNEXTHOPBUCKET payload. */
+export function parseNexthopBucket(b: Buffer, off: number, end: number): NexthopBucket | undefined {
+  nhmsg.header(b, off, end, 'nexthop');
+  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Partial<NhaAttrs>;
+  const k = a.resBucket;
+  if (a.id === undefined || k?.index === undefined || k.nhid === undefined) return undefined;
+  return { id: a.id, index: k.index, idleTime: k.idleTime ?? 0, nhid: k.nhid };
+}
+
 /** The nexthop operations, written once and run async or sync by a handle. */
 export const nexthopOps = {
   /**
@@ -474,6 +512,29 @@ export const nexthopOps = {
     const left = (yield* listChecked(f)) as NexthopObject[];
     if (left.length) throw new NetlinkError(16, 'RTM_DELNEXTHOP', {}, `nexthop.flush: ${left.length} nexthops kept reappearing`);
     return seen.size;
+  },
+
+  /**
+   * Lists the buckets of resilient groups. Equivalent to `ip nexthop bucket
+   * show [id ID] [nhid ID] [dev DEV] [master DEV]`; every filter is applied
+   * in the kernel.
+   */
+  *buckets(filter: NexthopBucketFilter = {}): Op<NexthopBucket[]> {
+    const f = nexthopSchemas.bucketFilter(filter, 'filter');
+    const oif = yield* linkOf(f.dev, undefined, 'filter');
+    const master = yield* linkOf(f.master, undefined, 'filter', 'master');
+    return (yield {
+      type: RTM.GETNEXTHOPBUCKET,
+      flags: NLM_F.DUMP,
+      body(w: Writer) {
+        nhmsg.encode(w, { family: AF.UNSPEC, scope: 0, protocol: 0, flags: 0 }, 'filter');
+        if (oif !== undefined) nexthopAttrs.encodeOne(w, 'oif', oif);
+        if (master !== undefined) nexthopAttrs.encodeOne(w, 'master', master);
+        if (f.id !== undefined) nexthopAttrs.encodeOne(w, 'id', f.id);
+        if (f.nhid !== undefined) nexthopAttrs.encodeOne(w, 'resBucket', { nhid: f.nhid }, 'filter');
+      },
+      parse: parseNexthopBucket,
+    } satisfies Request<NexthopBucket>) as NexthopBucket[];
   },
 };
 

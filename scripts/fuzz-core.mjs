@@ -224,6 +224,7 @@ export function collectDecoders({ families, eventKinds }) {
   fromOp('netns.getId', L.netns.getId({ fd: 0 }), [88]);
   if (L.nexthop) fromOp('nexthop.list', L.nexthop.list({}), [104]);
   if (L.nexthop) fromOp('nexthop.get', L.nexthop.get(1), [104]);
+  if (L.nexthop) fromOp('nexthop.buckets', L.nexthop.buckets({ id: 1 }), [116]);
   if (L.addrlabel) fromOp('addrlabel.list', L.addrlabel.list({}), [72]);
   if (L.netconf) fromOp('netconf.list', L.netconf.list({}), [80]);
   for (const [type, k] of eventKinds?.() ?? []) out.push({ name: `event ${k.family} ${k.action} (${type})`, types: [type], decode: k.decode });

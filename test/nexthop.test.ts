@@ -148,6 +148,27 @@ describe('nexthop', () => {
     expect(nl.sync.nexthop.list({ groups: true })).toEqual(await nl.nexthop.list({ groups: true }));
   });
 
+  it("lists a resilient group's buckets, as `ip nexthop bucket show` does", async () => {
+    const nl = ns.nl;
+    const all = await nl.nexthop.buckets();
+    expect(all.map((k) => k.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(all.every((k) => k.id === 11 && typeof k.idleTime === 'number' && k.idleTime >= 0)).toBe(true);
+    // two members of weight 1 share the 8 buckets evenly
+    expect(all.filter((k) => k.nhid === 1).length).toBe(4);
+    expect(all.filter((k) => k.nhid === 2).length).toBe(4);
+    expect((await nl.nexthop.buckets({ nhid: 2 })).map((k) => k.index)).toEqual(all.filter((k) => k.nhid === 2).map((k) => k.index));
+    expect(await nl.nexthop.buckets({ id: 11, dev: 'va' })).toHaveLength(8);
+    expect(await nl.nexthop.buckets({ dev: 'vc' })).toEqual([]);
+    expect(await nl.nexthop.buckets({ master: 'br0' })).toEqual([]);
+    if (haveIp()) {
+      const j = (ipJson(ns, 'nexthop', 'bucket', 'show') as Record<string, any>[]).map((k) => ({ id: k.id, index: k.bucket.index, nhid: k.bucket.nhid }));
+      expect(all.map(({ idleTime: _t, ...k }) => k)).toEqual(j);
+    }
+    const e = await nl.nexthop.buckets({ id: 0 } as never).catch((x) => x);
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toMatch(/^filter\.id/);
+  });
+
   it('routes use nexthops by id (nhid), as ip shows them', async () => {
     const nl = ns.nl;
     await nl.route.add({ dst: '10.9.0.0/24', nhid: 10 });
@@ -379,6 +400,11 @@ describe.skipIf(!haveStrace())('nexthop: dump requests against iproute2', () => 
     [['nexthop', 'show', 'groups'], (ns) => ns.nl.nexthop.list({ groups: true })],
     [['nexthop', 'show', 'fdb'], (ns) => ns.nl.nexthop.list({ fdb: true })],
     [['nexthop', 'show', 'master', 'br0'], (ns) => ns.nl.nexthop.list({ master: 'br0' })],
+    [['nexthop', 'bucket', 'show'], (ns) => ns.nl.nexthop.buckets()],
+    [['nexthop', 'bucket', 'show', 'id', '11'], (ns) => ns.nl.nexthop.buckets({ id: 11 })],
+    [['nexthop', 'bucket', 'show', 'nhid', '2'], (ns) => ns.nl.nexthop.buckets({ nhid: 2 })],
+    [['nexthop', 'bucket', 'show', 'dev', 'v0'], (ns) => ns.nl.nexthop.buckets({ dev: 'v0' })],
+    [['nexthop', 'bucket', 'show', 'id', '11', 'nhid', '1', 'dev', 'v0'], (ns) => ns.nl.nexthop.buckets({ id: 11, nhid: 1, dev: 'v0' })],
   ];
   for (const [args, call] of cases)
     it(`ip ${args.join(' ')}`, async () => {

@@ -93,6 +93,21 @@ export const resGroupAttrs = attrs<NhaResGroupAttrs>('nexthop.resilient', {
   unbalancedTime: [4, centis('u64'), 'NHA_RES_GROUP_UNBALANCED_TIME'],
 });
 
+/** NHA_RES_BUCKET_* (linux/nexthop.h): one bucket of a resilient group. */
+export interface NhaResBucketAttrs {
+  index: number;
+  /** Seconds since the bucket was last used (clock_t on the wire). */
+  idleTime: number;
+  /** The member nexthop the bucket holds. */
+  nhid: number;
+}
+/** The NHA_RES_BUCKET nest. */
+export const resBucketAttrs = attrs<NhaResBucketAttrs>('nexthop.bucket', {
+  index: [1, t.u16, 'NHA_RES_BUCKET_INDEX'],
+  idleTime: [2, centis('u64'), 'NHA_RES_BUCKET_IDLE_TIME'],
+  nhid: [3, t.u32, 'NHA_RES_BUCKET_NH_ID'],
+});
+
 /** NHA_* (linux/nexthop.h), by their kernel meaning. */
 export interface NhaAttrs {
   id: number;
@@ -109,6 +124,7 @@ export interface NhaAttrs {
   master: number;
   fdb: boolean;
   resGroup: Partial<NhaResGroupAttrs>;
+  resBucket: Partial<NhaResBucketAttrs>;
 }
 /** The nexthop table. */
 export const nexthopAttrs = attrs<NhaAttrs>('nexthop', {
@@ -123,4 +139,5 @@ export const nexthopAttrs = attrs<NhaAttrs>('nexthop', {
   master: [10, t.u32, 'NHA_MASTER'],
   fdb: [11, t.flag, 'NHA_FDB'],
   resGroup: { id: 12, uapi: 'NHA_RES_GROUP', nest: resGroupAttrs, nestedFlag: true },
+  resBucket: { id: 13, uapi: 'NHA_RES_BUCKET', nest: resBucketAttrs, nestedFlag: true },
 });

@@ -20,6 +20,7 @@ export const RTM = {
   NEWNSID: 88, DELNSID: 89, GETNSID: 90,
   NEWCHAIN: 100, DELCHAIN: 101, GETCHAIN: 102,
   NEWNEXTHOP: 104, DELNEXTHOP: 105, GETNEXTHOP: 106,
+  NEWNEXTHOPBUCKET: 116, DELNEXTHOPBUCKET: 117, GETNEXTHOPBUCKET: 118,
 } as const;
 
 const rtmNames = new Map<number, string>(Object.entries(RTM).map(([k, v]) => [v, `RTM_${k}`]));

@@ -84,6 +84,10 @@ export const cases: BadCase[] = [
   { call: 'nexthop.flush', args: [{ all: false }], error: T, message: /^filter\.all must be true/ },
   { call: 'nexthop.flush', args: [{ dev: 'va', bogus: 1 }], error: T, message: /^filter: unknown option 'bogus'/ },
   { call: 'sync.nexthop.flush', args: [{}], error: T, message: /^nexthop\.flush needs a filter/ },
+  { call: 'nexthop.buckets', args: [{ id: 0 }], error: R, message: /^filter\.id/ },
+  { call: 'nexthop.buckets', args: [{ nhid: '2' }], error: T, message: /^filter\.nhid/ },
+  { call: 'nexthop.buckets', args: [{ dev: 'a b' }], error: T, message: /^filter\.dev/ },
+  { call: 'nexthop.buckets', args: [{ index: 2 }], error: T, message: /^filter: unknown option 'index'/ },
   // addrlabel
   { call: 'addrlabel.add', args: [{ prefix: '10.0.0.0/8', label: 1 }], error: T, message: /^addrlabel\.prefix must be an IPv6 prefix .*::ffff:10\.0\.0\.0\/104/ },
   { call: 'addrlabel.add', args: [{ prefix: '2001:db8::/129', label: 1 }], error: R, message: /^addrlabel\.prefix/ },
@@ -116,6 +120,7 @@ export const cases: BadCase[] = [
 export const props: PropCase[] = [
   { call: 'nexthop.add', base: () => [{ id: 900, via: '10.0.0.2', dev: 'va', onlink: true, protocol: 'static' }], position: 0, schema: nexthopSchemas.nexthop, path: 'nexthop' },
   { call: 'sync.nexthop.replace', base: () => [{ id: 901, group: [{ id: 1, weight: 2 }], type: 'resilient', buckets: 8, idleTimer: 5, unbalancedTimer: 10 }], position: 0, schema: nexthopSchemas.nexthop, path: 'nexthop', keep: ['id'] },
+  { call: 'nexthop.buckets', base: () => [{ id: 11, nhid: 2, dev: 'va', master: 'br0' }], position: 0, schema: nexthopSchemas.bucketFilter, path: 'filter' },
   { call: 'nexthop.list', base: () => [{ family: 'inet', id: 5, dev: 'va', master: 'br0', groups: false, fdb: false, protocol: 'static' }], position: 0, schema: nexthopSchemas.filter, path: 'filter' },
   { call: 'addrlabel.add', base: () => [{ prefix: '2001:db8:5::/48', label: 55, dev: 'va' }], position: 0, schema: addrlabelSchemas.addrlabel, path: 'addrlabel', keep: ['prefix', 'label'] },
   { call: 'netconf.list', base: () => [{ family: 'inet6', dev: 'va' }], position: 0, schema: netconfSchemas.filter, path: 'filter' },
