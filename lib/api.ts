@@ -24,6 +24,9 @@ import type { Route, RouteDelOptions, RouteFilter, RouteFlushFilter, RouteGetOpt
 import type { Rule, RuleFilter, RuleFlushFilter, RuleOptions } from './rule.js';
 import type { ActionFilter, ClassFilter, ClassOptions, Filter, FilterFilter, FilterOptions, ListedAction, Qdisc, QdiscFilter, QdiscOptions, TcClass, TcHandle } from './tc.js';
 import type { LinkRef, NetnsRef } from './types.js';
+import type { NexthopBucket, NexthopBucketFilter, NexthopDelOptions, NexthopFilter, NexthopFlushFilter, NexthopObject, NexthopOptions } from './nexthop.js';
+import type { Addrlabel, AddrlabelFilter, AddrlabelFlushFilter, AddrlabelOptions } from './addrlabel.js';
+import type { Netconf, NetconfFilter, NetconfGetOptions } from './netconf.js';
 
 /**
  * How a family's calls run: `'async'` returns promises (`nl.link`), `'sync'`
@@ -514,6 +517,98 @@ export interface TcApi<M extends CallMode = 'async'> {
   readonly action: ActionApi<M>;
 }
 
+/** Nexthop objects and groups: `ip nexthop` (`nl.nexthop`); routes use them with `nhid`. */
+export interface NexthopApi<M extends CallMode = 'async'> {
+  /**
+   * Adds a nexthop or group; EEXIST if the id is taken.
+   * Equivalent to `ip nexthop add id N via ADDR dev DEV | blackhole | group ID[,WEIGHT]/… [type mpath|resilient] [fdb]`.
+   * @example
+   * await nl.nexthop.add({ id: 1, via: '10.0.0.1', dev: 'eth0' }); // ip nexthop add id 1 via 10.0.0.1 dev eth0
+   * await nl.nexthop.add({ id: 10, group: [{ id: 1 }, { id: 2, weight: 3 }] }); // ip nexthop add id 10 group 1/2,3
+   */
+  add(options: NexthopOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Adds or replaces the nexthop with this id. Equivalent to `ip nexthop replace id N …`.
+   * @example
+   * await nl.nexthop.replace({ id: 1, via: '10.0.0.2', dev: 'eth0' }); // ip nexthop replace id 1 via 10.0.0.2 dev eth0
+   */
+  replace(options: NexthopOptions & { id: number }, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Deletes a nexthop (routes using it go with it). Equivalent to `ip nexthop del id N`.
+   * @example
+   * await nl.nexthop.del({ id: 1 }); // ip nexthop del id 1
+   */
+  del(options: NexthopDelOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * One nexthop by id; ENOENT when there is none. Equivalent to `ip nexthop get id N`.
+   * @example
+   * const nh = await nl.nexthop.get(10); // ip nexthop get id 10
+   */
+  get(id: number, ...call: Call<M>): Returns<M, NexthopObject>;
+  /**
+   * Lists nexthops. Equivalent to `ip nexthop show [id N] [dev DEV] [master DEV] [groups] [fdb]`.
+   * @example
+   * const groups = await nl.nexthop.list({ groups: true }); // ip nexthop show groups
+   */
+  list(filter?: NexthopFilter, ...call: Call<M>): Returns<M, NexthopObject[]>;
+  /**
+   * Deletes the nexthops that match; resolves with how many. Equivalent to `ip nexthop flush [dev DEV] …`.
+   * @example
+   * const n = await nl.nexthop.flush({ dev: 'eth0' }); // ip nexthop flush dev eth0
+   */
+  flush(filter: NexthopFlushFilter, ...call: Call<M>): Returns<M, number>;
+  /**
+   * The buckets of resilient groups. Equivalent to `ip nexthop bucket show [id ID] [nhid ID] [dev DEV] [master DEV]`.
+   * @example
+   * const buckets = await nl.nexthop.buckets({ id: 10 }); // ip nexthop bucket show id 10
+   */
+  buckets(filter?: NexthopBucketFilter, ...call: Call<M>): Returns<M, NexthopBucket[]>;
+}
+
+/** IPv6 address labels (RFC 6724 policy): `ip addrlabel` (`nl.addrlabel`). */
+export interface AddrlabelApi<M extends CallMode = 'async'> {
+  /**
+   * Adds a label; EEXIST for a prefix (and link) already labelled. Equivalent to `ip addrlabel add prefix PREFIX label N [dev DEV]`.
+   * @example
+   * await nl.addrlabel.add({ prefix: '2001:db8::/32', label: 100 }); // ip addrlabel add prefix 2001:db8::/32 label 100
+   */
+  add(options: AddrlabelOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Deletes a label; ESRCH when there is none. Equivalent to `ip addrlabel del prefix PREFIX label N [dev DEV]`.
+   * @example
+   * await nl.addrlabel.del({ prefix: '2001:db8::/32', label: 100 }); // ip addrlabel del prefix 2001:db8::/32 label 100
+   */
+  del(options: AddrlabelOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Lists the labels, most specific first. Equivalent to `ip addrlabel list`.
+   * @example
+   * const labels = await nl.addrlabel.list(); // ip addrlabel list
+   */
+  list(filter?: AddrlabelFilter, ...call: Call<M>): Returns<M, Addrlabel[]>;
+  /**
+   * Deletes the labels that match; resolves with how many. Equivalent to `ip addrlabel flush` (with `all: true`).
+   * @example
+   * await nl.addrlabel.flush({ all: true }); // ip addrlabel flush
+   */
+  flush(filter: AddrlabelFlushFilter, ...call: Call<M>): Returns<M, number>;
+}
+
+/** Per-link IPv4/IPv6 settings: `ip netconf` (`nl.netconf`). */
+export interface NetconfApi<M extends CallMode = 'async'> {
+  /**
+   * Lists settings (every link, `all` and `default` without `dev`). Equivalent to `ip [-4|-6] netconf show [dev DEV]`.
+   * @example
+   * const conf = await nl.netconf.list({ family: 'inet' }); // ip -4 netconf show
+   */
+  list(filter?: NetconfFilter, ...call: Call<M>): Returns<M, Netconf[]>;
+  /**
+   * One link's settings in one family; ENODEV when there is no such link. Equivalent to `ip -4|-6 netconf show dev DEV`.
+   * @example
+   * const { forwarding, rpFilter } = await nl.netconf.get({ family: 'inet', dev: 'eth0' }); // ip -4 netconf show dev eth0
+   */
+  get(options: NetconfGetOptions, ...call: Call<M>): Returns<M, Netconf>;
+}
+
 /** Every family of a handle in one mode: `nl.sync` is `Families<'sync'>`. */
 export interface Families<M extends 'async' | 'sync' = 'async'> {
   /** Links: `ip link`. */
@@ -528,6 +623,12 @@ export interface Families<M extends 'async' | 'sync' = 'async'> {
   readonly neigh: NeighApi<M>;
   /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
   readonly netns: NetnsIdApi<M>;
+  /** Nexthop objects and groups: `ip nexthop`. */
+  readonly nexthop: NexthopApi<M>;
+  /** IPv6 address labels: `ip addrlabel`. */
+  readonly addrlabel: AddrlabelApi<M>;
+  /** Per-link IPv4/IPv6 settings: `ip netconf`. */
+  readonly netconf: NetconfApi<M>;
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
   readonly tc: TcApi<M>;
 }
@@ -553,6 +654,12 @@ export interface BatchBuilder {
   readonly neigh: Queued<NeighApi<'batch'>>;
   /** Namespace ids: `ip netns set|list-id`. */
   readonly netns: NetnsIdApi<'batch'>;
+  /** Nexthop objects and groups: `ip nexthop`. */
+  readonly nexthop: NexthopApi<'batch'>;
+  /** IPv6 address labels: `ip addrlabel`. */
+  readonly addrlabel: AddrlabelApi<'batch'>;
+  /** Per-link IPv4/IPv6 settings: `ip netconf`. */
+  readonly netconf: NetconfApi<'batch'>;
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
   readonly tc: {
     /** Qdiscs: `tc qdisc`. */

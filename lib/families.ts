@@ -4,10 +4,13 @@
  * @module
  */
 import { addressOps } from './address.js';
+import { addrlabelOps } from './addrlabel.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
+import { netconfOps } from './netconf.js';
+import { nexthopOps } from './nexthop.js';
 import { netnsOps } from './nsid.js';
-import type { ActionApi, AddressApi, BatchBuilder, BatchToken, ClassApi, Families, FilterApi, LinkApi, NeighApi, NetnsIdApi, QdiscApi, RouteApi, RuleApi, TcApi } from './api.js';
+import type { ActionApi, AddressApi, AddrlabelApi, BatchBuilder, BatchToken, ClassApi, Families, FilterApi, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, QdiscApi, RouteApi, RuleApi, TcApi } from './api.js';
 import type { CallOptions } from './netlink.js';
 import { callOptions } from './netlink.js';
 import type { Op, StreamOp } from './request.js';
@@ -36,7 +39,7 @@ export type SyncOps<O extends Ops> = {
 };
 
 /** The families, by the name `ip` gives them. */
-export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps };
+export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps, nexthop: nexthopOps, addrlabel: addrlabelOps, netconf: netconfOps };
 
 /** Traffic control's families, by the name `tc` gives them (`nl.tc.qdisc`, `nl.tc.class`, …). */
 export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps, action: actionOps };
@@ -70,6 +73,15 @@ export type ApiMatchesOps = [
   Assert<SameMethods<NeighApi<'sync'>, SyncOps<typeof neighOps>>>,
   Assert<SameMethods<NetnsIdApi, AsyncOps<typeof netnsOps>>>,
   Assert<SameMethods<NetnsIdApi<'sync'>, SyncOps<typeof netnsOps>>>,
+  Assert<SameMethods<NexthopApi, AsyncOps<typeof nexthopOps>>>,
+  Assert<SameMethods<NexthopApi<'sync'>, SyncOps<typeof nexthopOps>>>,
+  Assert<SameMethods<AddrlabelApi, AsyncOps<typeof addrlabelOps>>>,
+  Assert<SameMethods<AddrlabelApi<'sync'>, SyncOps<typeof addrlabelOps>>>,
+  Assert<SameMethods<NetconfApi, AsyncOps<typeof netconfOps>>>,
+  Assert<SameMethods<NetconfApi<'sync'>, SyncOps<typeof netconfOps>>>,
+  Assert<SameMethods<BatchBuilder['nexthop'], BatchOps<typeof nexthopOps>>>,
+  Assert<SameMethods<BatchBuilder['addrlabel'], BatchOps<typeof addrlabelOps>>>,
+  Assert<SameMethods<BatchBuilder['netconf'], BatchOps<typeof netconfOps>>>,
   Assert<SameMethods<QdiscApi, AsyncOps<typeof qdiscOps>>>,
   Assert<SameMethods<QdiscApi<'sync'>, SyncOps<typeof qdiscOps>>>,
   Assert<SameMethods<ClassApi, AsyncOps<typeof classOps>>>,
@@ -105,6 +117,9 @@ export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in ke
   rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
   neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
   netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
+  nexthop: { add: 1, replace: 1, del: 1, get: 1, list: 1, flush: 1, buckets: 1 },
+  addrlabel: { add: 1, del: 1, list: 1, flush: 1 },
+  netconf: { list: 1, get: 1 },
 };
 
 /** {@link ARITY} of the tc families. */

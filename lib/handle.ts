@@ -11,7 +11,7 @@ import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
 import { ARITY, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Ops, type SyncOps } from './families.js';
-import type { AddressApi, Families, LinkApi, NeighApi, NetnsIdApi, RouteApi, RuleApi, TcApi } from './api.js';
+import type { AddressApi, AddrlabelApi, Families, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, RouteApi, RuleApi, TcApi } from './api.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
 import { labelConnection } from './trace.js';
@@ -120,6 +120,9 @@ export class Handle {
   #netns?: NetnsIdApi;
   #tc?: TcApi;
   #sync?: Families<'sync'>;
+  #nexthop?: NexthopApi;
+  #addrlabel?: AddrlabelApi;
+  #netconf?: NetconfApi;
   #pod?: PodOps;
 
   /** @internal Use {@link open}. */
@@ -150,6 +153,18 @@ export class Handle {
   /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
   get netns(): NetnsIdApi {
     return (this.#netns ??= bindAsync(this.conn, families.netns, ARITY.netns, 'netns'));
+  }
+  /** Nexthop objects and groups: `ip nexthop` (routes use them with `nhid`). */
+  get nexthop(): NexthopApi {
+    return (this.#nexthop ??= bindAsync(this.conn, families.nexthop, ARITY.nexthop, 'nexthop'));
+  }
+  /** IPv6 address labels: `ip addrlabel`. */
+  get addrlabel(): AddrlabelApi {
+    return (this.#addrlabel ??= bindAsync(this.conn, families.addrlabel, ARITY.addrlabel, 'addrlabel'));
+  }
+  /** Per-link IPv4/IPv6 settings: `ip netconf`. */
+  get netconf(): NetconfApi {
+    return (this.#netconf ??= bindAsync(this.conn, families.netconf, ARITY.netconf, 'netconf'));
   }
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
   get tc(): TcApi {

@@ -48,6 +48,11 @@ export type { U32Field } from './wire/tc-filters.js';
 export type { NetemDistName } from './wire/tc-netem-dist.js';
 export type { ActionListed } from './wire/tc-actions.js';
 export type { IpProto } from './vocab.js';
+export type {
+  NexthopBucket, NexthopBucketFilter, NexthopDelOptions, NexthopFilter, NexthopFlag, NexthopFlushFilter, NexthopGroupMember, NexthopGroupType, NexthopObject, NexthopOptions,
+} from './nexthop.js';
+export type { Addrlabel, AddrlabelFilter, AddrlabelFlushFilter, AddrlabelOptions } from './addrlabel.js';
+export type { Netconf, NetconfDev, NetconfFilter, NetconfGetOptions, RpFilter } from './netconf.js';
 export type { PodAddOptions, PodInfo, PodOps } from './pod.js';
 export { ETH_P } from './tc.js';
 export { IFF } from './link.js';

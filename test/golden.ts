@@ -57,6 +57,23 @@ export function captureTool(ns: TestNetns, tool: 'tc' | 'ip' | 'bridge', args: s
   }
 }
 
+/**
+ * Every request `tool ARGS…` sends inside the namespace, dumps included:
+ * iproute2 sends dumps with sendto, which {@link captureTool} leaves out.
+ * Lookups such as RTM_GETLINK are left out here too; seq/pid masked.
+ */
+export function captureAll(ns: TestNetns, tool: 'tc' | 'ip' | 'bridge', args: string[]): Buffer[] {
+  const dir = mkdtempSync(join(tmpdir(), 'golden-'));
+  const out = join(dir, 'trace');
+  try {
+    spawnSync('nsenter', [`--net=${ns.path}`, 'strace', '-qq', '-f', '-e', 'trace=sendmsg,sendto', '-e', 'write=all', '-o', out, tool, ...args], { encoding: 'utf8', env: toolEnv() });
+    const text = readFileSync(out, 'utf8').replace(/^(\d+\s+)?sendto\(/gm, '$1sendmsg(');
+    return parseTrace(text).filter((m) => !LOOKUPS.has(m.readUInt16LE(4))).map(masked);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Reads strace's `-e write=all` hex dumps: one buffer per sendmsg iovec, split into netlink messages. */
 function parseTrace(text: string): Buffer[] {
   const out: Buffer[] = [];
