@@ -790,8 +790,10 @@ const vxlan: KindSpec = {
   requiredUnless: ['external', 'vnifilter'],
   linkFields: ['dev'],
   defaults(o) {
-    // `ip link add … type vxlan …` sends `learning` (off with `external`), and dstport 4790 with `gpe`.
-    return ordered(o, [
+    // `ip link add … type vxlan …` sends `learning` (off with `external`), and dstport 4790 with `gpe`;
+    // `dstport 0` (the kernel's default port) it leaves out.
+    const port = o.dstport === 0 ? undefined : (o.dstport ?? (o.gpe ? 4790 : undefined));
+    return ordered({ ...o, dstport: port }, [
       ['id', undefined],
       ['local', undefined],
       ['local6', undefined],
@@ -800,7 +802,7 @@ const vxlan: KindSpec = {
       ['group6', undefined],
       ['remote6', undefined],
       ['learning', !o.external],
-      ['dstport', o.gpe ? 4790 : undefined],
+      ['dstport', undefined],
     ]);
   },
   pre(info, where) {
@@ -876,7 +878,8 @@ const geneve: KindSpec = {
   required: ['id'],
   requiredUnless: ['external'],
   defaults(o) {
-    // `ip link add … type geneve …` sends the VNI (0 with `external`), flow label, ttl and tos.
+    // `ip link add … type geneve …` sends the VNI (0 with `external`), flow label, ttl and tos; not `dstport 0`.
+    if (o.dstport === 0) o = { ...o, dstport: undefined };
     return ordered(o, [
       ['id', 0],
       ['remote', undefined],
