@@ -480,8 +480,10 @@ export const addressOps = {
   },
 
   /**
-   * Changes an address the link has (lifetimes, flags, …); ENOENT if it has not.
-   * Equivalent to `ip address change …` (NLM_F_REPLACE without NLM_F_CREATE).
+   * Changes an address the link has (lifetimes, flags, …). Equivalent to
+   * `ip address change …` (NLM_F_REPLACE without NLM_F_CREATE). The kernel
+   * ignores the missing NLM_F_CREATE for addresses (IPv4 and IPv6 alike): one
+   * the link has not is added, as with `ip address change`.
    */
   change(options: AddressOptions): Op<void> {
     return modify(options, RTM.NEWADDR, NLM_F.REPLACE, 'add');
