@@ -639,11 +639,19 @@ type AnyOptions = LinkAttributes & LinkControl & { kind?: string; info?: unknown
 function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, withName: boolean, withKind = true, withSlave = true, create = false): void {
   const plain: Record<string, unknown> = {};
   for (const k in o) if (!control.has(k)) plain[k] = (o as Record<string, unknown>)[k];
-  if (withName && o.name !== undefined) plain.name = o.name;
+  if (withName && o.name !== undefined && !create) plain.name = o.name;
   linkAttrs.encode(w, plain, where);
-  if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
-  if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
-  nsAttr(w, r.ns);
+  if (create) {
+    // iproute2's order for `ip link add`: the attributes of the words, then IFLA_LINK, then IFLA_IFNAME.
+    if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
+    nsAttr(w, r.ns);
+    if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+    if (withName && o.name !== undefined) linkAttrs.encodeOne(w, 'name', o.name, `${where}.name`);
+  } else {
+    if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+    if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
+    nsAttr(w, r.ns);
+  }
   const kind = withKind ? o.kind : undefined;
   const slaveKind = withSlave ? r.slaveKind : undefined;
   if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where, create);
