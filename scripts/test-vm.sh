@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 vm=${KERNEL_VM_DIR:-../shared/kernel-vm}
 [ -x "$vm/run" ] || { echo "kernel-vm not found at $vm" >&2; exit 2; }
-if [ $# -eq 0 ]; then set -- test/link-kinds.test.ts test/tc-vm.test.ts test/tc-vm-filters.test.ts; fi
+if [ $# -eq 0 ]; then set -- test/link-kinds.test.ts test/link-defaults.test.ts test/tc-vm.test.ts test/tc-vm-filters.test.ts; fi
 "$vm/setup" >/dev/null
 # Call vitest directly: npx costs seconds under emulation.
 exec "$vm/run" -- node node_modules/vitest/vitest.mjs run "$@"
