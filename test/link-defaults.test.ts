@@ -97,9 +97,9 @@ const cases: DefaultsCase[] = [
   A('t0 link v0 type ipoib', { name: 't0', link: 'v0', kind: 'ipoib' }),
 ];
 
-/** A fresh namespace as both sides start: veth v0/v1 (same indexes on both sides). */
+/** A fresh namespace as both sides start: veth v0/v1, same indexes and MACs on both sides (a macsec SCI comes from its lower MAC). */
 async function base(ns: TestNetns): Promise<void> {
-  await ns.nl.link.add({ name: 'v0', kind: 'veth', info: { peer: { name: 'v1' } } });
+  await ns.nl.link.add({ name: 'v0', kind: 'veth', address: '02:00:00:00:00:10', info: { peer: { name: 'v1', address: '02:00:00:00:00:11' } } });
 }
 
 /** Runs `ip -d -j link show dev t0`, or undefined when there is no t0 (the kernel lacks the kind). */
