@@ -480,6 +480,16 @@ export const addressOps = {
   },
 
   /**
+   * Changes an address the link has (lifetimes, flags, …). Equivalent to
+   * `ip address change …` (NLM_F_REPLACE without NLM_F_CREATE). The kernel
+   * ignores the missing NLM_F_CREATE for addresses (IPv4 and IPv6 alike): one
+   * the link has not is added, as with `ip address change`.
+   */
+  change(options: AddressOptions): Op<void> {
+    return modify(options, RTM.NEWADDR, NLM_F.REPLACE, 'add');
+  },
+
+  /**
    * Removes an address. Equivalent to `ip address del ADDRESS[/LEN] [peer P] [label L] dev DEV`.
    * An IPv4 address given without a length matches any length, as `ip` does;
    * an object that `list` returned deletes exactly that address.

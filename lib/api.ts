@@ -16,7 +16,7 @@
  * @module
  */
 import type { Address, AddressDelOptions, AddressFilter, AddressFlushFilter, AddressOptions } from './address.js';
-import type { Link, LinkAddOptions, LinkDelTarget, LinkListFilter, LinkSetOptions } from './link.js';
+import type { Link, LinkAddOptions, LinkDelTarget, LinkGroupSetOptions, LinkGroupTarget, LinkListFilter, LinkSetOptions } from './link.js';
 import type { Neighbour, NeighFilter, NeighFlushFilter, NeighOptions } from './neigh.js';
 import type { CallOptions } from './netlink.js';
 import type { NamedNetns, NetnsId } from './nsid.js';
@@ -85,10 +85,13 @@ export interface LinkApi<M extends CallMode = 'async'> {
   /**
    * Changes a link. Equivalent to `ip link set DEV [up|down] [mtu N] [master DEV|nomaster]
    * [name NEW] [address MAC] [netns NS] … [type KIND options]`; any subset, at least one field.
+   * With `dev` = `{ group: N }` it is `ip link set group N …`: one request changes every link of the group
+   * (names, addresses, the group itself and namespaces are per link, so refused there).
    * @example
    * await nl.link.set('veth0', { master: 'br0', up: true, mtu: 1400 }); // ip link set veth0 master br0 up mtu 1400
+   * await nl.link.set({ group: 7 }, { up: true }); // ip link set group 7 up
    */
-  set(dev: LinkRef, changes: LinkSetOptions, ...call: Call<M>): Returns<M, void>;
+  set(dev: LinkRef | LinkGroupTarget, changes: LinkSetOptions | LinkGroupSetOptions, ...call: Call<M>): Returns<M, void>;
   /**
    * Deletes links. Equivalent to `ip link del dev DEV`, or `ip link del group N`: several links
    * (an array, a filter such as `{ kind: 'veth' }`, or a predicate) go in one group delete,
@@ -115,6 +118,13 @@ export interface AddressApi<M extends CallMode = 'async'> {
    * await nl.address.replace({ dev: 'br0', address: '10.0.0.1/24', validLft: 300 }); // ip address replace 10.0.0.1/24 dev br0 valid_lft 300
    */
   replace(options: AddressOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Changes an address the link has (lifetimes, flags, …). Equivalent to `ip address change …` (NLM_F_REPLACE without
+   * NLM_F_CREATE; the kernel adds an address the link lacks, as with `ip address change`).
+   * @example
+   * await nl.address.change({ dev: 'br0', address: '10.0.0.1/24', preferredLft: 0 }); // ip address change 10.0.0.1/24 dev br0 preferred_lft 0
+   */
+  change(options: AddressOptions, ...call: Call<M>): Returns<M, void>;
   /**
    * Removes an address. Equivalent to `ip address del ADDRESS[/LEN] [peer P] [label L] dev DEV`;
    * an object that `list` returned deletes exactly that address.
@@ -167,6 +177,18 @@ export interface RouteApi<M extends CallMode = 'async'> {
    * await nl.route.append({ dst: '10.9.0.0/16', dev: 'veth1' }); // ip route append 10.9.0.0/16 dev veth1
    */
   append(options: RouteOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Replaces the route with the same key; ENOENT if there is none. Equivalent to `ip route change …`.
+   * @example
+   * await nl.route.change({ dst: '10.9.0.0/16', via: '10.0.0.254' }); // ip route change 10.9.0.0/16 via 10.0.0.254
+   */
+  change(options: RouteOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Adds a route before existing ones with the same key. Equivalent to `ip route prepend …` (NLM_F_CREATE alone).
+   * @example
+   * await nl.route.prepend({ dst: '10.9.0.0/16', dev: 'veth1' }); // ip route prepend 10.9.0.0/16 dev veth1
+   */
+  prepend(options: RouteOptions, ...call: Call<M>): Returns<M, void>;
   /**
    * Deletes a route. Equivalent to `ip route del [TYPE] PREFIX [via ADDR] [dev DEV] [table T] [metric N] …`:
    * what is given must match; an object that `list` returned deletes that route.
@@ -257,6 +279,18 @@ export interface NeighApi<M extends CallMode = 'async'> {
    * await nl.neigh.replace({ dev: 'br0', address: '10.0.0.7', lladdr: '02:00:00:00:00:08' }); // ip neigh replace …
    */
   replace(options: NeighOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Changes an existing entry; ENOENT if there is none. Equivalent to `ip neigh change …` / `bridge fdb change …`.
+   * @example
+   * await nl.neigh.change({ dev: 'br0', address: '10.0.0.7', lladdr: '02:00:00:00:00:09' }); // ip neigh change 10.0.0.7 lladdr … dev br0
+   */
+  change(options: NeighOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Adds a bridge FDB entry beside those with the same MAC (family `'bridge'` only). Equivalent to `bridge fdb append MAC dev DEV [dst IP] [vni N]`.
+   * @example
+   * await nl.neigh.append({ family: 'bridge', dev: 'vx0', lladdr: '00:00:00:00:00:00', dst: '192.0.2.2' }); // bridge fdb append 00:00:00:00:00:00 dev vx0 dst 192.0.2.2
+   */
+  append(options: NeighOptions, ...call: Call<M>): Returns<M, void>;
   /**
    * Removes an entry. Equivalent to `ip neigh del ADDR dev DEV` / `bridge fdb del MAC dev DEV …`;
    * an entry that `list` returned deletes itself.

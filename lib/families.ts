@@ -112,10 +112,10 @@ export type ApiMatchesOps = [
  */
 export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in keyof (typeof families)[F]]: number } } = {
   link: { list: 1, stream: 1, get: 1, add: 1, set: 2, del: 1 },
-  address: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1 },
-  route: { add: 1, replace: 1, append: 1, del: 1, list: 1, stream: 1, flush: 1, get: 2 },
+  address: { add: 1, replace: 1, change: 1, del: 1, list: 1, stream: 1, flush: 1 },
+  route: { add: 1, replace: 1, change: 1, prepend: 1, append: 1, del: 1, list: 1, stream: 1, flush: 1, get: 2 },
   rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
-  neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
+  neigh: { add: 1, replace: 1, change: 1, append: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
   netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
   nexthop: { add: 1, replace: 1, del: 1, get: 1, list: 1, flush: 1, buckets: 1 },
   addrlabel: { add: 1, del: 1, list: 1, flush: 1 },

@@ -24,10 +24,10 @@ export type { Abortable, Family, LinkAttributes, LinkPeer, LinkRef, NetnsRef } f
 export type {
   CreatableLinkKind, Link, LinkAddKindOptions, LinkAddOptions, LinkBase, LinkControl, LinkDelFilter, LinkDelTarget, LinkFlag, LinkKind,
   LinkKindInfo, LinkKindOptions, LinkKindState, LinkListFilter, LinkSetKindOptions, LinkSetOptions, LinkSetSlaveOptions, LinkSlaveInfo,
-  LinkSlaveState, LinkStats, LowerKind, NoKindOptions, OperState, OtherLinkKind, RequiredKindInfo, SlaveKind,
+  LinkSlaveState, LinkStats, LowerKind, LinkSetPortWords, LinkGroupTarget, LinkGroupSetOptions, NoKindOptions, OperState, OtherLinkKind, RequiredKindInfo, SlaveKind,
 } from './link.js';
 export type {
-  BondInfo, BondMode, BondSlaveInfo, BridgeInfo, BridgePortInfo, BridgePortState, GeneveInfo, GreInfo, GreKeys, Ip6greInfo, Ip6tnlInfo,
+  BondInfo, BondMode, ErspanInfo, Ip6erspanInfo, BondSlaveInfo, BridgeInfo, BridgePortInfo, BridgePortState, GeneveInfo, GreInfo, GreKeys, Ip6greInfo, Ip6tnlInfo,
   IpipInfo, IpoibInfo, IpvlanInfo, MacsecInfo, MacvlanInfo, MacvlanMode, SitInfo, TunInfo, TunnelCommon, TunnelEncap, VethInfo, VethPeer,
   VlanInfo, VrfInfo, VrfSlaveInfo, VxcanInfo, VxlanInfo,
 } from './wire/kinds.js';

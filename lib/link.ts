@@ -20,9 +20,11 @@ import {
   type BondSlaveInfo,
   type BridgeInfo,
   type BridgePortInfo,
+  type ErspanInfo,
   type GeneveInfo,
   type GreInfo,
   type IpipInfo,
+  type Ip6erspanInfo,
   type Ip6greInfo,
   type Ip6tnlInfo,
   type IpoibInfo,
@@ -89,8 +91,10 @@ export interface LinkKindInfo {
   ipoib: IpoibInfo;
   gre: GreInfo;
   gretap: GreInfo;
+  erspan: ErspanInfo;
   ip6gre: Ip6greInfo;
   ip6gretap: Ip6greInfo;
+  ip6erspan: Ip6erspanInfo;
   ipip: IpipInfo;
   sit: SitInfo;
   ip6tnl: Ip6tnlInfo;
@@ -98,7 +102,11 @@ export interface LinkKindInfo {
   tun: TunInfo;
   ifb: NoKindOptions;
   dummy: NoKindOptions;
-  /** Created bare; teams are configured over generic netlink (teamd). */
+  /**
+   * Created bare (`ip link add NAME type team`); ports join with
+   * `link.set(port, { master: team })`. The team's own configuration (runner,
+   * port options) is generic netlink's, teamd's: not rtnetlink.
+   */
   team: NoKindOptions;
   vcan: NoKindOptions;
   nlmon: NoKindOptions;
@@ -114,7 +122,7 @@ export type CreatableLinkKind = Exclude<LinkKind, 'tun'>;
  * (their `info` holds nothing). Reported as the kernel names them.
  */
 export type OtherLinkKind =
-  | 'hsr' | 'prp' | 'netkit' | 'xfrm' | 'vti' | 'vti6' | 'erspan' | 'ip6erspan' | 'bareudp' | 'amt'
+  | 'hsr' | 'prp' | 'netkit' | 'xfrm' | 'vti' | 'vti6' | 'bareudp' | 'amt'
   | 'batadv' | 'gtp' | 'ppp' | 'can' | 'virt_wifi' | 'rmnet' | 'ovpn' | 'netdevsim' | 'openvswitch'
   | 'lowpan' | 'wpan' | 'caif' | 'pfcp' | 'dsa';
 
@@ -227,8 +235,10 @@ export interface LinkControl {
 export interface RequiredKindInfo {
   veth: { peer: VethPeer };
   vxcan: { peer: VethPeer };
-  vxlan: { id: number };
-  geneve: { id: number };
+  /** A VNI, unless `external` (collect metadata) or `vnifilter`. */
+  vxlan: { id: number } | { external: true } | { vnifilter: true };
+  /** A VNI, unless `external`. */
+  geneve: { id: number } | { external: true };
   vlan: { id: number };
   vrf: { table: number };
 }
@@ -264,7 +274,27 @@ export type LinkSetSlaveOptions =
  * `ip link set DEV …`: any subset, at least one field. Not the queue counts
  * or `link` (fixed when a link is made: the kernel ignores them here).
  */
-export type LinkSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues'> & Omit<LinkControl, 'link'> & LinkSetKindOptions & LinkSetSlaveOptions;
+export type LinkSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues'> & Omit<LinkControl, 'link'> & ((LinkSetKindOptions & LinkSetSlaveOptions) | LinkSetPortWords);
+
+/**
+ * Port options in `ip`'s words: `{ kind: 'bridge_slave', info: { cost: 5 } }`
+ * is `ip link set DEV type bridge_slave cost 5`, the same as
+ * `{ slaveKind: 'bridge', slaveInfo: { cost: 5 } }` (sent as
+ * IFLA_INFO_SLAVE_KIND + IFLA_INFO_SLAVE_DATA).
+ */
+export type LinkSetPortWords = { [K in SlaveKind]: { kind: `${K}_slave`; info?: LinkSlaveInfo[K]; slaveKind?: undefined; slaveInfo?: undefined } }[SlaveKind];
+
+/** The links `link.set` changes all at once: every link of a group (`ip link set group N …`). */
+export interface LinkGroupTarget {
+  group: number;
+}
+
+/**
+ * What `link.set({ group }, changes)` takes: what the kernel applies to each
+ * link of the group (not a name, address, kind, port options, group or namespace).
+ */
+export type LinkGroupSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues' | 'address' | 'broadcast' | 'group' | 'targetNetnsid'> &
+  Omit<LinkControl, 'link' | 'netns'>;
 
 /** Filters of `link.list` (`ip link show [dev NAME] [master DEV] [type KIND] [up] [group N]`). */
 export interface LinkListFilter {
@@ -538,7 +568,11 @@ function checkAddKind(o: AddSnapshot): void {
     checkAddressLength(peer, spec, o.kind, 'link.info.peer');
     o.info = { peer };
   } else {
-    for (const req of spec.required ?? []) if (info[req] === undefined) throw new TypeError(`link.info.${req} is required for kind '${o.kind}'`);
+    const exempt = spec.requiredUnless?.find((k) => info[k] === true);
+    if (!exempt)
+      for (const req of spec.required ?? [])
+        if (info[req] === undefined)
+          throw new TypeError(`link.info.${req} is required for kind '${o.kind}'${spec.requiredUnless ? ` (unless ${spec.requiredUnless.map((k) => `${k}: true`).join(' or ')})` : ''}`);
   }
   if (spec.needsLink && o.link === undefined) throw new TypeError(`link.link is required for kind '${o.kind}': the lower device (ip link add link DEV NAME type ${o.kind} …)`);
   if (!spec.needsLink && o.link !== undefined)
@@ -609,17 +643,25 @@ interface Resolved {
 type AnyOptions = LinkAttributes & LinkControl & { kind?: string; info?: unknown; slaveKind?: string; slaveInfo?: unknown };
 
 /** Writes the IFLA attributes of add/set (everything after ifinfomsg). */
-function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, withName: boolean, withKind = true, withSlave = true): void {
+function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, withName: boolean, withKind = true, withSlave = true, create = false): void {
   const plain: Record<string, unknown> = {};
   for (const k in o) if (!control.has(k)) plain[k] = (o as Record<string, unknown>)[k];
-  if (withName && o.name !== undefined) plain.name = o.name;
+  if (withName && o.name !== undefined && !create) plain.name = o.name;
   linkAttrs.encode(w, plain, where);
-  if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
-  if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
-  nsAttr(w, r.ns);
+  if (create) {
+    // iproute2's order for `ip link add`: the attributes of the words, then IFLA_LINK, then IFLA_IFNAME.
+    if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
+    nsAttr(w, r.ns);
+    if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+    if (withName && o.name !== undefined) linkAttrs.encodeOne(w, 'name', o.name, `${where}.name`);
+  } else {
+    if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+    if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
+    nsAttr(w, r.ns);
+  }
   const kind = withKind ? o.kind : undefined;
   const slaveKind = withSlave ? r.slaveKind : undefined;
-  if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where);
+  if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where, create);
 }
 
 function nsAttr(w: Writer, ns: NsTarget | undefined): void {
@@ -635,6 +677,7 @@ function writeLinkinfo(
   slaveInfo: Record<string, unknown> | undefined,
   r: Resolved,
   where: string,
+  create = false,
 ): void {
   const li = linkAttrs.beginNest(w, 'linkinfo');
   if (kind !== undefined) {
@@ -646,7 +689,7 @@ function writeLinkinfo(
       if (spec.peer) {
         for (const k in info) if (k !== 'peer' && info[k] !== undefined) throw new TypeError(`${where}.info: unknown field '${k}'`);
         writePeer(w, spec.data, info.peer as LinkPeer | undefined, r, `${where}.info.peer`);
-      } else encodeKindData(w, kind, info, `${where}.info`);
+      } else encodeKindData(w, kind, info, `${where}.info`, create);
       w.endAttr(d);
     }
   }
@@ -977,7 +1020,7 @@ export const linkOps = {
     const { flags, change } = flagChange(o);
     const body = (w: Writer, r: Resolved) => {
       ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
-      writeLinkBody(w, o, r, 'link', true);
+      writeLinkBody(w, o, r, 'link', true, true, true, true);
     };
     dryRun((w) => body(w, placeholders(o, 'link')));
     const r = yield* resolve(o, 'link');
@@ -993,6 +1036,10 @@ export const linkOps = {
    * Changes a link. Equivalent to `ip link set dev DEV [up|down] [mtu N] [name NEW]
    * [address MAC] [master DEV|nomaster] [alias TEXT] [txqueuelen N] [promisc on|off]
    * [group N] [netns NS] [type KIND …] [type bridge_slave|bond_slave …]`.
+   * Port options go in `slaveInfo` (with `slaveKind`, or looked up), or in
+   * `ip`'s words as `{ kind: 'bridge_slave', info }`. With `dev` = `{ group: N }`
+   * it is `ip link set group N …`: one request, every link of the group changed
+   * (see {@link LinkGroupSetOptions}).
    *
    * Kinds whose kernel driver replaces all options on change (the IP tunnels)
    * are read first and the changes merged in, as `ip` does. Joining a master
@@ -1000,9 +1047,10 @@ export const linkOps = {
    * A new `address`/`broadcast` must be as long as the link's own: the link
    * is looked up first (one RTM_GETLINK) unless it is read anyway.
    */
-  *set(dev: LinkRef, changes: LinkSetOptions): Op<void> {
+  *set(dev: LinkRef | LinkGroupTarget, changes: LinkSetOptions | LinkGroupSetOptions): Op<void> {
+    if (isPlain(dev)) return yield* setGroup(dev, changes);
     const ref = linkRef(dev, 'dev');
-    const c = setSchema(changes, 'changes') as AnyOptions;
+    const c = setSchema(portWords(changes), 'changes') as AnyOptions;
     if (Object.keys(c).length === 0) throw new TypeError(`changes: nothing to change; give at least one of ${Object.keys(setSchema.fields).filter((k) => !readOnlyAttrs.has(k)).slice(0, 12).join(', ')}, …`);
     if (c.info !== undefined && c.kind === undefined) throw new TypeError('changes.kind is required with changes.info (ip link set DEV type KIND …)');
     if (c.kind !== undefined && kinds[c.kind].peer && c.info !== undefined) throw new TypeError(`changes.info: a ${c.kind} peer cannot be changed; set the peer link itself`);
@@ -1157,6 +1205,58 @@ export const linkOps = {
     yield* bulkDelete(hits, all);
   },
 };
+
+/** `kind: 'bridge_slave', info` (ip's words) → `slaveKind: 'bridge', slaveInfo` (likewise `slaveKind: 'bridge_slave'`). */
+function portWords(changes: unknown): unknown {
+  if (!isPlain(changes)) return changes;
+  const c = changes as Record<string, unknown>;
+  const base = (v: unknown) => (typeof v === 'string' && v.endsWith('_slave') && portKinds.includes(v.slice(0, -6)) ? v.slice(0, -6) : undefined);
+  const k = base(c.kind);
+  if (k !== undefined) {
+    if (c.slaveKind !== undefined || c.slaveInfo !== undefined)
+      throw new TypeError(`changes.kind '${String(c.kind)}' names port options (ip link set DEV type ${String(c.kind)} …): give them in changes.info, not also changes.slaveKind/slaveInfo`);
+    const { kind: _k, info, ...rest } = c;
+    return { ...rest, slaveKind: k, slaveInfo: info ?? {} };
+  }
+  const sk = base(c.slaveKind);
+  return sk !== undefined ? { ...c, slaveKind: sk } : c;
+}
+
+/** `link.set({ group }, changes)`: what may not be given for a whole group, and why. */
+const groupRefused: Record<string, string> = {
+  name: 'cannot rename a whole group (names are unique)',
+  address: 'cannot be given for a whole group (one address for every link)',
+  broadcast: 'cannot be given for a whole group',
+  group: 'cannot be given here: the group is the target (move links one by one, or give them a group on add)',
+  kind: 'cannot be given for a whole group (kind options are per link)',
+  info: 'cannot be given for a whole group (kind options are per link)',
+  slaveKind: 'cannot be given for a whole group (port options are per link)',
+  slaveInfo: 'cannot be given for a whole group (port options are per link)',
+  netns: 'cannot be given for a whole group (the kernel moves links one by one)',
+  targetNetnsid: 'cannot be given for a whole group',
+};
+
+/**
+ * `ip link set group N [up|down] [mtu N] [txqueuelen N] [master DEV|nomaster] …`:
+ * one RTM_NEWLINK with ifi_index 0 and IFLA_GROUP; the kernel applies the
+ * changes to every link of the group. A group no link is in changes nothing
+ * (no error, as with `ip`).
+ */
+function* setGroup(target: object, changes: unknown): Op<void> {
+  const t = object({ group: { check: u32, required: true } }, { what: 'a group target { group }' })(target, 'dev') as LinkGroupTarget;
+  if (isPlain(changes)) for (const k of Object.keys(changes)) if (Object.hasOwn(groupRefused, k)) throw new TypeError(`changes.${k} ${groupRefused[k]}`);
+  const c = setSchema(changes, 'changes') as AnyOptions;
+  if (Object.keys(c).length === 0) throw new TypeError('changes: nothing to change (ip link set group N needs at least one change)');
+  const { flags, change } = flagChange(c);
+  const body = (w: Writer, r: Resolved) => {
+    ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
+    linkAttrs.encodeOne(w, 'group', t.group, 'dev.group');
+    writeLinkBody(w, c, r, 'changes', false, false, false);
+  };
+  dryRun((w) => body(w, placeholders(c, 'changes')));
+  const r = yield* resolve(c, 'changes');
+  yield linkRequest(RTM.NEWLINK, 0, undefined, undefined, (w) => body(w, r));
+}
 
 function linkDump(filter: LinkListFilter, master: number | undefined): Request<Link> {
   const parse = filter.stats === false ? parseLinkNoStats : parseLink;

@@ -725,6 +725,23 @@ export const routeOps = {
     return modify(options, RTM.NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, 'add');
   },
 
+  /**
+   * Replaces the route with the same key; ENOENT if there is none. Equivalent
+   * to `ip route change …` (NLM_F_REPLACE without NLM_F_CREATE).
+   */
+  change(options: RouteOptions): Op<void> {
+    return modify(options, RTM.NEWROUTE, NLM_F.REPLACE, 'add');
+  },
+
+  /**
+   * Adds a route before existing ones with the same key (IPv4: the new one is
+   * used first; IPv6: another path of the same route). Equivalent to
+   * `ip route prepend …` (NLM_F_CREATE alone).
+   */
+  prepend(options: RouteOptions): Op<void> {
+    return modify(options, RTM.NEWROUTE, NLM_F.CREATE, 'add');
+  },
+
   /** Adds a route beside existing ones with the same key. Equivalent to `ip route append …`. */
   append(options: RouteOptions): Op<void> {
     return modify(options, RTM.NEWROUTE, NLM_F.CREATE | NLM_F.APPEND, 'add');

@@ -17,7 +17,7 @@ kernel-vm is the development setup's QEMU runner for a full distribution kernel 
 with its modules), a directory beside this repository holding executable 'setup' and 'run'
 (see its README). It is not part of the package. It runs the tests that need link kinds and
 qdiscs a minimal kernel lacks (dummy, vlan, bond, netem, tbf, flower, ...):
-  ${*:-test/link-kinds.test.ts test/tc-vm.test.ts test/tc-vm-filters.test.ts}
+  ${*:-test/link-kinds.test.ts test/link-defaults.test.ts test/tc-vm.test.ts test/tc-vm-filters.test.ts}
 Without it they are not run here. 'npm test' skips them, each with its reason; on a machine
 whose own kernel has those modules, run the files directly as root: npx vitest run FILE...
 EOF
@@ -28,7 +28,7 @@ EOF
   echo "test:vm: not run (exit 2); KERNEL_VM_OPTIONAL=1 makes a missing VM a skip (exit 0)" >&2
   exit 2
 fi
-if [ $# -eq 0 ]; then set -- test/link-kinds.test.ts test/tc-vm.test.ts test/tc-vm-filters.test.ts; fi
+if [ $# -eq 0 ]; then set -- test/link-kinds.test.ts test/link-defaults.test.ts test/tc-vm.test.ts test/tc-vm-filters.test.ts; fi
 "$vm/setup" >/dev/null
 # Call vitest directly: npx costs seconds under emulation.
 exec "$vm/run" -- node node_modules/vitest/vitest.mjs run "$@"

@@ -76,7 +76,7 @@ function hover(mark: string): { display: string; docs: string; tags: string } {
 
 // mark → what the hover must show: the `ip`/`tc` equivalent in the doc, a signature fragment
 const expected: [mark: string, doc: string, signature: string][] = [
-  ['link.set', 'ip link set DEV', 'set(dev: LinkRef, changes: LinkSetOptions, call?: CallOptions): Promise<void>'],
+  ['link.set', 'ip link set DEV', 'set(dev: LinkRef | LinkGroupTarget, changes: LinkSetOptions | LinkGroupSetOptions, call?: CallOptions): Promise<void>'],
   ['route.add', 'ip route add', 'add(options: RouteOptions, call?: CallOptions): Promise<void>'],
   ['netns.listIds', 'ip netns list-id', 'listIds(options?: {'],
   ['sync.link.list', 'ip -d -s link show', 'list(filter?: LinkListFilter, call?: CallOptions): Link[]'],

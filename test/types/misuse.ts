@@ -27,7 +27,7 @@ export async function misuses(nl: Handle): Promise<void> {
   // @ts-expect-error 'portt' does not exist in type 'VxlanInfo
   await nl.link.add({ name: 'vx0', kind: 'vxlan', info: { id: 42, portt: 4789 } });
   // Required kind options and lower devices.
-  // @ts-expect-error Property 'id' is missing
+  // @ts-expect-error Type '{}' is not assignable to type 'VxlanInfo & ({ id: number; } | { external: true; } | { vnifilter: true; })'
   await nl.link.add({ name: 'vx0', kind: 'vxlan', info: {} });
   // @ts-expect-error Property 'link' is missing
   await nl.link.add({ name: 'eth0.5', kind: 'vlan', info: { id: 5 } });
