@@ -35,7 +35,7 @@ function capture(c) {
   const dir = mkdtempSync(join(tmpdir(), 'golden-ip-'));
   const out = join(dir, 'trace');
   try {
-    const setup = [...BASE_SETUP, ...(c.setup ?? [])].map((a) => `ip ${line(a)} >/dev/null`);
+    const setup = [...BASE_SETUP, ...(c.setup ?? [])].map((a) => (a[0] === 'bridge' ? `bridge ${line(a.slice(1))} >/dev/null` : `ip ${line(a)} >/dev/null`));
     const tool = c.tool ?? 'ip';
     const args = line(c.cmd);
     const script = [
@@ -57,7 +57,7 @@ function capture(c) {
     }
     return {
       cmd: [tool, ...c.cmd],
-      ...(c.setup ? { setup: c.setup.map((a) => ['ip', ...a]) } : {}),
+      ...(c.setup ? { setup: c.setup.map((a) => (a[0] === 'bridge' ? a : ['ip', ...a])) } : {}),
       status: Number(m[1]),
       ...(Number(m[1]) ? { stderr: r.stderr.replace(/status=\d+\s*$/, '').trim() } : {}),
       messages: messages.map((b) => masked(b).toString('hex')),

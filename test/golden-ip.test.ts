@@ -165,7 +165,10 @@ describe('normalise (kernel-free)', () => {
 
 /** Runs BASE_SETUP and the row's setup inside the namespace. */
 function setUp(ns: TestNetns, c: Row): void {
-  for (const a of [...(BASE_SETUP as string[][]), ...(c.setup ?? [])]) ip(ns, ...a);
+  for (const a of [...(BASE_SETUP as string[][]), ...(c.setup ?? [])]) {
+    if (a[0] === 'bridge') tool(ns, 'bridge', a.slice(1));
+    else ip(ns, ...a);
+  }
 }
 
 /** `ip -j -d SHOW` without what differs between two namespaces made alike (random MACs, timers, counters). */
@@ -176,6 +179,7 @@ function state(ns: TestNetns, show: string[]): unknown {
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.test(k)).map(([k, x]) => [k, strip(x)]));
     return v;
   };
+  if (show[0] === 'bridge') return strip(JSON.parse(execFileSync('nsenter', [`--net=${ns.path}`, 'bridge', '-j', ...show.slice(1)], { encoding: 'utf8', env: toolEnv() }) || '[]'));
   return strip(ipJson(ns, '-d', ...show));
 }
 
