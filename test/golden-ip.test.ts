@@ -163,9 +163,20 @@ describe('normalise (kernel-free)', () => {
 // ---------------------------------------------------------------------------
 // The table
 
+/**
+ * BASE_SETUP, made with the library (no fork): the same links, MACs, states
+ * and indexes as `ip` makes them in the capture (checked by the first test).
+ */
+async function baseSetup(ns: TestNetns): Promise<void> {
+  await ns.nl.link.add({ name: 'v0', kind: 'veth', address: '02:00:00:00:00:01', info: { peer: { name: 'v1', address: '02:00:00:00:00:02' } } });
+  await ns.nl.link.set('v0', { up: true });
+  await ns.nl.link.set('v1', { up: true });
+}
+
 /** Runs BASE_SETUP and the row's setup inside the namespace. */
-function setUp(ns: TestNetns, c: Row): void {
-  for (const a of [...(BASE_SETUP as string[][]), ...(c.setup ?? [])]) {
+async function setUp(ns: TestNetns, c: Row): Promise<void> {
+  await baseSetup(ns);
+  for (const a of c.setup ?? []) {
     if (a[0] === 'bridge') tool(ns, 'bridge', a.slice(1));
     else ip(ns, ...a);
   }
@@ -210,11 +221,23 @@ function tool(ns: TestNetns, name: 'ip' | 'bridge', args: string[], peer?: strin
 const can = haveStrace() && haveIp();
 const reason = !fixture ? 'test/fixtures/golden-ip.json is missing (node scripts/capture-golden.mjs)' : !can ? 'needs ip, nsenter and strace (ptrace) to make namespaces' : '';
 
-describe.skipIf(reason !== '')(`golden bytes against ${fixture?.iproute2 ?? 'iproute2'} (recorded on kernel ${fixture?.kernel ?? '?'})${reason ? `: ${reason}` : ''}`, () => {
+describe.concurrent.skipIf(reason !== '')(`golden bytes against ${fixture?.iproute2 ?? 'iproute2'} (recorded on kernel ${fixture?.kernel ?? '?'})${reason ? `: ${reason}` : ''}`, () => {
   it('has at least 200 rows, each recorded', () => {
     expect(cases.length).toBeGreaterThanOrEqual(200);
     expect(cases.filter((c) => !fixture!.rows[c.name]).map((c) => c.name)).toEqual([]);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+  });
+  it('the library-made base setup equals the ip-made one (links, MACs, flags, indexes)', async () => {
+    const show = (ns: TestNetns) => state(ns, ['link', 'show']) as Record<string, unknown>[];
+    const byIp = await withNs(async (ns) => {
+      for (const a of BASE_SETUP as string[][]) ip(ns, ...a);
+      return [show(ns), ipJson(ns, 'link', 'show').map((l: { ifindex: number; address: string }) => [l.ifindex, l.address])];
+    });
+    const byLib = await withNs(async (ns) => {
+      await baseSetup(ns);
+      return [show(ns), ipJson(ns, 'link', 'show').map((l: { ifindex: number; address: string }) => [l.ifindex, l.address])];
+    });
+    expect(byLib).toEqual(byIp);
   });
   for (const c of cases) {
     const title = `${c.tool ?? 'ip'} ${c.cmd.join(' ')}${c.known ? ` [known: ${c.known}]` : ''}${c.differs ? ` [differs: ${c.differs}]` : ''}`;
@@ -223,13 +246,13 @@ describe.skipIf(reason !== '')(`golden bytes against ${fixture?.iproute2 ?? 'ipr
       test(title, async () => {
         const rec = fixture!.rows[c.name];
         const show = c.show ?? ['link', 'show'];
-        const theirs = await withPeer(c, (ns, peer) => {
-          setUp(ns, c);
+        const theirs = await withPeer(c, async (ns, peer) => {
+          await setUp(ns, c);
           tool(ns, c.tool ?? 'ip', c.cmd, peer);
           return state(ns, show);
         });
         const ours = await withPeer(c, async (ns, peer) => {
-          setUp(ns, c);
+          await setUp(ns, c);
           await c.lib(ns.nl, peer);
           return state(ns, show);
         });
@@ -241,7 +264,7 @@ describe.skipIf(reason !== '')(`golden bytes against ${fixture?.iproute2 ?? 'ipr
         const rec = fixture!.rows[c.name];
         expect(rec, 'the row is recorded').toBeDefined();
         const ours = await withNs(async (ns) => {
-          setUp(ns, c);
+          await setUp(ns, c);
           const got = await captureLib(ns, () => c.lib(ns.nl));
           // the kernel may refuse (a kind it lacks); the library must not
           if (got.error !== undefined && !(got.error instanceof NetlinkError)) throw got.error;
