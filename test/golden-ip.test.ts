@@ -13,13 +13,18 @@
  * the kernel state instead: the command with `ip` in one namespace, the
  * library call in another, then `ip -j -d … show` of both. A row marked
  * `known` is a difference that is a bug today: it runs as `it.fails`, so it
- * turns red when the bug is fixed and the mark must go.
+ * turns red when the bug is fixed and the mark must go
+ * (`GOLDEN_KNOWN_AS_IT=1` runs them as plain tests, to see each difference).
+ *
+ * Re-record after changing a row's command: `node scripts/capture-golden.mjs [NAME…]`
+ * (root, or under scripts/rootless.sh: same bytes).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { captureLib, haveStrace } from './golden.js';
 import { NetlinkError } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { haveIp, ip, ipJson, makeNetns, toolEnv, withNs, type TestNetns } from './helpers.js';
 // @ts-ignore: plain ESM module (the table shared with scripts/capture-golden.mjs)
 import { BASE_SETUP, PEER_RUN, cases as rawCases } from './golden-ip-cases.mjs';
@@ -218,8 +223,23 @@ function tool(ns: TestNetns, name: 'ip' | 'bridge', args: string[], peer?: strin
   else execFileSync('nsenter', [`--net=${ns.path}`, 'bridge', ...args], { env: toolEnv() });
 }
 
-const can = haveStrace() && haveIp();
-const reason = !fixture ? 'test/fixtures/golden-ip.json is missing (node scripts/capture-golden.mjs)' : !can ? 'needs ip, nsenter and strace (ptrace) to make namespaces' : '';
+/** True when this process may make a network namespace (root, or root of a user namespace). */
+function canNetns(): boolean {
+  try {
+    closeSync(native.netnsCreate());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const reason = !fixture
+  ? 'test/fixtures/golden-ip.json is missing (node scripts/capture-golden.mjs)'
+  : !haveStrace() || !haveIp()
+    ? 'needs ip, nsenter and strace (ptrace)'
+    : !canNetns()
+      ? 'cannot make a network namespace here (run as root or under scripts/rootless.sh)'
+      : '';
 
 describe.concurrent.skipIf(reason !== '')(`golden bytes against ${fixture?.iproute2 ?? 'iproute2'} (recorded on kernel ${fixture?.kernel ?? '?'})${reason ? `: ${reason}` : ''}`, () => {
   it('has at least 200 rows, each recorded', () => {
