@@ -199,6 +199,7 @@ export type LinkSlaveState =
 export type LinkKindState =
   | { kind?: undefined; info?: undefined }
   | { [K in LinkKind]: { kind: K; info: LinkKindInfo[K] } }[LinkKind]
+  /** A kind without a table here: `info` is `{ raw: hex of IFLA_INFO_DATA }` (or `{}` when the kernel sent none). */
   | { kind: OtherLinkKind; info: Record<string, unknown> };
 
 /**

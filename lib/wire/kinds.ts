@@ -1713,13 +1713,18 @@ export interface LinkInfo {
   slaveInfo?: Record<string, unknown>;
 }
 
-/** Decodes a kind's data by the kind's table (nothing for kinds without one), then its `post`. */
+/**
+ * Decodes a kind's data by the kind's table, then its `post`. A kind without
+ * a table (one this library does not know, or one it only names) lists the
+ * data the kernel sent as `{ raw: hex }`, as tc lists the options of kinds it
+ * does not write; no data at all is `{}`.
+ */
 function kindData(b: Buffer, table: AttrTable<any> | undefined, post: ((info: Record<string, unknown>) => void) | undefined, s: Span | undefined, path: string): Record<string, unknown> {
   const info: Record<string, unknown> = {};
   if (table && s) {
     table.decode(b, s.off, s.end, info, path);
     post?.(info);
-  }
+  } else if (s && s.end > s.off) info.raw = b.toString('hex', s.off, s.end);
   return info;
 }
 
