@@ -260,7 +260,9 @@ export class Connection {
     this.proto = new Protocol({
       window: opts.window ?? windowOf(rcvbuf),
       maxChunk: Math.max(4096, Math.min(sndbuf - 1024, 1 << 20)),
-      dumpChannels: true,
+      // An event socket runs its dumps on itself (channel 0): replies and events then arrive in
+      // the kernel's order, which is what a monitor's listExisting/resync reconcile by.
+      dumpChannels: !events,
       ...(events
         ? {
             onEvent: (b, off, len, type) => this.onEvent?.(b, off + HDR, off + len, type),
