@@ -1,0 +1,156 @@
+/**
+ * monitor({ listExisting }) and overflow: 'resync': the state and the changes
+ * after it, with no gap and no duplicate, checked against list() in a
+ * namespace the test made; overflow provoked for real with a small buffer.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveIp, makeNetns, toolEnv, type TestNetns } from './helpers.js';
+import { monitor, type MonitorEvent, type MonitorSnapshot } from '../lib/index.js';
+import { objectKey, type ListableFamily } from '../lib/monitor.js';
+
+let ns: TestNetns;
+beforeAll(async () => {
+  ns = makeNetns();
+  await ns.nl.link.set('lo', { up: true });
+});
+afterAll(async () => {
+  await ns?.close();
+});
+
+/** A picture of the tables built from a monitor's snapshots and events. */
+class Picture {
+  tables = new Map<string, Map<string, unknown>>();
+  resyncs: MonitorSnapshot[] = [];
+  /** Keys that were both in a snapshot and then yielded as 'new' with the same content before any change. */
+  apply(e: MonitorEvent): void {
+    if (e.type === 'resync') {
+      this.resyncs.push(e.snapshot);
+      this.tables.clear();
+      for (const [fam, objs] of Object.entries(e.snapshot)) this.tables.set(fam, new Map((objs as object[]).map((o) => [objectKey(fam as ListableFamily, o), o])));
+      return;
+    }
+    let t = this.tables.get(e.type);
+    if (!t) this.tables.set(e.type, (t = new Map()));
+    const k = objectKey(e.type as ListableFamily, e.data);
+    if (e.action === 'new') t.set(k, e.data);
+    else t.delete(k);
+  }
+  keys(fam: string, pick: (o: any) => boolean = () => true): string[] {
+    return [...(this.tables.get(fam) ?? new Map()).entries()].filter(([, o]) => pick(o)).map(([k]) => k).sort();
+  }
+}
+
+const in10 = (a: { address?: string; dst?: string }) => (a.address ?? a.dst ?? '').startsWith('10.');
+
+describe.skipIf(!haveIp())('monitor listExisting', () => {
+  it('the snapshot and the events after it cover a concurrent burst exactly once', async () => {
+    // Another process adds 300 addresses while the monitor lists and follows.
+    const lines = Array.from({ length: 300 }, (_, i) => `address add 10.9.${i >> 8}.${i & 255}/32 dev lo`).join('\n') + '\n';
+    const child = spawn('nsenter', [`--net=${ns.path}`, 'ip', '-batch', '-'], { env: toolEnv(), stdio: ['pipe', 'ignore', 'inherit'] });
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    child.stdin.end(lines);
+    await new Promise((r) => setTimeout(r, 5)); // let it start: the dump then runs during the burst
+    const mon = monitor({ netns: { fd: ns.fd }, families: ['address'], listExisting: true });
+    const pic = new Picture();
+    const seen = new Map<string, number>(); // how often each 10.9 address showed up as existing or new
+    try {
+      const first = (await mon.next()).value as MonitorEvent;
+      expect(first.type).toBe('resync');
+      expect(first.type === 'resync' && first.action).toBe('listed');
+      pic.apply(first);
+      for (const a of (first.type === 'resync' && first.snapshot.address) || []) if (in10(a)) seen.set(a.address, 1);
+      expect(await exited).toBe(0);
+      // Every address ends up seen exactly once: in the snapshot or as one 'new' event.
+      while ([...seen.keys()].length < 300) {
+        const e = (await mon.next()).value as MonitorEvent;
+        pic.apply(e);
+        if (e.type === 'address' && in10(e.data)) {
+          expect(e.action).toBe('new');
+          seen.set(e.data.address, (seen.get(e.data.address) ?? 0) + 1);
+        }
+      }
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      const listed = (await ns.nl.address.list({ dev: 'lo' })).map((a) => objectKey('address', a)).sort();
+      expect(pic.keys('address', (a) => a.index === 1)).toEqual(listed);
+    } finally {
+      child.kill();
+      await mon.close();
+      await ns.nl.address.flush({ dev: 'lo', to: '10.9.0.0/16' } as never).catch(() => undefined);
+    }
+  }, 30_000);
+
+  it('refuses families it cannot list, naming them', () => {
+    expect(() => monitor({ families: ['qdisc'], listExisting: true })).toThrow(/listExisting.*qdisc/);
+    expect(() => monitor({ listExisting: 'yes' as never })).toThrow(TypeError);
+  });
+});
+
+/** Adds `n` routes 10.200.x.y/32 dev lo from the test's handle (another socket than the monitor's). */
+async function addRoutes(n: number, base = 0): Promise<void> {
+  await ns.nl.batch((b) => {
+    for (let i = base; i < base + n; i++) b.route.add({ dst: `10.${200 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, dev: 'lo' });
+  });
+}
+const ours = (r: any) => r.table === 'main' && typeof r.dst === 'string' && /^10\.2\d\d\./.test(r.dst);
+
+describe('monitor overflow provoked for real', () => {
+  it("'throw': 10,000 route adds while the reader sleeps end the iteration with ENOBUFS", async () => {
+    const mon = monitor({ netns: { fd: ns.fd }, families: ['route'], highWaterMark: 16, rcvbuf: 65536 });
+    try {
+      await addRoutes(10_000);
+      let err: any;
+      try {
+        for (let i = 0; i < 20_000; i++) if ((await mon.next()).done) break;
+      } catch (e) {
+        err = e;
+      }
+      expect(err?.code).toBe('ENOBUFS');
+    } finally {
+      await mon.close();
+      await ns.nl.route.flush({ protocol: 'boot' } as never).catch(() => undefined);
+    }
+  }, 60_000);
+
+  it("'resync': a snapshot with the right count, and no event lost after it", async () => {
+    await ns.nl.route.flush({ dev: 'lo' } as never).catch(() => undefined);
+    const mon = monitor({ netns: { fd: ns.fd }, families: ['route'], highWaterMark: 16, rcvbuf: 65536, overflow: 'resync' });
+    const pic = new Picture();
+    try {
+      await addRoutes(10_000);
+      // The reader wakes after the burst: the first resync's dump sees all of it.
+      let e: MonitorEvent;
+      do {
+        e = (await mon.next()).value as MonitorEvent;
+        pic.apply(e);
+      } while (e.type !== 'resync');
+      expect(e.action).toBe('lost');
+      expect(e.snapshot.route!.filter(ours)).toHaveLength(10_000);
+      // Changes after the snapshot, made while the reader reads: 500 adds and 500 deletions, every one seen.
+      let news = 0;
+      let dels = 0;
+      const reader = (async () => {
+        while (news < 500 || dels < 500) {
+          const ev = (await mon.next()).value as MonitorEvent;
+          expect(ev.type).toBe('route'); // nothing lost after the snapshot
+          pic.apply(ev);
+          if (ev.type === 'route' && ours(ev.data)) ev.action === 'new' ? news++ : dels++;
+        }
+      })();
+      for (let j = 0; j < 10; j++) {
+        await addRoutes(50, 10_000 + j * 50);
+        await ns.nl.batch((b) => {
+          for (let i = j * 50; i < j * 50 + 50; i++) b.route.del({ dst: `10.200.${i >> 8}.${i & 255}/32`, dev: 'lo' });
+        });
+      }
+      await reader;
+      expect([news, dels]).toEqual([500, 500]);
+      const listed = (await ns.nl.route.list({ table: 'main' })).filter(ours).map((r) => objectKey('route', r)).sort();
+      expect(listed).toHaveLength(10_000);
+      expect(pic.keys('route', ours)).toEqual(listed);
+    } finally {
+      await mon.close();
+      await ns.nl.route.flush({ dev: 'lo' } as never).catch(() => undefined);
+    }
+  }, 60_000);
+});
