@@ -13,6 +13,9 @@ import type { NetnsRef } from './types.js';
 import { ARITY, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps, type SyncTcFamilies, type TcFamilies } from './families.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
+import { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
+import { watch, type Watch, type WatchOptions } from './watch.js';
+import type { ListableFamily } from './monitor.js';
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
@@ -118,9 +121,25 @@ export class Handle {
   #sync?: SyncFamilies & { tc: SyncTcFamilies };
   #pod?: PodOps;
 
+  readonly #where: NetnsRef | undefined;
+
   /** @internal Use {@link open}. */
-  constructor(conn: Connection) {
+  constructor(conn: Connection, netns?: NetnsRef) {
     this.conn = conn;
+    this.#where = netns;
+  }
+
+  /**
+   * A live mirror of this handle's namespace (links, addresses, routes,
+   * neighbours, rules): see {@link watch}. Equivalent to `ip monitor`, kept.
+   */
+  watch(options: Omit<WatchOptions, 'netns'> = {}): Promise<Watch> {
+    return watch({ ...options, netns: this.#where });
+  }
+
+  /** Waits in this handle's namespace for an object that matches: see {@link waitFor}. Equivalent to `ip monitor` until a line matches. */
+  waitFor<F extends ListableFamily>(family: F, predicate: (o: WaitObject<F>) => boolean, options: Omit<WaitForOptions, 'netns'> = {}): Promise<WaitObject<F>> {
+    return waitFor(family, predicate, { ...options, netns: this.#where });
   }
 
   /** Links: `ip link`. */
@@ -237,7 +256,7 @@ export function openSync(options: OpenOptions = {}): Handle {
   if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
   const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;
   try {
-    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline }));
+    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline }), ref);
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }

@@ -16,7 +16,9 @@ export { Handle, open, openSync, type OpenOptions } from './handle.js';
 export type { CallOptions, CloseOptions } from './netlink.js';
 
 export * from './errors.js';
-export { monitor, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions } from './monitor.js';
+export { monitor, type ListableFamily, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions, type MonitorSnapshot } from './monitor.js';
+export { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
+export { watch, Watch, type WatchChange, type WatchDrift, type WatchFilter, type WatchObjects, type WatchOptions, type WatchTable } from './watch.js';
 export { BatchSkippedError, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
 export * from './types.js';
 export type * from './link.js';
