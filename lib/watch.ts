@@ -116,6 +116,12 @@ function stable(table: WatchTable, o: any): unknown {
 }
 const same = (t: WatchTable, a: unknown, b: unknown) => JSON.stringify(stable(t, a)) === JSON.stringify(stable(t, b));
 const usesLink = (r: Route, index: number) => r.oif === index || (r.nexthops?.some((n) => n.oif === index) ?? false);
+/**
+ * Not mirrored: FDB entries (the dump of AF_BRIDGE holds every link's own
+ * address lists, which change without events) and NOARP neighbours (the
+ * kernel makes them for multicast and broadcast destinations without an event).
+ */
+const unmirrored = (table: WatchTable, o: any) => table === 'neigh' && (o.family === 'bridge' || o.state === 'noarp' || (Array.isArray(o.state) && o.state.includes('noarp')));
 const isUp = (l: Link) => (l.flags as string[] | undefined)?.includes('UP') ?? false;
 
 /**
@@ -191,20 +197,21 @@ export class Watch extends EventEmitter {
     if (e.type === 'resync') {
       const snap = e.snapshot as MonitorSnapshot;
       for (const [table, t] of this.#tables) {
-        const fresh = new Map<string, any>(((snap[table] ?? []) as any[]).map((o) => [objectKey(table, o), o]));
+        const fresh = new Map<string, any>(((snap[table] ?? []) as any[]).filter((o) => !unmirrored(table, o)).map((o) => [objectKey(table, o), o]));
         for (const [k] of [...t]) if (!fresh.has(k)) this.#drop(table, k, 'resync');
         for (const o of fresh.values()) this.#put(table, o, 'resync', first);
       }
       return;
     }
     const table = e.type as WatchTable;
-    if (!this.#tables.has(table) || (table === 'neigh' && (e.data as Neighbour).family === 'bridge')) return; // FDB: not mirrored
+    if (!this.#tables.has(table) || unmirrored(table, e.data)) return;
     if (e.action === 'new') {
       const prev = table === 'link' ? this.#tables.get('link')!.get(objectKey('link', e.data)) : undefined;
       this.#put(table, e.data, 'event');
       if (table === 'link') {
         const l = e.data as Link;
         if (prev && isUp(prev) && !isUp(l)) this.#linkDown(l.index);
+        else if (prev && prev.carrier !== l.carrier && l.carrier !== undefined) this.#carrier(l.index, l.carrier);
         this.#peerOf(l);
       }
     } else {
@@ -229,6 +236,17 @@ export class Watch extends EventEmitter {
     if (l.kind !== 'veth' || !l.link) return;
     const peer = this.#tables.get('link')!.get(String(l.link)) as Link | undefined;
     if (peer && peer.kind === 'veth' && !peer.link) this.#put('link', { ...peer, link: l.index }, 'cascade');
+  }
+
+  /** Carrier lost or back: the routes through the link gain or lose `linkdown`, without an event. */
+  #carrier(index: number, on: boolean): void {
+    const t = this.#tables.get('route');
+    if (!t) return;
+    for (const r of [...t.values()] as Route[]) {
+      if (r.oif !== index || (r.family === 'inet' && r.type === 'local')) continue;
+      const has = r.flags.includes('linkdown');
+      if (on === has) this.#put('route', { ...r, flags: on ? r.flags.filter((f) => f !== 'linkdown') : [...r.flags, 'linkdown'] }, 'cascade');
+    }
   }
 
   /** A link was deleted or left the namespace: everything on it goes (IPv4 routes silently in the kernel). */
@@ -302,7 +320,7 @@ export class Watch extends EventEmitter {
       if (!quiet && tries < 20) continue;
       const out: WatchDrift[] = [];
       for (const [table, t] of this.#tables) {
-        const fresh = new Map<string, any>(((snapshot[table] ?? []) as any[]).map((o) => [objectKey(table, o), o]));
+        const fresh = new Map<string, any>(((snapshot[table] ?? []) as any[]).filter((o) => !unmirrored(table, o)).map((o) => [objectKey(table, o), o]));
         for (const [k, o] of fresh) {
           const m = t.get(k);
           if (m === undefined) out.push({ table, key: k, kind: 'missing', kernel: o });
