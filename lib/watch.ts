@@ -305,9 +305,22 @@ export class Watch extends EventEmitter {
   /**
    * Re-dumps every mirrored table and reports where the mirror differs
    * (there should be nothing). The dump is taken while no event arrives,
-   * retried a few times if the tables keep changing.
+   * retried a few times if the tables keep changing. A difference is
+   * reported only when it lasts `settle` ms (default 1500): the kernel
+   * announces some changes late (a carrier change waits for its linkwatch
+   * work, up to a second, while a dump shows it at once).
    */
-  async verify(): Promise<WatchDrift[]> {
+  async verify(options: { settle?: number } = {}): Promise<WatchDrift[]> {
+    const settle = int(0, 60_000)(options.settle ?? 1500, 'verify options.settle');
+    const until = Date.now() + settle;
+    for (;;) {
+      const drift = await this.#verifyOnce();
+      if (drift.length === 0 || Date.now() >= until) return drift;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async #verifyOnce(): Promise<WatchDrift[]> {
     await this.ready;
     const idle = async () => {
       while (this.#mon[PENDING] > 0) await new Promise((r) => setImmediate(r));

@@ -147,13 +147,17 @@ describe('lifecycle', () => {
   const count = (p: string) => readdirSync(p).length;
   it('1,000 monitors and mirrors opened and ended (break, abort, dispose) leave no fd or thread', async () => {
     await withNs(async (ns) => {
+      let where = '';
+      const dog = setTimeout(() => console.error(`lifecycle: stuck at ${where}`), 30_000);
       const fds0 = count('/proc/self/fd');
       const tasks0 = count('/proc/self/task');
       for (let i = 0; i < 250; i++) {
+        where = `break ${i}`;
         const m = monitor({ netns: { fd: ns.fd }, families: ['link'], listExisting: true });
         for await (const _ of m) break;
       }
       for (let i = 0; i < 250; i++) {
+        where = `abort ${i}`;
         const ac = new AbortController();
         const m = monitor({ netns: { fd: ns.fd }, families: ['address'], signal: ac.signal });
         const p = m.next();
@@ -161,13 +165,16 @@ describe('lifecycle', () => {
         await p.catch(() => undefined);
       }
       for (let i = 0; i < 250; i++) {
+        where = `dispose ${i}`;
         await using _m = monitor({ netns: { fd: ns.fd }, families: ['route'] });
       }
       for (let i = 0; i < 250; i++) {
+        where = `watch ${i}`;
         const w = await ns.nl.watch({ tables: i % 2 ? ['link', 'route'] : undefined });
         if (i % 2) await w.close();
         else await w[Symbol.asyncDispose]();
       }
+      clearTimeout(dog);
       await new Promise((r) => setTimeout(r, 50));
       expect(count('/proc/self/fd')).toBeLessThanOrEqual(fds0);
       expect(count('/proc/self/task')).toBeLessThanOrEqual(tasks0);
