@@ -173,9 +173,6 @@ const isListable = (f: string): f is ListableFamily => (LISTABLE as readonly str
 /** Of the events a dump covers (FDB entries are not dumped). */
 const covered = (e: MonitorEvent): boolean => isListable(e.type) && !(e.type === 'neigh' && e.data.family === 'bridge');
 
-/** Connections whose close() is awaited (see close() in {@link monitor}). */
-const closing = new Set<Connection>();
-
 /** @internal The monitor's own dump, for a mirror's verify(): the snapshot, and whether no event arrived while it ran. */
 export const DUMP = Symbol('dump');
 /** @internal Events read from the socket and not yet taken by the reader. */
@@ -357,14 +354,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
       options.signal?.removeEventListener('abort', onAbort);
       notify();
     }
-    // The engine reports the sockets closed through a weak reference: hold the connection until
-    // it has, or an awaited close() of a monitor nothing else references would never resolve.
-    closing.add(conn);
-    try {
-      await conn.close({ force: true });
-    } finally {
-      closing.delete(conn);
-    }
+    await conn.close({ force: true });
   };
   const onAbort = () => {
     failure ??= new AbortError(false, options.signal?.reason, 'The monitor');

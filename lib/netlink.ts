@@ -98,6 +98,8 @@ const reclaim = new FinalizationRegistry<NativeSocket>((sock) => {
 
 /** Connections with work under way, kept reachable until it settles (their callers hold only promises). */
 const busy = new Set<Connection>();
+/** Connections closed and not yet told so by the engine (see finalize). */
+const closing = new Set<Connection>();
 
 /** The native callback must not hold the connection: a dropped handle has to be collectable. */
 function deliverTo(weak: WeakRef<Connection>): (block: Buffer | null) => void {
@@ -812,7 +814,10 @@ export class Connection {
 
   /** @internal One block of records from the reactor (null: the sockets are closed). Never throws into the native callback. */
   onBlock(block: Buffer | null): void {
-    if (block === null) return this.closedResolve();
+    if (block === null) {
+      closing.delete(this);
+      return this.closedResolve();
+    }
     if (this.destroyed) return;
     // The next block may come once timers and I/O had their turn (native flow control).
     setImmediate(this.giveCredit);
@@ -855,6 +860,9 @@ export class Connection {
     if (this.destroyed) return;
     this.destroyed = true;
     reclaim.unregister(this);
+    // The engine reports the sockets closed through a weak reference: held until it has,
+    // or a close() awaited by a caller that keeps no other reference never resolves.
+    closing.add(this);
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     const taken = this.sock.destroy();
     for (const p of this.fresh.splice(0)) this.proto.add(p);

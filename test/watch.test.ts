@@ -5,9 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { haveIp, makeNetns, toolEnv, withNs, type TestNetns } from './helpers.js';
-import { monitor, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
+import { monitor, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
 
 function ipBatch(ns: TestNetns, lines: string[]): Promise<number | null> {
   const child = spawn('nsenter', [`--net=${ns.path}`, 'ip', '-batch', '-'], { env: toolEnv(), stdio: ['pipe', 'ignore', 'inherit'] });
@@ -145,6 +147,19 @@ async function monitorFor(it: AsyncIterator<MonitorEvent>, ms: number): Promise<
 
 describe('lifecycle', () => {
   const count = (p: string) => readdirSync(p).length;
+  it('a close() awaited by nothing else that holds the handle resolves, even when a GC runs meanwhile', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = (p: Promise<void>) => Promise.race([p.then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 500))]);
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 40; i++) {
+      const p = i % 2 ? openSync().close() : monitor({ families: ['link'] }).close();
+      setImmediate(gc); // between the sockets' destruction and the engine's word that they are closed
+      outcomes.push(await settle(p));
+    }
+    expect(outcomes.filter((o) => o !== 'closed')).toEqual([]);
+  });
+
   it('1,000 monitors and mirrors opened and ended (break, abort, dispose) leave no fd or thread', async () => {
     await withNs(async (ns) => {
       let where = '';
