@@ -105,6 +105,9 @@ export interface MonitorOptions {
   listExisting?: boolean;
 }
 
+/** What {@link MonitorOptions.rcvbuf} defaults to (the kernel doubles it; capped at rmem_max without CAP_NET_ADMIN). */
+const DEFAULT_RCVBUF = 8 << 20;
+
 const groupsOf: Record<MonitorFamily, number[]> = {
   link: [RTNLGRP.LINK],
   address: [RTNLGRP.IPV4_IFADDR, RTNLGRP.IPV6_IFADDR],
@@ -208,7 +211,8 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   const ns = options.netns !== undefined ? openNetns(options.netns, 'netns') : undefined;
   let conn: Connection;
   try {
-    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf });
+    // The engine sizes only request sockets by default: an event socket would get the kernel's ~208 KiB.
+    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf ?? DEFAULT_RCVBUF });
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }
