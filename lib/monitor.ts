@@ -31,7 +31,7 @@ import type { NetnsRef } from './types.js';
 export type { MonitorFamily } from './events.js';
 
 /** One notification: what changed (`action`) and the object as a list would return it. */
-export type MonitorEvent =
+export type MonitorEvent = (
   | { type: 'link'; action: 'new' | 'del'; data: Link }
   | { type: 'address'; action: 'new' | 'del'; data: Address }
   | { type: 'route'; action: 'new' | 'del'; data: Route }
@@ -48,7 +48,14 @@ export type MonitorEvent =
    * with `overflow: 'resync'` (`action: 'lost'`: the kernel's ENOBUFS; the snapshot
    * is a fresh dump and replaces whatever the reader held).
    */
-  | { type: 'resync'; action: 'listed' | 'lost'; data: null; snapshot: MonitorSnapshot };
+  | { type: 'resync'; action: 'listed' | 'lost'; data: null; snapshot: MonitorSnapshot }
+) & {
+  /**
+   * With `allNsid`: the nsid (as this namespace numbers it, `ip netns list-id`) of the
+   * namespace the event came from; absent for this namespace's own events.
+   */
+  nsid?: number;
+};
 
 /** The families whose whole table a monitor can dump (`listExisting`, `resync`). */
 export type ListableFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule';
@@ -103,6 +110,12 @@ export interface MonitorOptions {
    * after the dump read an object is lost; nothing the snapshot shows is yielded again.
    */
   listExisting?: boolean;
+  /**
+   * Also hear every namespace that has an nsid in this one (NETLINK_LISTEN_ALL_NSID), each
+   * event carrying the sender's `nsid`. Equivalent to `ip monitor all-nsid`. Listings and
+   * resyncs cover this namespace only; events of others are always yielded.
+   */
+  allNsid?: boolean;
 }
 
 /** What {@link MonitorOptions.rcvbuf} defaults to (the kernel doubles it; capped at rmem_max without CAP_NET_ADMIN). */
@@ -130,6 +143,7 @@ export const monitorOptions = object({
   overflow: oneOf(['throw', 'resync'] as const),
   rcvbuf: int(1024, 0x7fffffff),
   listExisting: bool,
+  allNsid: bool,
 });
 
 const hdr = { dstLen: 0, srcLen: 0, tos: 0, table: 0 };
@@ -174,7 +188,7 @@ export function objectKey(family: ListableFamily, o: any): string {
 
 const isListable = (f: string): f is ListableFamily => (LISTABLE as readonly string[]).includes(f);
 /** Of the events a dump covers (FDB entries are not dumped). */
-const covered = (e: MonitorEvent): boolean => isListable(e.type) && !(e.type === 'neigh' && e.data.family === 'bridge');
+const covered = (e: MonitorEvent): boolean => e.nsid === undefined && isListable(e.type) && !(e.type === 'neigh' && e.data.family === 'bridge');
 
 /** @internal The monitor's own dump, for a mirror's verify(): the snapshot, and whether no event arrived while it ran. */
 export const DUMP = Symbol('dump');
@@ -212,7 +226,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   let conn: Connection;
   try {
     // The engine sizes only request sockets by default: an event socket would get the kernel's ~208 KiB.
-    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf ?? DEFAULT_RCVBUF });
+    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf ?? DEFAULT_RCVBUF, allNsid: options.allNsid });
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }
@@ -324,7 +338,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     notify();
   };
 
-  conn.onEvent = (b, off, end, type) => {
+  conn.onEvent = (b, off, end, type, nsid) => {
     const d = eventKind(type);
     if (!d || !wanted.has(d.family)) return;
     let data: Record<string, unknown> | undefined;
@@ -339,6 +353,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     if (data === undefined) return;
     received++;
     const ev = { type: d.family, action: d.action, data } as MonitorEvent;
+    if (nsid !== undefined && nsid >= 0) ev.nsid = nsid;
     if (window !== undefined) window.push(ev);
     else queue.push(ev);
     checkPause();

@@ -154,3 +154,41 @@ describe('monitor overflow provoked for real', () => {
     }
   }, 60_000);
 });
+
+describe('monitor allNsid (NETLINK_LISTEN_ALL_NSID)', () => {
+  it("events from a second namespace carry its nsid; this namespace's own carry none", async () => {
+    const a = makeNetns();
+    const b = makeNetns();
+    try {
+      const id = await a.nl.netns.setId({ fd: b.fd }, 7);
+      expect(id).toBe(7);
+      const mon = monitor({ netns: { fd: a.fd }, families: ['link'], allNsid: true });
+      const plain = monitor({ netns: { fd: a.fd }, families: ['link'] });
+      try {
+        await b.nl.link.add({ name: 'fromb', kind: 'veth', info: { peer: { name: 'fromb2' } } });
+        await a.nl.link.add({ name: 'froma', kind: 'veth', info: { peer: { name: 'froma2' } } });
+        const got: MonitorEvent[] = [];
+        while (!got.some((e) => e.type === 'link' && e.data.name === 'froma')) got.push((await mon.next()).value as MonitorEvent);
+        const fromB = got.find((e) => e.type === 'link' && e.data.name === 'fromb');
+        expect(fromB?.nsid).toBe(7);
+        const fromA = got.find((e) => e.type === 'link' && e.data.name === 'froma');
+        expect(fromA).toBeDefined();
+        expect(fromA!.nsid).toBeUndefined();
+        // Without allNsid, the other namespace is not heard at all.
+        const own: MonitorEvent[] = [];
+        while (!own.some((e) => e.type === 'link' && e.data.name === 'froma')) own.push((await plain.next()).value as MonitorEvent);
+        expect(own.filter((e) => e.type === 'link' && e.data.name === 'fromb')).toEqual([]);
+      } finally {
+        await mon.close();
+        await plain.close();
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('takes allNsid as a boolean only', () => {
+    expect(() => monitor({ allNsid: 1 as never })).toThrow(/allNsid/);
+  });
+});
