@@ -132,6 +132,7 @@ export class Watch extends EventEmitter {
   readonly #tables = new Map<WatchTable, Map<string, any>>();
   readonly #mon: Monitor;
   #closed = false;
+  #error: unknown;
   /** Resolves once the first listing is in the mirror. */
   readonly ready: Promise<void>;
   /** Ends when following ends (closed, or an error). */
@@ -158,7 +159,11 @@ export class Watch extends EventEmitter {
         if (first) fail(new Error('the mirror was closed before it was ready'));
       } catch (e) {
         if (first) fail(e);
-        else if (!this.#closed && this.listenerCount('error')) this.emit('error', e);
+        else if (!this.#closed && !options.signal?.aborted) {
+          // The mirror no longer follows: say so (verify() throws it too).
+          this.#error = e;
+          if (this.listenerCount('error')) this.emit('error', e);
+        }
       }
     })();
     this.ready.catch(() => undefined);
@@ -320,8 +325,14 @@ export class Watch extends EventEmitter {
     }
   }
 
+  /** Why the mirror stopped following, when it was not closed (it is stale from then on). */
+  get error(): unknown {
+    return this.#error;
+  }
+
   async #verifyOnce(): Promise<WatchDrift[]> {
     await this.ready;
+    if (this.#error !== undefined) throw this.#error;
     const idle = async () => {
       while (this.#mon[PENDING] > 0) await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));

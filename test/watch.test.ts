@@ -128,6 +128,21 @@ describe('watch: the kernel cascades, per family', () => {
     }
   });
 
+  it('an abort ends the mirror quietly; it keeps its last state', async () => {
+    await withNs(async (ns) => {
+      const ac = new AbortController();
+      const w = await ns.nl.watch({ tables: ['link'], signal: ac.signal });
+      const errors: unknown[] = [];
+      w.on('error', (e) => errors.push(e));
+      ac.abort();
+      await w.done;
+      expect(errors).toEqual([]);
+      expect(w.error).toBeUndefined();
+      expect(w.get('link', 'lo')).toMatchObject({ name: 'lo' });
+      await w.close();
+    });
+  });
+
   it('validates its input', async () => {
     await expect(watch({ tables: ['qdisc' as never] })).rejects.toThrow(/tables/);
     await expect(watch({ tables: [] })).rejects.toThrow(RangeError);
