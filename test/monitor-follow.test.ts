@@ -192,3 +192,74 @@ describe('monitor allNsid (NETLINK_LISTEN_ALL_NSID)', () => {
     expect(() => monitor({ allNsid: 1 as never })).toThrow(/allNsid/);
   });
 });
+
+describe('every family: add, change, del events in kernel order, equal to what list() returns', () => {
+  /** What a list adds (names it resolved) and what moves on its own (counters, ages). */
+  const comparable = (o: any) => {
+    const { dev: _d, stats64: _s, cacheinfo: _c, probes: _p, ...rest } = o;
+    return rest;
+  };
+  const next = async (m: AsyncIterator<MonitorEvent>, pick: (e: MonitorEvent) => boolean) => {
+    for (;;) {
+      const e = (await m.next()).value as MonitorEvent;
+      if (pick(e)) return e;
+    }
+  };
+
+  it('link, address, route, neigh, rule', async () => {
+    const x = makeNetns();
+    const mon = monitor({ netns: { fd: x.fd }, families: ['link', 'address', 'route', 'neigh', 'rule'] });
+    try {
+      const nl = x.nl;
+      await nl.link.add({ name: 'ea', kind: 'veth', info: { peer: { name: 'eb' } } });
+      let e = await next(mon, (e) => e.type === 'link' && e.data.name === 'ea');
+      expect(e.action).toBe('new');
+      await nl.link.set('ea', { mtu: 1400 });
+      e = await next(mon, (e) => e.type === 'link' && e.data.name === 'ea' && e.data.mtu === 1400);
+      expect(comparable(e.data)).toEqual(comparable((await nl.link.list({ name: 'ea' }))[0]));
+
+      await nl.link.set('eb', { up: true });
+      await nl.link.set('ea', { up: true });
+      await nl.address.add({ dev: 'ea', address: '10.44.0.1/24' });
+      e = await next(mon, (e) => e.type === 'address' && e.data.address === '10.44.0.1');
+      expect(e.action).toBe('new');
+      expect(comparable(e.data)).toEqual(comparable((await nl.address.list({ dev: 'ea', family: 'inet' }))[0]));
+
+      await nl.route.add({ dst: '10.45.0.0/16', dev: 'ea', metric: 5 });
+      e = await next(mon, (e) => e.type === 'route' && e.data.dst === '10.45.0.0/16');
+      expect(comparable(e.data)).toEqual(comparable((await nl.route.list({ dev: 'ea' })).find((r) => r.dst === '10.45.0.0/16')));
+      await nl.route.replace({ dst: '10.45.0.0/16', dev: 'ea', metric: 5, protocol: 'static' });
+      e = await next(mon, (e) => e.type === 'route' && e.data.dst === '10.45.0.0/16');
+      expect(e.action).toBe('new');
+      expect(e.type === 'route' && e.data.protocol).toBe('static');
+
+      await nl.neigh.add({ dev: 'ea', address: '10.44.0.9', lladdr: '02:00:00:00:00:09' });
+      e = await next(mon, (e) => e.type === 'neigh' && e.data.address === '10.44.0.9');
+      expect(comparable(e.data)).toEqual(comparable((await nl.neigh.list({ dev: 'ea' })).find((n) => n.address === '10.44.0.9')));
+
+      await nl.rule.add({ priority: 100, table: 100, family: 'inet' } as never);
+      e = await next(mon, (e) => e.type === 'rule' && e.data.priority === 100);
+      expect(e.data).toEqual((await nl.rule.list({ family: 'inet' } as never)).find((r: any) => r.priority === 100));
+
+      // Deletions, in the order made.
+      await nl.rule.del({ priority: 100, table: 100, family: 'inet' } as never);
+      await nl.neigh.del({ dev: 'ea', address: '10.44.0.9' });
+      await nl.route.del({ dst: '10.45.0.0/16', dev: 'ea', metric: 5 });
+      await nl.address.del({ dev: 'ea', address: '10.44.0.1/24' });
+      const order: string[] = [];
+      while (order.length < 4) {
+        const d = (await mon.next()).value as MonitorEvent;
+        if (d.action !== 'del') continue;
+        if ((d.type === 'rule' && d.data.priority === 100) || (d.type === 'neigh' && d.data.address === '10.44.0.9') || (d.type === 'route' && d.data.dst === '10.45.0.0/16') || (d.type === 'address' && d.data.address === '10.44.0.1'))
+          order.push(d.type);
+      }
+      expect(order).toEqual(['rule', 'neigh', 'route', 'address']);
+      await nl.link.del('ea');
+      e = await next(mon, (e) => e.type === 'link' && e.action === 'del' && e.data.name === 'ea');
+      expect(e.action).toBe('del');
+    } finally {
+      await mon.close();
+      await x.close();
+    }
+  });
+});
