@@ -17,6 +17,9 @@ import { podOps, type PodOps } from './pod.js';
 import { labelConnection } from './trace.js';
 // NODE_DEBUG=rtnetlink prints requests in ip's words: the families' decoders read them back.
 import './describe.js';
+import { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
+import { watch, type Watch, type WatchOptions } from './watch.js';
+import type { ListableFamily } from './monitor.js';
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
@@ -125,9 +128,25 @@ export class Handle {
   #netconf?: NetconfApi;
   #pod?: PodOps;
 
+  readonly #where: NetnsRef | undefined;
+
   /** @internal Use {@link open}. */
-  constructor(conn: Connection) {
+  constructor(conn: Connection, netns?: NetnsRef) {
     this.conn = conn;
+    this.#where = netns;
+  }
+
+  /**
+   * A live mirror of this handle's namespace (links, addresses, routes,
+   * neighbours, rules): see {@link watch}. Equivalent to `ip monitor`, kept.
+   */
+  watch(options: Omit<WatchOptions, 'netns'> = {}): Promise<Watch> {
+    return watch({ ...options, netns: this.#where });
+  }
+
+  /** Waits in this handle's namespace for an object that matches: see {@link waitFor}. Equivalent to `ip monitor` until a line matches. */
+  waitFor<F extends ListableFamily>(family: F, predicate: (o: WaitObject<F>) => boolean, options: Omit<WaitForOptions, 'netns'> = {}): Promise<WaitObject<F>> {
+    return waitFor(family, predicate, { ...options, netns: this.#where });
   }
 
   /** Links: `ip link`. */
@@ -271,7 +290,7 @@ export function openSync(options: OpenOptions = {}): Handle {
   try {
     const conn = new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline });
     labelConnection(conn, options.netns);
-    return new Handle(conn);
+    return new Handle(conn, ref);
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }

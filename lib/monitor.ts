@@ -10,9 +10,17 @@ import { eventKind, type MonitorFamily } from './events.js';
 import './families.js'; // loads the families, which register their event decoders
 import type { Link } from './link.js';
 import { Connection } from './netlink.js';
-import { abortSignal, arrayOf, int, object, oneOf } from './validate.js';
+import { abortSignal, arrayOf, bool, int, object, oneOf } from './validate.js';
 import { netnsRef, openNetns } from './resolve.js';
-import { RTNLGRP } from './wire/rtm.js';
+import { NLM_F } from './protocol.js';
+import type { Request } from './request.js';
+import { AF } from './types.js';
+import { ifaddrmsg } from './wire/address.js';
+import { ifinfomsg } from './wire/link.js';
+import { ndmsg } from './wire/neigh.js';
+import { rtmsg } from './wire/route.js';
+import { RTM, RTNLGRP } from './wire/rtm.js';
+import { fibRuleHdr } from './wire/rule.js';
 import type { Address } from './address.js';
 import type { Neighbour } from './neigh.js';
 import type { Netconf } from './netconf.js';
@@ -25,7 +33,7 @@ import type { NetnsRef } from './types.js';
 export type { MonitorFamily } from './events.js';
 
 /** One notification: what changed (`action`) and the object as a list would return it. */
-export type MonitorEvent =
+export type MonitorEvent = (
   | { type: 'link'; action: 'new' | 'del'; data: Link }
   | { type: 'address'; action: 'new' | 'del'; data: Address }
   | { type: 'route'; action: 'new' | 'del'; data: Route }
@@ -38,8 +46,39 @@ export type MonitorEvent =
   | { type: 'action'; action: 'new' | 'del'; data: { actions: ListedAction[] } }
   | { type: 'nexthop'; action: 'new' | 'del'; data: NexthopObject }
   | { type: 'netconf'; action: 'new' | 'del'; data: Netconf }
-  /** Events were lost (the kernel's ENOBUFS); what follows with `resync` is a fresh dump. */
-  | { type: 'resync'; action: 'lost'; data: null };
+  /**
+   * The whole state of the followed tables (`snapshot`), then the changes from it:
+   * first of all with `listExisting` (`action: 'listed'`), and after lost events
+   * with `overflow: 'resync'` (`action: 'lost'`: the kernel's ENOBUFS; the snapshot
+   * is a fresh dump and replaces whatever the reader held).
+   */
+  | { type: 'resync'; action: 'listed' | 'lost'; data: null; snapshot: MonitorSnapshot }
+) & {
+  /**
+   * With `allNsid`: the nsid (as this namespace numbers it, `ip netns list-id`) of the
+   * namespace the event came from; absent for this namespace's own events.
+   */
+  nsid?: number;
+};
+
+/** The families whose whole table a monitor can dump (`listExisting`, `resync`). */
+export type ListableFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule';
+/** Which families can be dumped whole: those of {@link ListableFamily}. */
+export const LISTABLE: readonly ListableFamily[] = ['link', 'address', 'route', 'neigh', 'rule'];
+
+/**
+ * The tables of the followed families as one dump found them, decoded as events
+ * are (no `dev` names: events carry indexes only). `neigh` holds the ARP/NDP
+ * caches (bridge FDB entries are not in it, though their events are delivered);
+ * tc objects and nsids are not dumped.
+ */
+export interface MonitorSnapshot {
+  link?: Link[];
+  address?: Address[];
+  route?: Route[];
+  neigh?: Neighbour[];
+  rule?: Rule[];
+}
 
 /** Options of {@link monitor}. */
 export interface MonitorOptions {
@@ -59,7 +98,32 @@ export interface MonitorOptions {
   overflow?: 'throw' | 'resync';
   /** Socket receive buffer in bytes (default 8 MiB where allowed): how much the kernel holds for a slow reader. */
   rcvbuf?: number;
+  /**
+   * Start with the current state: the first event is `{ type: 'resync', action:
+   * 'listed', snapshot }`, then the changes that came after it (as `ip monitor`
+   * after `ip -d link show; ip addr show; …`, without the gap between them).
+   * Only the families of {@link ListableFamily} (the default families then).
+   *
+   * Ordering guarantee: the socket is subscribed before the dump is sent, and the
+   * dump runs on the monitor's own socket, so its messages and the notifications
+   * arrive in one stream in the kernel's order: an event that arrived before the
+   * dumped object of the same key is already in the snapshot and is dropped; one
+   * that arrived after it is yielded, after the snapshot. Of a key the dump did not
+   * hold, only its last event of the dump's time is yielded, and only when it is a
+   * 'new' (an object made and gone meanwhile is in neither). Nothing that happened
+   * after the dump read an object is lost; nothing the snapshot shows is yielded again.
+   */
+  listExisting?: boolean;
+  /**
+   * Also hear every namespace that has an nsid in this one (NETLINK_LISTEN_ALL_NSID), each
+   * event carrying the sender's `nsid`. Equivalent to `ip monitor all-nsid`. Listings and
+   * resyncs cover this namespace only; events of others are always yielded.
+   */
+  allNsid?: boolean;
 }
+
+/** What {@link MonitorOptions.rcvbuf} defaults to (the kernel doubles it; capped at rmem_max without CAP_NET_ADMIN). */
+const DEFAULT_RCVBUF = 8 << 20;
 
 const groupsOf: Record<MonitorFamily, number[]> = {
   link: [RTNLGRP.LINK],
@@ -84,10 +148,65 @@ export const monitorOptions = object({
   highWaterMark: int(1, 1 << 24),
   overflow: oneOf(['throw', 'resync'] as const),
   rcvbuf: int(1024, 0x7fffffff),
+  listExisting: bool,
+  allNsid: bool,
 });
+
+const hdr = { dstLen: 0, srcLen: 0, tos: 0, table: 0 };
+/** The dump requests of each listable family (headers only; decoded by the events' decoders). */
+const dumpsOf: Record<ListableFamily, Pick<Request, 'type' | 'flags' | 'body'>[]> = {
+  link: [{ type: RTM.GETLINK, flags: NLM_F.DUMP, body: (w) => ifinfomsg.encode(w, { family: AF.UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, 'dump') }],
+  address: [{ type: RTM.GETADDR, flags: NLM_F.DUMP, body: (w) => ifaddrmsg.encode(w, { family: AF.UNSPEC, prefixlen: 0, flags: 0, scope: 0, index: 0 }, 'dump') }],
+  route: [AF.INET, AF.INET6].map((family) => ({
+    type: RTM.GETROUTE,
+    flags: NLM_F.DUMP,
+    body: (w) => rtmsg.encode(w, { ...hdr, family, protocol: 0, scope: 0, type: 0, flags: 0 }, 'dump'),
+  })),
+  neigh: [{ type: RTM.GETNEIGH, flags: NLM_F.DUMP, body: (w) => ndmsg.encode(w, { family: AF.UNSPEC, ifindex: 0, state: 0, flags: 0, type: 0 }, 'dump') }],
+  rule: [AF.INET, AF.INET6].map((family) => ({
+    type: RTM.GETRULE,
+    flags: NLM_F.DUMP,
+    body: (w) => fibRuleHdr.encode(w, { ...hdr, family, action: 0, flags: 0 }, 'dump'),
+  })),
+};
+
+/**
+ * The identity of an object within its table, as the kernel keys it: a link by
+ * index; an address by link, family, address, length and peer; a route by
+ * family, table, destination, source, TOS and metric (and output link for IPv6,
+ * whose per-link routes share a destination); a neighbour by family, link and
+ * address (FDB: link, MAC, VLAN); a rule by all its fields.
+ */
+export function objectKey(family: ListableFamily, o: any): string {
+  switch (family) {
+    case 'link':
+      return `${o.index}`;
+    case 'address':
+      return `${o.family}|${o.index}|${o.address}/${o.prefixlen}|${o.peer ?? ''}`;
+    case 'route':
+      return `${o.family}|${o.table}|${o.dst}|${o.from ?? ''}|${o.tos ?? 0}|${o.metric ?? 0}|${o.family === 'inet6' ? (o.oif ?? '') : ''}`;
+    case 'neigh':
+      return o.family === 'bridge' ? `bridge|${o.index}|${o.lladdr}|${o.vlan ?? ''}|${o.dst ?? ''}` : `${o.family}|${o.index}|${o.address ?? ''}|${o.proxy ? 'proxy' : ''}`;
+    case 'rule':
+      return JSON.stringify(o);
+  }
+}
+
+const isListable = (f: string): f is ListableFamily => (LISTABLE as readonly string[]).includes(f);
+/** Of the events a dump covers (FDB entries are not dumped). */
+const covered = (e: MonitorEvent): boolean => e.nsid === undefined && isListable(e.type) && !(e.type === 'neigh' && e.data.family === 'bridge');
+
+/** @internal The monitor's own dump, for a mirror's verify(): the snapshot, and whether no event arrived while it ran. */
+export const DUMP = Symbol('dump');
+/** @internal Events read from the socket and not yet taken by the reader. */
+export const PENDING = Symbol('pending');
 
 /** A running monitor: iterate it with `for await`; `close()` ends it. */
 export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
+  /** @internal */
+  [DUMP](): Promise<{ snapshot: MonitorSnapshot; quiet: boolean }>;
+  /** @internal */
+  readonly [PENDING]: number;
   /** Stops listening; a pending `next()` resolves as done. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -97,16 +216,23 @@ export interface Monitor extends AsyncIterableIterator<MonitorEvent> {
 /**
  * Follows kernel notifications. Equivalent to `ip monitor [link] [address] [route] …`
  * (`ip -n NS monitor` with `netns`). The socket is subscribed when this returns,
- * so changes made afterwards are seen.
+ * so changes made afterwards are seen. With `listExisting`, the first event is
+ * the current state (see {@link MonitorOptions.listExisting} for the ordering guarantee).
  */
 export function monitor(options: MonitorOptions = {}): Monitor {
   options = monitorOptions(options, 'monitor options') as MonitorOptions;
-  const fams = options.families ?? (Object.keys(groupsOf) as MonitorFamily[]);
+  const fams = options.families ?? (options.listExisting ? [...LISTABLE] : (Object.keys(groupsOf) as MonitorFamily[]));
+  if (options.listExisting) {
+    const bad = fams.filter((f) => !isListable(f));
+    if (bad.length) throw new TypeError(`monitor options.families: listExisting can list ${LISTABLE.join(', ')}, not ${bad.join(', ')}`);
+  }
+  const listable = fams.filter(isListable);
   const highWater = options.highWaterMark ?? 4096;
   const ns = options.netns !== undefined ? openNetns(options.netns, 'netns') : undefined;
   let conn: Connection;
   try {
-    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf });
+    // The engine sizes only request sockets by default: an event socket would get the kernel's ~208 KiB.
+    conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set(fams.flatMap((f) => groupsOf[f]))], rcvbuf: options.rcvbuf ?? DEFAULT_RCVBUF, allNsid: options.allNsid });
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }
@@ -116,13 +242,109 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   let done = false;
   let paused = false;
   let wake: (() => void) | undefined;
+  /** Decoded events read so far (a verify() dump is quiet when this did not move). */
+  let received = 0;
+  /** While a listing/resync dump runs: the events read meanwhile, reconciled when it ends. */
+  let window: MonitorEvent[] | undefined;
+  let lostInWindow = false;
   const notify = () => {
     const w = wake;
     wake = undefined;
     w?.();
   };
 
-  conn.onEvent = (b, off, end, type) => {
+  /** Dumps the listable families on the monitor's socket; each object notes how many events of `into` came before it. */
+  const dumpAll = async (into: () => number) => {
+    const parts = await Promise.all(
+      listable.flatMap((fam) =>
+        dumpsOf[fam].map((d) =>
+          conn.request<{ o: Record<string, unknown>; at: number }>({
+            ...d,
+            parse(b, off, end, type) {
+              const k = eventKind(type);
+              const o = k?.decode(b, off, end, type);
+              return o === undefined ? undefined : { o, at: into() };
+            },
+          }).then((items) => ({ fam, items })),
+        ),
+      ),
+    );
+    const snapshot: MonitorSnapshot = {};
+    const at = new Map<string, number>();
+    const tables = new Map<ListableFamily, Map<string, Record<string, unknown>>>();
+    for (const { fam, items } of parts) {
+      let t = tables.get(fam);
+      if (!t) tables.set(fam, (t = new Map()));
+      for (const { o, at: p } of items) {
+        const k = objectKey(fam, o);
+        t.set(k, o);
+        at.set(`${fam}\0${k}`, p);
+      }
+    }
+    for (const [fam, t] of tables) (snapshot as Record<string, unknown>)[fam] = [...t.values()];
+    return { snapshot, at };
+  };
+
+  /** Lists the state, then queues the snapshot and the events of the dump's time that it does not cover. */
+  const resync = async (action: 'listed' | 'lost') => {
+    for (let tries = 0; ; tries++) {
+      window = [];
+      lostInWindow = false;
+      let result: Awaited<ReturnType<typeof dumpAll>>;
+      try {
+        result = await dumpAll(() => window!.length);
+      } catch (e) {
+        window = undefined;
+        if (!done) failure ??= e;
+        notify();
+        return;
+      }
+      const evs = window;
+      if (lostInWindow && tries < 8) continue; // events of the dump's time were lost too: list again
+      window = undefined;
+      if (done) return;
+      const { snapshot, at } = result;
+      const last = new Map<string, number>();
+      evs.forEach((e, i) => covered(e) && last.set(`${e.type}\0${objectKey(e.type as ListableFamily, e.data)}`, i));
+      queue.push({ type: 'resync', action, data: null, snapshot });
+      evs.forEach((e, i) => {
+        if (!covered(e)) return void queue.push(e);
+        const k = `${e.type}\0${objectKey(e.type as ListableFamily, e.data)}`;
+        const p = at.get(k);
+        if (p !== undefined ? i >= p : last.get(k) === i && e.action === 'new') queue.push(e);
+      });
+      if (lostInWindow) {
+        failure ??= new NetlinkError(105, 'recvmsg', {}, 'events kept being lost while the monitor re-listed');
+      }
+      checkPause();
+      notify();
+      return;
+    }
+  };
+
+  const checkPause = () => {
+    if (!paused && window === undefined && queue.length >= highWater) {
+      paused = true;
+      conn.pause(true);
+    }
+  };
+  const lost = (e: unknown) => {
+    if (options.overflow !== 'resync' || listable.length === 0) {
+      if (options.overflow === 'resync') queue.push({ type: 'resync', action: 'lost', data: null, snapshot: {} });
+      else failure ??= e;
+    } else if (window !== undefined) lostInWindow = true;
+    else {
+      // Read on (unpaused) while the dump runs: its replies come on this socket.
+      if (paused) {
+        paused = false;
+        conn.pause(false);
+      }
+      void resync('lost');
+    }
+    notify();
+  };
+
+  conn.onEvent = (b, off, end, type, nsid) => {
     const d = eventKind(type);
     if (!d || !wanted.has(d.family)) return;
     let data: Record<string, unknown> | undefined;
@@ -131,23 +353,24 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     } catch (e) {
       // An event that cannot be decoded is an event lost: as the kernel's ENOBUFS, it says
       // so (`resync`, or the iteration ends with the DecodeError); it never reaches the socket's callback.
-      if (options.overflow === 'resync') queue.push({ type: 'resync', action: 'lost', data: null });
-      else failure ??= e;
-      notify();
+      lost(e);
       return;
     }
     if (data === undefined) return;
-    queue.push({ type: d.family, action: d.action, data } as MonitorEvent);
-    if (!paused && queue.length >= highWater) {
-      paused = true;
-      conn.pause(true);
-    }
+    received++;
+    const ev = { type: d.family, action: d.action, data } as MonitorEvent;
+    if (nsid !== undefined && nsid >= 0) ev.nsid = nsid;
+    if (window !== undefined) window.push(ev);
+    else queue.push(ev);
+    checkPause();
     notify();
   };
   conn.onError = (err: NetlinkError) => {
-    if (err.code === 'ENOBUFS' && options.overflow === 'resync') queue.push({ type: 'resync', action: 'lost', data: null });
-    else failure ??= err;
-    notify();
+    if (err.code === 'ENOBUFS') lost(err);
+    else {
+      failure ??= err;
+      notify();
+    }
   };
 
   const close = async () => {
@@ -156,7 +379,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
       options.signal?.removeEventListener('abort', onAbort);
       notify();
     }
-    await conn.close();
+    await conn.close({ force: true });
   };
   const onAbort = () => {
     failure ??= new AbortError(false, options.signal?.reason, 'The monitor');
@@ -164,6 +387,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.listExisting && !done) void resync('listed');
 
   const it: Monitor = {
     async next(): Promise<IteratorResult<MonitorEvent>> {
@@ -203,6 +427,14 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     [Symbol.asyncDispose]: close,
     [Symbol.dispose]() {
       void close();
+    },
+    async [DUMP]() {
+      const before = received;
+      const { snapshot } = await dumpAll(() => 0);
+      return { snapshot, quiet: received === before };
+    },
+    get [PENDING]() {
+      return queue.length + (window !== undefined ? 1 : 0);
     },
   };
   return it;

@@ -41,7 +41,7 @@ export interface NativeSocket {
 /** The addon's exports (native/addon.cc). */
 export interface Native {
   Socket: new (
-    options: { netnsFd?: number; events?: boolean; groups?: number[]; rcvbuf?: number; dumpChannels?: number; syncSocket?: boolean },
+    options: { netnsFd?: number; events?: boolean; groups?: number[]; allNsid?: boolean; rcvbuf?: number; dumpChannels?: number; syncSocket?: boolean },
     onBlock: (block: Buffer | null) => void,
   ) => NativeSocket;
   /** Opens a pinned BPF object (BPF_OBJ_GET) and returns its fd (close-on-exec); throws with the errno. */

@@ -59,6 +59,8 @@ export interface ConnectionOptions {
   netnsFd?: number;
   /** Multicast groups to join: an event socket (a monitor) instead of a request socket. */
   groups?: number[];
+  /** An event socket that also hears the namespaces with an nsid here (NETLINK_LISTEN_ALL_NSID); events then carry it. */
+  allNsid?: boolean;
   /** Receive buffer size in bytes (default 8 MiB for requests where allowed; capped by rmem_max without CAP_NET_ADMIN). */
   rcvbuf?: number;
   /** Default reply timeout in milliseconds (0: none). */
@@ -99,6 +101,8 @@ const reclaim = new FinalizationRegistry<NativeSocket>((sock) => {
 
 /** Connections with work under way, kept reachable until it settles (their callers hold only promises). */
 const busy = new Set<Connection>();
+/** Connections closed and not yet told so by the engine (see finalize). */
+const closing = new Set<Connection>();
 
 /** The native callback must not hold the connection: a dropped handle has to be collectable. */
 function deliverTo(weak: WeakRef<Connection>): (block: Buffer | null) => void {
@@ -262,7 +266,7 @@ export class Connection {
   /** Resolves once the sockets are closed (the I/O thread has let go of them). */
   readonly closed: Promise<void>;
   /** Called with each message of an event socket (payload offsets, as a family's parser takes them). */
-  onEvent?: (b: Buffer, off: number, end: number, type: number) => void;
+  onEvent?: (b: Buffer, off: number, end: number, type: number, nsid?: number) => void;
   /** Called when an event socket reports lost messages (ENOBUFS) or another socket error. */
   onError?: (err: NetlinkError) => void;
 
@@ -274,17 +278,19 @@ export class Connection {
     // The blocking socket (inline requests, sync calls) comes with the request socket: a
     // namespace is entered once for both. Dump channels are opened when a dump needs one.
     this.sock = new native.Socket(
-      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, syncSocket: !events && this.inline },
+      { netnsFd: opts.netnsFd, rcvbuf: opts.rcvbuf, events, groups: opts.groups, allNsid: opts.allNsid === true, syncSocket: !events && this.inline },
       deliverTo(new WeakRef(this)),
     );
     const { rcvbuf, sndbuf } = this.sock.info();
     this.proto = new Protocol({
       window: opts.window ?? windowOf(rcvbuf),
       maxChunk: Math.max(4096, Math.min(sndbuf - 1024, 1 << 20)),
-      dumpChannels: true,
+      // An event socket runs its dumps on itself (channel 0): replies and events then arrive in
+      // the kernel's order, which is what a monitor's listExisting/resync reconcile by.
+      dumpChannels: !events,
       ...(events
         ? {
-            onEvent: (b, off, len, type) => this.onEvent?.(b, off + HDR, off + len, type),
+            onEvent: (b, off, len, type, nsid) => this.onEvent?.(b, off + HDR, off + len, type, nsid),
             onEventError: (errno) =>
               this.onError?.(new NetlinkError(errno, 'recvmsg', {}, errno === 105 ? 'the kernel dropped messages: receive buffer overrun' : undefined)),
           }
@@ -882,6 +888,7 @@ export class Connection {
   onBlock(block: Buffer | null): void {
     if (block === null) {
       this.blocks = [];
+      closing.delete(this);
       return this.closedResolve();
     }
     if (this.destroyed) return;
@@ -944,6 +951,9 @@ export class Connection {
     if (this.destroyed) return;
     this.destroyed = true;
     reclaim.unregister(this);
+    // The engine reports the sockets closed through a weak reference: held until it has,
+    // or a close() awaited by a caller that keeps no other reference never resolves.
+    closing.add(this);
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     const taken = this.sock.destroy();
     for (const p of this.fresh.splice(0)) this.proto.add(p);
@@ -970,6 +980,7 @@ function walkRecords(b: Buffer, m: Protocol): void {
     const p = off + 8;
     if (p + len > end) break;
     if (kind === 0 || kind === 1) m.receive(chan, b, p, p + len, kind === 1);
+    else if (kind === 4) m.receive(chan, b, p + 4, p + len, false, b.readInt32LE(p));
     else if (kind === 2) m.socketError(chan, b.readInt32LE(p));
     else if (kind === 3) m.sendFailed(b.readDoubleLE(p), b.readInt32LE(p + 8));
     off = p + ((len + 3) & ~3);

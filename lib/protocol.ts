@@ -142,7 +142,7 @@ export interface ProtocolOptions {
   /** Dump channels the driver opened already (1..n), idle and ready. */
   preopened?: number;
   /** Messages that answer no request (a monitor's events). */
-  onEvent?(b: Buffer, off: number, len: number, type: number): void;
+  onEvent?(b: Buffer, off: number, len: number, type: number, nsid?: number): void;
   /** A socket error on channel 0 of an event socket (ENOBUFS: events were lost). */
   onEventError?(errno: number): void;
 }
@@ -330,7 +330,7 @@ export class Protocol {
   }
 
   /** Reads one datagram (or what arrived of one) from `channel`. */
-  receive(channel: number, b: Buffer, off: number, end: number, truncated = false): void {
+  receive(channel: number, b: Buffer, off: number, end: number, truncated = false, nsid?: number): void {
     while (off + HDR <= end) {
       const len = rd32(b, off);
       const seq = rd32(b, off + 8);
@@ -344,7 +344,7 @@ export class Protocol {
       const flags = rd16(b, off + 6);
       const ex = this.bySeq.get(seq);
       if (ex === undefined || ex.channel !== channel) {
-        if (this.opts.onEvent && channel === 0) this.opts.onEvent(b, off, len, type);
+        if (this.opts.onEvent && channel === 0) this.opts.onEvent(b, off, len, type, nsid);
         // else: an answer to something already finished (its channel was closed): dropped
       } else this.apply(ex, b, off, len, type, flags);
       off += align(len);

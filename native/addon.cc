@@ -192,6 +192,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
         Napi::Array arr = g.As<Napi::Array>();
         for (uint32_t i = 0; i < arr.Length(); i++) spec.groups.push_back(arr.Get(i).As<Napi::Number>().Uint32Value());
       }
+      spec.allNsid = o.Get("allNsid").ToBoolean().Value();
     }
     rtnlRcvbuf_ = spec.rcvbuf;
     rtnl::SysError err;
@@ -253,7 +254,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
       delete d;
       return false;
     });
-    for (size_t i = 0; i < fds.size(); i++) reactor->attach(life_->ep, static_cast<uint32_t>(i), std::move(fds[i]));
+    for (size_t i = 0; i < fds.size(); i++) reactor->attach(life_->ep, static_cast<uint32_t>(i), std::move(fds[i]), i == 0 && spec.allNsid);
     // Registered after the threadsafe function, so it runs before the one
     // Node registered for it (cleanup hooks run last-in, first-out).
     life_->hookArg = new std::shared_ptr<Life>(life_);

@@ -75,9 +75,32 @@ bool appendRecord(ByteBuf* out, uint32_t chan, uint16_t kind, const void* payloa
   return true;
 }
 
-int receiveRecord(int fd, uint32_t chan, ByteBuf* out, uint8_t* scratch, size_t room, bool wait) {
+namespace {
+// recvmsg() of one datagram after a 4-byte slot for the sender's nsid (from the
+// NETLINK_LISTEN_ALL_NSID control message; -1 when the kernel attached none).
+ssize_t receiveWithNsid(int fd, uint8_t* scratch, size_t room, int flags) {
+  iovec iov{scratch + 4, room - 4};
+  alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(int32_t))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = recvmsg(fd, &msg, flags);
+  if (n < 0) return n;
+  int32_t nsid = -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof nsid))
+      std::memcpy(&nsid, CMSG_DATA(c), sizeof nsid);
+  std::memcpy(scratch, &nsid, 4);
+  return n + 4;
+}
+}  // namespace
+
+int receiveRecord(int fd, uint32_t chan, ByteBuf* out, uint8_t* scratch, size_t room, bool wait, bool nsid) {
   ssize_t n;
-  do n = recv(fd, scratch, room, (wait ? 0 : MSG_DONTWAIT) | MSG_TRUNC);
+  int flags = (wait ? 0 : MSG_DONTWAIT) | MSG_TRUNC;
+  do n = nsid ? receiveWithNsid(fd, scratch, room, flags) : recv(fd, scratch, room, flags);
   while (n < 0 && errno == EINTR);
   if (n < 0) {
     int e = errno;
@@ -87,7 +110,9 @@ int receiveRecord(int fd, uint32_t chan, ByteBuf* out, uint8_t* scratch, size_t 
     return -e;
   }
   size_t len = std::min(static_cast<size_t>(n), room);
-  if (!appendRecord(out, chan, static_cast<size_t>(n) > room ? kTruncated : kData, scratch, len)) {
+  // (A cut datagram of an nsid socket stays kDataNsid: its last message then ends past it, which JS reports.)
+  RecordKind kind = nsid ? kDataNsid : static_cast<size_t>(n) > room ? kTruncated : kData;
+  if (!appendRecord(out, chan, kind, scratch, len)) {
     int32_t v = ENOMEM;
     appendRecord(out, chan, kError, &v, sizeof v);
     return -ENOMEM;
@@ -222,10 +247,11 @@ void Reactor::post(Command c) {
   if (sleeping_.exchange(false)) wake();
 }
 
-void Reactor::attach(const std::shared_ptr<Endpoint>& ep, uint32_t chan, Fd fd) {
+void Reactor::attach(const std::shared_ptr<Endpoint>& ep, uint32_t chan, Fd fd, bool nsid) {
   Command c{Op::Attach, ep};
   c.chan = chan;
   c.fd = std::move(fd);
+  c.nsid = nsid;
   post(std::move(c));
 }
 
@@ -289,6 +315,7 @@ void Reactor::handle(Command& c) {
       ch->owner = &ep;
       ch->id = c.chan;
       ch->fd = std::move(c.fd);
+      ch->nsid = c.nsid;
       epoll_event ev{};
       ev.events = EPOLLIN | EPOLLET;
       ev.data.ptr = ch.get();
@@ -376,7 +403,7 @@ bool Reactor::drain(Endpoint& ep, Endpoint::Chan& c) {
   bool any = false;
   int errors = 0;
   while (c.readable && !c.paused && !held(ep)) {
-    int r = receiveRecord(c.fd.get(), c.id, &ep.out_, scratch_.data(), kRoom, false);
+    int r = receiveRecord(c.fd.get(), c.id, &ep.out_, scratch_.data(), kRoom, false, c.nsid);
     if (r == 0) {
       c.readable = false;
       break;

@@ -30,6 +30,7 @@ enum RecordKind : uint16_t {
   kTruncated = 1,   // one datagram cut at the receive room (the rest is lost)
   kError = 2,       // s32 errno that recv() reported (ENOBUFS: the kernel dropped messages)
   kSendFailed = 3,  // f64 chunk id, s32 errno: sendmsg() failed, nothing of the chunk was sent
+  kDataNsid = 4,    // s32 nsid of the sender's namespace (-1: none), then one datagram (NETLINK_LISTEN_ALL_NSID sockets)
 };
 
 // A malloc'd block of records handed to JS (the receiver frees it), or the
@@ -64,7 +65,7 @@ class ByteBuf {
 bool appendRecord(ByteBuf* out, uint32_t chan, uint16_t kind, const void* payload, size_t len);
 // Receives one datagram from `fd` into `out` as a record; returns 1, 0 (would
 // block) or -errno (also recorded, as a kError record).
-int receiveRecord(int fd, uint32_t chan, ByteBuf* out, uint8_t* scratch, size_t room, bool wait);
+int receiveRecord(int fd, uint32_t chan, ByteBuf* out, uint8_t* scratch, size_t room, bool wait, bool nsid = false);
 
 class Reactor;
 
@@ -90,6 +91,7 @@ class Endpoint {
     Fd fd;
     bool readable = true;  // edge-triggered: true until recv() says EAGAIN
     bool paused = false;
+    bool nsid = false;  // NETLINK_LISTEN_ALL_NSID: read with recvmsg() and pass the sender's nsid on
   };
   // Hands a block to JS unless the endpoint was detached; false: not taken.
   bool deliver(Block b);
@@ -123,7 +125,7 @@ class Reactor {
   // Stops and joins the thread (process exit).
   static void shutdown();
 
-  void attach(const std::shared_ptr<Endpoint>& ep, uint32_t chan, Fd fd);
+  void attach(const std::shared_ptr<Endpoint>& ep, uint32_t chan, Fd fd, bool nsid = false);
   void send(const std::shared_ptr<Endpoint>& ep, uint32_t chan, double chunk, const uint8_t* data, size_t len);
   // Rewrites bytes of a chunk that has not been taken for sending yet.
   bool patch(Endpoint* ep, double chunk, size_t offset, const uint8_t* data, size_t len);
@@ -149,6 +151,7 @@ class Reactor {
     double chunk = 0;
     std::vector<uint8_t> bytes;
     Fd fd;
+    bool nsid = false;
   };
 
   Reactor() = default;

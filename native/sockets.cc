@@ -66,6 +66,11 @@ bool openOne(const SocketSpec& spec, Fd* out, SysError* err) {
     if (setsockopt(fd.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0)
       return fail(err, "setsockopt", "NETLINK_ADD_MEMBERSHIP group " + std::to_string(g));
   }
+  if (spec.allNsid) {
+    int on = 1;
+    if (setsockopt(fd.get(), SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &on, sizeof on) != 0)
+      return fail(err, "setsockopt", "NETLINK_LISTEN_ALL_NSID");
+  }
   *out = std::move(fd);
   return true;
 }

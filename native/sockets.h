@@ -32,6 +32,7 @@ struct SocketSpec {
   Role role = Role::Requests;
   int rcvbuf = 0;                // bytes asked for; 0: the role's default
   std::vector<uint32_t> groups;  // Events: RTNLGRP_* to join
+  bool allNsid = false;          // Events: NETLINK_LISTEN_ALL_NSID (every namespace with an nsid here)
 };
 
 // Opens one socket per spec in the namespace open on `nsFd` (-1: the

@@ -1,0 +1,386 @@
+/**
+ * A live mirror of the kernel's tables (links, addresses, routes, neighbours,
+ * rules), kept by a monitor that lists first and follows after (`ip monitor`
+ * with a memory). The kernel's silent cascades are modelled: when a link goes
+ * (deleted, or moved to another namespace) its addresses, routes and
+ * neighbours go from the mirror too; when it goes down its IPv4 routes and
+ * neighbours do (the kernel sends no event for those IPv4 routes). `verify()`
+ * re-dumps and reports any drift.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { DUMP, monitor, objectKey, PENDING, type ListableFamily, type Monitor, type MonitorEvent, type MonitorSnapshot } from './monitor.js';
+import { netnsRef } from './resolve.js';
+import type { NetnsRef } from './types.js';
+import { abortSignal, arrayOf, int, object, oneOf } from './validate.js';
+import type { Link } from './link.js';
+import type { Address } from './address.js';
+import type { Route } from './route.js';
+import type { Neighbour } from './neigh.js';
+import type { Rule } from './rule.js';
+
+/** The tables a mirror can hold. */
+export type WatchTable = ListableFamily;
+/** The objects of each table (as a monitor yields them: indexes, no `dev` names). */
+export interface WatchObjects {
+  link: Link;
+  address: Address;
+  route: Route;
+  neigh: Neighbour;
+  rule: Rule;
+}
+
+/** Options of {@link watch}. */
+export interface WatchOptions {
+  /** The tables to mirror (default: all five). */
+  tables?: WatchTable[];
+  /** Mirror this namespace (`ip -n NS monitor`). */
+  netns?: NetnsRef;
+  /** Closes the mirror when aborted. */
+  signal?: AbortSignal;
+  /** The monitor socket's receive buffer (bytes). */
+  rcvbuf?: number;
+}
+
+/** One change of the mirror. */
+export interface WatchChange<T extends WatchTable = WatchTable> {
+  table: T;
+  action: 'add' | 'change' | 'delete';
+  key: string;
+  /** The object now (for 'delete': the object that went). */
+  value: WatchObjects[T];
+  /** 'change': the object before. */
+  previous?: WatchObjects[T];
+  /** Why: a kernel event, a cascade the kernel did silently (or before its own events), or a resync after lost events. */
+  cause: 'event' | 'cascade' | 'resync';
+}
+
+/** One difference between the mirror and a fresh dump. */
+export interface WatchDrift {
+  table: WatchTable;
+  key: string;
+  kind: 'missing' | 'extra' | 'differs';
+  mirror?: unknown;
+  kernel?: unknown;
+}
+
+/** Filters of {@link Watch.list}: those of the families' `list` that a mirror can answer. */
+export interface WatchFilter {
+  /** The link (index, or a name the mirror knows): `dev D`. */
+  dev?: number | string;
+  /** `-4` / `-6` (`'bridge'` for FDB entries). */
+  family?: string;
+  /** Routes: `table T` (default `main`; `'all'`: every table). */
+  table?: string | number;
+  /** Routes: `proto P`. */
+  protocol?: string | number;
+  /** Routes: `type T`. */
+  type?: string;
+  /** Routes, addresses: `scope S`. */
+  scope?: string | number;
+  /** Links: `type KIND`. */
+  kind?: string;
+  /** Links: `up`. */
+  up?: boolean;
+  /** Links: `dev NAME`. */
+  name?: string;
+}
+
+const watchOptions = object({
+  tables: arrayOf(oneOf(['link', 'address', 'route', 'neigh', 'rule'] as const), { min: 1 }),
+  netns: netnsRef,
+  signal: abortSignal,
+  rcvbuf: int(1024, 0x7fffffff),
+});
+
+/** The fields that change without an event (counters, remaining lifetimes, cache ages). */
+function stable(table: WatchTable, o: any): unknown {
+  switch (table) {
+    case 'link': {
+      const { stats64: _s, stats: _t, ...rest } = o;
+      return rest;
+    }
+    case 'address':
+      return { ...o, validLft: typeof o.validLft === 'number' ? 'finite' : o.validLft, preferredLft: typeof o.preferredLft === 'number' ? 'finite' : o.preferredLft };
+    case 'neigh': {
+      const { cacheinfo: _c, probes: _p, ...rest } = o;
+      return rest;
+    }
+    case 'route': {
+      const { expires: _e, ...rest } = o;
+      return rest;
+    }
+    default:
+      return o;
+  }
+}
+const same = (t: WatchTable, a: unknown, b: unknown) => JSON.stringify(stable(t, a)) === JSON.stringify(stable(t, b));
+const usesLink = (r: Route, index: number) => r.oif === index || (r.nexthops?.some((n) => n.oif === index) ?? false);
+/**
+ * Not mirrored: FDB entries (the dump of AF_BRIDGE holds every link's own
+ * address lists, which change without events) and NOARP neighbours (the
+ * kernel makes them for multicast and broadcast destinations without an event).
+ */
+const unmirrored = (table: WatchTable, o: any) => table === 'neigh' && (o.family === 'bridge' || o.state === 'noarp' || (Array.isArray(o.state) && o.state.includes('noarp')));
+const isUp = (l: Link) => (l.flags as string[] | undefined)?.includes('UP') ?? false;
+
+/**
+ * A live, queryable mirror. Emits `'add'`, `'change'` and `'delete'` with a
+ * {@link WatchChange}, and `'error'` when following ends with an error.
+ */
+export class Watch extends EventEmitter {
+  readonly #tables = new Map<WatchTable, Map<string, any>>();
+  readonly #mon: Monitor;
+  #closed = false;
+  #error: unknown;
+  /** Resolves once the first listing is in the mirror. */
+  readonly ready: Promise<void>;
+  /** Ends when following ends (closed, or an error). */
+  readonly done: Promise<void>;
+
+  /** @internal Use {@link watch}. */
+  constructor(options: WatchOptions) {
+    super();
+    const tables = options.tables ?? ['link', 'address', 'route', 'neigh', 'rule'];
+    for (const t of tables) this.#tables.set(t, new Map());
+    const mon = monitor({ families: tables, listExisting: true, overflow: 'resync', netns: options.netns, signal: options.signal, rcvbuf: options.rcvbuf });
+    this.#mon = mon;
+    let ready!: () => void;
+    let fail!: (e: unknown) => void;
+    this.ready = new Promise<void>((r, j) => ((ready = r), (fail = j)));
+    this.done = (async () => {
+      let first = true;
+      try {
+        for await (const e of mon) {
+          this.#apply(e, first);
+          if (first) ready();
+          first = false;
+        }
+        if (first) fail(new Error('the mirror was closed before it was ready'));
+      } catch (e) {
+        if (first) fail(e);
+        else if (!this.#closed && !options.signal?.aborted) {
+          // The mirror no longer follows: say so (verify() throws it too).
+          this.#error = e;
+          if (this.listenerCount('error')) this.emit('error', e);
+        }
+      }
+    })();
+    this.ready.catch(() => undefined);
+  }
+
+  #emit(c: WatchChange): void {
+    this.emit(c.action, c);
+  }
+
+  #put(table: WatchTable, o: any, cause: WatchChange['cause'], quiet = false): void {
+    const t = this.#tables.get(table);
+    if (!t) return;
+    const key = objectKey(table, o);
+    const prev = t.get(key);
+    t.set(key, o);
+    if (quiet) return;
+    if (prev === undefined) this.#emit({ table, action: 'add', key, value: o, cause });
+    else if (!same(table, prev, o)) this.#emit({ table, action: 'change', key, value: o, previous: prev, cause });
+  }
+
+  #drop(table: WatchTable, key: string, cause: WatchChange['cause']): void {
+    const t = this.#tables.get(table);
+    const prev = t?.get(key);
+    if (prev === undefined) return;
+    t!.delete(key);
+    this.#emit({ table, action: 'delete', key, value: prev, cause });
+  }
+
+  #dropWhere(table: WatchTable, pick: (o: any) => boolean): void {
+    const t = this.#tables.get(table);
+    if (!t) return;
+    for (const [k, o] of [...t]) if (pick(o)) this.#drop(table, k, 'cascade');
+  }
+
+  #apply(e: MonitorEvent, first: boolean): void {
+    if (e.type === 'resync') {
+      const snap = e.snapshot as MonitorSnapshot;
+      for (const [table, t] of this.#tables) {
+        const fresh = new Map<string, any>(((snap[table] ?? []) as any[]).filter((o) => !unmirrored(table, o)).map((o) => [objectKey(table, o), o]));
+        for (const [k] of [...t]) if (!fresh.has(k)) this.#drop(table, k, 'resync');
+        for (const o of fresh.values()) this.#put(table, o, 'resync', first);
+      }
+      return;
+    }
+    const table = e.type as WatchTable;
+    if (!this.#tables.has(table) || unmirrored(table, e.data)) return;
+    if (e.action === 'new') {
+      const prev = table === 'link' ? this.#tables.get('link')!.get(objectKey('link', e.data)) : undefined;
+      this.#put(table, e.data, 'event');
+      if (table === 'link') {
+        const l = e.data as Link;
+        if (prev && isUp(prev) && !isUp(l)) this.#linkDown(l.index);
+        else if (prev && prev.carrier !== l.carrier && l.carrier !== undefined) this.#carrier(l.index, l.carrier);
+        this.#peerOf(l);
+      }
+    } else {
+      this.#drop(table, objectKey(table, e.data), 'event');
+      if (table === 'link') this.#linkGone((e.data as Link).index);
+      if (table === 'address' && (e.data as Address).family === 'inet') this.#addressGone(e.data as Address);
+    }
+  }
+
+  /** A link went down: the kernel flushes its IPv4 routes (but those of type `local`: its addresses stay) and its neighbours without an event. */
+  #linkDown(index: number): void {
+    this.#dropWhere('route', (r: Route) => r.family === 'inet' && r.type !== 'local' && (r.oif === index || (r.nexthops !== undefined && r.nexthops.every((n) => n.oif === index))));
+    this.#dropWhere('neigh', (n: Neighbour) => n.index === index);
+  }
+
+  /**
+   * A veth's peer is announced before the pair is joined, with `link` 0, and
+   * the kernel says nothing when it learns its peer: the second half's event
+   * names the first, which then names it back.
+   */
+  #peerOf(l: Link): void {
+    if (l.kind !== 'veth' || !l.link) return;
+    const peer = this.#tables.get('link')!.get(String(l.link)) as Link | undefined;
+    if (peer && peer.kind === 'veth' && !peer.link) this.#put('link', { ...peer, link: l.index }, 'cascade');
+  }
+
+  /** Carrier lost or back: the routes through the link gain or lose `linkdown`, without an event. */
+  #carrier(index: number, on: boolean): void {
+    const t = this.#tables.get('route');
+    if (!t) return;
+    for (const r of [...t.values()] as Route[]) {
+      if (r.oif !== index || (r.family === 'inet' && r.type === 'local')) continue;
+      const has = r.flags.includes('linkdown');
+      if (on === has) this.#put('route', { ...r, flags: on ? r.flags.filter((f) => f !== 'linkdown') : [...r.flags, 'linkdown'] }, 'cascade');
+    }
+  }
+
+  /** A link was deleted or left the namespace: everything on it goes (IPv4 routes silently in the kernel). */
+  #linkGone(index: number): void {
+    this.#dropWhere('address', (a: Address) => a.index === index);
+    this.#dropWhere('route', (r: Route) => (r.family === 'inet' ? usesLink(r, index) : r.oif === index));
+    this.#dropWhere('neigh', (n: Neighbour) => n.index === index);
+  }
+
+  /** An IPv4 address went: routes that used it as their source go too (fib_sync_down_addr), unless another link still has it. */
+  #addressGone(a: Address): void {
+    const still = [...(this.#tables.get('address')?.values() ?? [])].some((x: Address) => x.family === 'inet' && x.address === a.address);
+    if (!still) this.#dropWhere('route', (r: Route) => r.family === 'inet' && r.prefsrc === a.address);
+  }
+
+  /** One object by its key fields (a link by index or name; others as `list` returns them). */
+  get<T extends WatchTable>(table: T, what: number | string | Partial<WatchObjects[T]>): WatchObjects[T] | undefined {
+    const t = this.#table(table);
+    if (table === 'link' && typeof what === 'string') return [...t.values()].find((l: Link) => l.name === what);
+    if (table === 'link' && typeof what === 'number') return t.get(String(what));
+    if (typeof what !== 'object' || what === null) throw new TypeError(`get: ${table} takes the object's key fields`);
+    return t.get(objectKey(table, what));
+  }
+
+  /** The mirrored objects that match `filter` (see {@link WatchFilter}; routes default to table `main`). Equivalent to `ip … show` from memory. */
+  list<T extends WatchTable>(table: T, filter: WatchFilter = {}): WatchObjects[T][] {
+    const t = this.#table(table);
+    let index: number | undefined;
+    if (filter.dev !== undefined) {
+      index = typeof filter.dev === 'number' ? filter.dev : (this.get('link', filter.dev) as Link | undefined)?.index;
+      if (index === undefined) return [];
+    }
+    const rt = table === 'route' ? (filter.table ?? 'main') : undefined;
+    return [...t.values()].filter((o: any) => {
+      if (filter.family !== undefined && o.family !== filter.family) return false;
+      if (filter.scope !== undefined && o.scope !== filter.scope) return false;
+      switch (table) {
+        case 'link':
+          return (index === undefined || o.index === index) && (filter.name === undefined || o.name === filter.name) && (filter.kind === undefined || o.kind === filter.kind) && (filter.up === undefined || isUp(o) === filter.up);
+        case 'route':
+          return (rt === 'all' || o.table === rt) && (filter.protocol === undefined || o.protocol === filter.protocol) && (filter.type === undefined || o.type === filter.type) && (index === undefined || usesLink(o, index));
+        case 'rule':
+          return filter.table === undefined || o.table === filter.table;
+        default:
+          return index === undefined || o.index === index;
+      }
+    });
+  }
+
+  #table(table: WatchTable): Map<string, any> {
+    const t = this.#tables.get(table);
+    if (!t) throw new TypeError(`table: '${String(table)}' is not mirrored here (tables: ${[...this.#tables.keys()].join(', ')})`);
+    return t;
+  }
+
+  /**
+   * Re-dumps every mirrored table and reports where the mirror differs
+   * (there should be nothing). The dump is taken while no event arrives,
+   * retried a few times if the tables keep changing. A difference is
+   * reported only when it lasts `settle` ms (default 1500): the kernel
+   * announces some changes late (a carrier change waits for its linkwatch
+   * work, up to a second, while a dump shows it at once).
+   */
+  async verify(options: { settle?: number } = {}): Promise<WatchDrift[]> {
+    const settle = int(0, 60_000)(options.settle ?? 1500, 'verify options.settle');
+    const until = Date.now() + settle;
+    for (;;) {
+      const drift = await this.#verifyOnce();
+      if (drift.length === 0 || Date.now() >= until) return drift;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Why the mirror stopped following, when it was not closed (it is stale from then on). */
+  get error(): unknown {
+    return this.#error;
+  }
+
+  async #verifyOnce(): Promise<WatchDrift[]> {
+    await this.ready;
+    if (this.#error !== undefined) throw this.#error;
+    const idle = async () => {
+      while (this.#mon[PENDING] > 0) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+    };
+    for (let tries = 0; ; tries++) {
+      await idle();
+      const { snapshot, quiet } = await this.#mon[DUMP]();
+      await idle();
+      if (!quiet && tries < 20) continue;
+      const out: WatchDrift[] = [];
+      for (const [table, t] of this.#tables) {
+        const fresh = new Map<string, any>(((snapshot[table] ?? []) as any[]).filter((o) => !unmirrored(table, o)).map((o) => [objectKey(table, o), o]));
+        for (const [k, o] of fresh) {
+          const m = t.get(k);
+          if (m === undefined) out.push({ table, key: k, kind: 'missing', kernel: o });
+          else if (!same(table, m, o)) out.push({ table, key: k, kind: 'differs', mirror: m, kernel: o });
+        }
+        for (const [k, m] of t) if (!fresh.has(k)) out.push({ table, key: k, kind: 'extra', mirror: m });
+      }
+      return out;
+    }
+  }
+
+  /** Stops following (the mirror keeps its last state). Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#mon.close();
+    await this.done;
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+  [Symbol.dispose](): void {
+    void this.close();
+  }
+}
+
+/**
+ * Opens a mirror and resolves once it holds the current state. Equivalent to
+ * `ip monitor` over `ip -d link show; ip address show; ip route show table all; …`, kept.
+ */
+export async function watch(options: WatchOptions = {}): Promise<Watch> {
+  const w = new Watch(watchOptions(options, 'watch options') as WatchOptions);
+  try {
+    await w.ready;
+  } catch (e) {
+    await w.close();
+    throw e;
+  }
+  return w;
+}
