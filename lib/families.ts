@@ -4,6 +4,7 @@
  * @module
  */
 import { addressOps } from './address.js';
+import { bridgeLinkOps, bridgeVlanOps } from './bridge.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
 import { netnsOps } from './nsid.js';
@@ -44,6 +45,18 @@ export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps,
 export type TcFamilies = { [K in keyof typeof tcFamilies]: AsyncOps<(typeof tcFamilies)[K]> };
 /** Blocking API of the tc families. */
 export type SyncTcFamilies = { [K in keyof typeof tcFamilies]: SyncOps<(typeof tcFamilies)[K]> };
+
+/** The `bridge` tool's families (`nl.bridge.link`, `nl.bridge.vlan`). */
+export const bridgeFamilies = { link: bridgeLinkOps, vlan: bridgeVlanOps };
+/** Promise API of the bridge families. */
+export type BridgeFamilies = { [K in keyof typeof bridgeFamilies]: AsyncOps<(typeof bridgeFamilies)[K]> };
+/** Blocking API of the bridge families. */
+export type SyncBridgeFamilies = { [K in keyof typeof bridgeFamilies]: SyncOps<(typeof bridgeFamilies)[K]> };
+/** {@link ARITY} of the bridge families. */
+export const BRIDGE_ARITY: { readonly [F in keyof typeof bridgeFamilies]: { readonly [K in keyof (typeof bridgeFamilies)[F]]: number } } = {
+  link: { set: 2, list: 1 },
+  vlan: { add: 1, del: 1, list: 1 },
+};
 
 /** Promise API of every family. */
 export type Families = { [K in keyof typeof families]: AsyncOps<(typeof families)[K]> };

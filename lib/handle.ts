@@ -10,12 +10,16 @@ import { netnsRef, openNetns } from './resolve.js';
 import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
-import { ARITY, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps, type SyncTcFamilies, type TcFamilies } from './families.js';
+import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps, type SyncTcFamilies, type TcFamilies, type BridgeFamilies, type SyncBridgeFamilies } from './families.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
+}
+
+function bindBridge(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(bridgeFamilies).map(([k, ops]) => [k, bind(conn, ops, BRIDGE_ARITY[k as keyof typeof bridgeFamilies], `bridge.${k}`)]));
 }
 
 async function* runStream<T>(conn: Connection, op: Op<Request<T>>, call: CallOptions | undefined): AsyncGenerator<T> {
@@ -115,7 +119,8 @@ export class Handle {
   #neigh?: Families['neigh'];
   #netns?: Families['netns'];
   #tc?: TcFamilies;
-  #sync?: SyncFamilies & { tc: SyncTcFamilies };
+  #bridge?: BridgeFamilies;
+  #sync?: SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies };
   #pod?: PodOps;
 
   /** @internal Use {@link open}. */
@@ -151,12 +156,17 @@ export class Handle {
   get tc(): TcFamilies {
     return (this.#tc ??= bindTc(this.conn, bindAsync) as TcFamilies);
   }
-  /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)` too). */
-  get sync(): SyncFamilies & { tc: SyncTcFamilies } {
+  /** Bridge ports and VLANs: `bridge link`, `bridge vlan` (`nl.bridge.link.set(…)`, `nl.bridge.vlan.add(…)`). */
+  get bridge(): BridgeFamilies {
+    return (this.#bridge ??= bindBridge(this.conn, bindAsync) as BridgeFamilies);
+  }
+  /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)`, `nl.sync.bridge.link.list()` too). */
+  get sync(): SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies } {
     return (this.#sync ??= {
       ...Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(this.conn, ops, ARITY[k as keyof typeof families], k)])),
       tc: bindTc(this.conn, bindSync),
-    } as SyncFamilies & { tc: SyncTcFamilies });
+      bridge: bindBridge(this.conn, bindSync),
+    } as SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies });
   }
   /**
    * Pod networks, the way a CNI bridge plugin makes them, in one call each:

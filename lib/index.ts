@@ -25,6 +25,7 @@ export type * from './address.js';
 export type * from './route.js';
 export type * from './rule.js';
 export type * from './neigh.js';
+export type * from './bridge.js';
 export type * from './tc.js';
 export type { PodAddOptions, PodInfo, PodOps } from './pod.js';
 export { ETH_P } from './tc.js';
