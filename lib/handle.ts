@@ -13,6 +13,7 @@ import type { NetnsRef } from './types.js';
 import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps, type SyncTcFamilies, type TcFamilies, type BridgeFamilies, type SyncBridgeFamilies } from './families.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
+import { tuntapOps, type TuntapOps } from './tuntap.js';
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
@@ -122,6 +123,7 @@ export class Handle {
   #bridge?: BridgeFamilies;
   #sync?: SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies };
   #pod?: PodOps;
+  #tuntap?: TuntapOps;
 
   /** @internal Use {@link open}. */
   constructor(conn: Connection) {
@@ -175,6 +177,13 @@ export class Handle {
    */
   get pod(): PodOps {
     return (this.#pod ??= podOps(this.conn));
+  }
+  /**
+   * TUN/TAP devices in this handle's namespace: `ip tuntap add|del`, and
+   * `open()`, a device's frames as a stream (`nl.tuntap.open({ name: 'tap0', mode: 'tap' })`).
+   */
+  get tuntap(): TuntapOps {
+    return (this.#tuntap ??= tuntapOps(this.conn));
   }
 
   /**

@@ -28,6 +28,7 @@ export type * from './neigh.js';
 export type * from './bridge.js';
 export type * from './tc.js';
 export type { PodAddOptions, PodInfo, PodOps } from './pod.js';
+export type * from './tuntap.js';
 export { ETH_P } from './tc.js';
 export { IFF } from './link.js';
 /** Network namespaces: `ip netns add|del|list|attach|identify|exec`, sockets and processes inside them. */
