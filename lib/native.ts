@@ -73,11 +73,14 @@ export interface Native {
   /**
    * Opens /dev/net/tun inside the namespace of `nsFd` (-1: here) and attaches
    * it to the device `name` with IFF_* `flags` (TUNSETIFF; '' lets the kernel
-   * name it). Returns the fd (non-blocking, close-on-exec) and the device's name.
+   * name it). Returns the fd (non-blocking, close-on-exec) and the device's
+   * name. `takeNs`: close `nsFd` too (one the addon made, e.g. `dupNetns()`).
    */
-  tunOpen(nsFd: number, name: string, flags: number): { fd: number; name: string };
+  tunOpen(nsFd: number, name: string, flags: number, takeNs: boolean): { fd: number; name: string };
   /** TUNSETPERSIST / TUNSETOWNER / TUNSETGROUP on a tun fd. */
   tunSet(fd: number, op: 'persist' | 'owner' | 'group', value: number): void;
+  /** Closes a tun fd that {@link Native.tunOpen} returned. */
+  tunClose(fd: number): void;
   TunQueue: new (fd: number, onFrames: (frames: Buffer[], error: Error | null) => void) => NativeTunQueue;
 }
 

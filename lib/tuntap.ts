@@ -10,7 +10,7 @@
  * kind `'tun'`).
  * @module
  */
-import { closeSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { NetlinkError } from './errors.js';
 import { linkOps, type Link } from './link.js';
@@ -62,23 +62,27 @@ export interface TuntapOpenOptions extends Omit<TuntapAddOptions, 'user' | 'grou
  * for tun, after the `pi`/`vnetHdr` headers when asked for), each chunk
  * written is sent as one frame. Reading runs on the event loop (no thread);
  * `destroy()` (or `end()`) closes the fd. While it reads it keeps the process
- * alive, as a socket does; `unref()` stops that.
+ * alive, as a socket does; `unref()` stops that. A stream dropped while not
+ * reading is collected and its fd closed (a non-persistent device then goes).
  */
 export class TunStream extends Duplex {
   /** The device's name (the kernel's, when it chose one). */
   readonly name: string;
   readonly #queue: NativeTunQueue;
+  /** The queue holds its callback weakly while not reading: the stream keeps it. */
+  readonly #onFrames: (frames: Buffer[], error: Error | null) => void;
 
   /** @internal Use `nl.tuntap.open()`. */
   constructor(fd: number, name: string) {
     super({ objectMode: true, highWaterMark: 256 });
     this.name = name;
-    this.#queue = new native.TunQueue(fd, (frames, error) => {
+    this.#onFrames = (frames, error) => {
       let more = true;
       for (const f of frames) more = this.push(f);
       if (error) this.destroy(error);
       else if (!more) this.#queue.stop();
-    });
+    };
+    this.#queue = new native.TunQueue(fd, this.#onFrames);
   }
 
   /** @internal */
@@ -193,13 +197,22 @@ function flagsOf(o: { mode?: TuntapMode; multiQueue?: boolean; vnetHdr?: boolean
 function attach(conn: Connection, name: string, flags: number, where: string): { fd: number; name: string } {
   const ns = conn.netnsFd();
   try {
-    return native.tunOpen(ns, name, flags);
+    return native.tunOpen(ns, name, flags, true); // the addon's dup of the namespace fd: closed there
   } catch (e) {
     const err = e as Error & { code?: string };
     err.message = `${where}: ${err.message}${err.code === 'EINVAL' && name ? ` (is '${name}' a device of another mode or queueing, or not a tun/tap?)` : ''}`;
     throw err;
-  } finally {
-    if (ns >= 0) closeSync(ns);
+  }
+}
+
+/** A TUNSET* ioctl whose error names the caller's field. */
+function set(fd: number, op: 'persist' | 'owner' | 'group', value: number, where: string): void {
+  try {
+    native.tunSet(fd, op, value);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    err.message = `${where}: ${err.message}${err.code === 'EINVAL' && op !== 'persist' ? ` (${value} is not mapped in this user namespace)` : ''}`;
+    throw err;
   }
 }
 
@@ -210,11 +223,12 @@ export function tuntapOps(conn: Connection): TuntapOps {
       const o = addSchema(options, 'tuntap');
       const t = attach(conn, o.name ?? '', flagsOf(o), 'tuntap.add');
       try {
-        if (o.user !== undefined) native.tunSet(t.fd, 'owner', o.user);
-        if (o.group !== undefined) native.tunSet(t.fd, 'group', o.group);
-        native.tunSet(t.fd, 'persist', 1);
+        // the device is not persistent until the last step: a failure here leaves nothing behind
+        if (o.user !== undefined) set(t.fd, 'owner', o.user, 'tuntap.user');
+        if (o.group !== undefined) set(t.fd, 'group', o.group, 'tuntap.group');
+        set(t.fd, 'persist', 1, 'tuntap');
       } finally {
-        closeSync(t.fd);
+        native.tunClose(t.fd);
       }
       return { name: t.name };
     },
@@ -233,9 +247,9 @@ export function tuntapOps(conn: Connection): TuntapOps {
       }
       const t = attach(conn, o.name!, flagsOf({ mode: m, multiQueue: mq }), 'tuntap.del');
       try {
-        native.tunSet(t.fd, 'persist', 0);
+        set(t.fd, 'persist', 0, 'tuntap.del');
       } finally {
-        closeSync(t.fd);
+        native.tunClose(t.fd);
       }
     },
 
@@ -243,10 +257,10 @@ export function tuntapOps(conn: Connection): TuntapOps {
       const o = openSchema(options, 'tuntap');
       const t = attach(conn, o.name ?? '', flagsOf(o), 'tuntap.open');
       try {
-        if (o.persist !== undefined) native.tunSet(t.fd, 'persist', o.persist ? 1 : 0);
+        if (o.persist !== undefined) set(t.fd, 'persist', o.persist ? 1 : 0, 'tuntap.persist');
         return new TunStream(t.fd, t.name);
       } catch (e) {
-        closeSync(t.fd);
+        native.tunClose(t.fd);
         throw e;
       }
     },

@@ -64,12 +64,15 @@ int openTun(int nsFd, std::string* name, int flags, std::string* what) {
   return result;
 }
 
-// tunOpen(nsFd, name, flags) -> { fd, name }
+// tunOpen(nsFd, name, flags, takeNs) -> { fd, name }; with takeNs, nsFd is
+// closed here (an fd the addon made: Node's fs would warn about closing it in a worker).
 Napi::Value TunOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = info[1].As<Napi::String>().Utf8Value();
   std::string what;
-  int fd = openTun(info[0].As<Napi::Number>().Int32Value(), &name, info[2].As<Napi::Number>().Int32Value(), &what);
+  int nsFd = info[0].As<Napi::Number>().Int32Value();
+  Fd owned(info[3].ToBoolean().Value() ? nsFd : -1);
+  int fd = openTun(nsFd, &name, info[2].As<Napi::Number>().Int32Value(), &what);
   if (fd < 0) {
     errnoError(env, -fd, what).ThrowAsJavaScriptException();
     return env.Undefined();
@@ -97,6 +100,12 @@ Napi::Value TunSet(const Napi::CallbackInfo& info) {
   }
   if (ioctl(fd, req, value) != 0) errnoError(env, errno, what).ThrowAsJavaScriptException();
   return env.Undefined();
+}
+
+// tunClose(fd): closes a tun fd the addon opened (Node's fs warns when a worker closes fds it did not open).
+Napi::Value TunClose(const Napi::CallbackInfo& info) {
+  Fd(info[0].As<Napi::Number>().Int32Value()).reset();
+  return info.Env().Undefined();
 }
 
 // The uv side of a queue: lives until libuv has closed the poll handle, which
@@ -147,7 +156,9 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
   explicit TunQueue(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TunQueue>(info), buf_(kFrameMax) {
     Napi::Env env = info.Env();
     int fd = info[0].As<Napi::Number>().Int32Value();
-    onFrames_ = Napi::Persistent(info[1].As<Napi::Function>());
+    // Held weakly while not reading (the JS stream holds it): a stream dropped
+    // without destroy() is collected and its fd closed by the destructor.
+    onFrames_ = Napi::Weak(info[1].As<Napi::Function>());
     uv_loop_t* loop = nullptr;
     if (napi_get_uv_event_loop(env, &loop) != napi_ok || !loop) {
       Napi::Error::New(env, "TunQueue: no event loop").ThrowAsJavaScriptException();
@@ -187,7 +198,19 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
       shut(poll_);
       poll_ = nullptr;
     }
-    if (!self_.IsEmpty()) self_.Reset();
+    unhold();
+  }
+
+  // While reading, the queue and its callback stay alive (as a socket's handle does).
+  void hold() {
+    if (!self_.IsEmpty()) return;
+    self_ = Napi::Persistent(Value());
+    onFrames_.Ref();
+  }
+  void unhold() {
+    if (self_.IsEmpty()) return;
+    self_.Reset();
+    onFrames_.Unref();
   }
 
   static void onReadable(uv_poll_t* h, int status, int) {
@@ -209,6 +232,7 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
       frames.push_back(Napi::Buffer<uint8_t>::Copy(env, buf_.data(), static_cast<size_t>(n)));
     }
     if (frames.empty() && !err) return;
+    if (onFrames_.IsEmpty() || onFrames_.Value().IsEmpty()) return;
     Napi::Array list = Napi::Array::New(env, frames.size());
     for (size_t i = 0; i < frames.size(); i++) list.Set(static_cast<uint32_t>(i), frames[i]);
     Napi::Value e = err ? errnoError(env, err, "read").Value() : env.Null();
@@ -227,13 +251,13 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
       errnoError(env, -r, "uv_poll_start").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    if (self_.IsEmpty()) self_ = Napi::Persistent(Value());  // kept alive while reading
+    hold();
     return env.Undefined();
   }
 
   Napi::Value Stop(const Napi::CallbackInfo& info) {
     if (open()) uv_poll_stop(&poll_->handle);
-    if (!self_.IsEmpty()) self_.Reset();
+    unhold();
     return info.Env().Undefined();
   }
 
@@ -285,6 +309,7 @@ void forget(TunQueue* q) { q->forgetPoll(); }
 void tunInit(Napi::Env env, Napi::Object exports) {
   exports.Set("tunOpen", Napi::Function::New(env, TunOpen));
   exports.Set("tunSet", Napi::Function::New(env, TunSet));
+  exports.Set("tunClose", Napi::Function::New(env, TunClose));
   exports.Set("TunQueue", TunQueue::Define(env));
 }
 
