@@ -14,6 +14,7 @@ import type { Op, StreamOp } from './request.js';
 import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
 import { actionOps, classOps, filterOps, qdiscOps } from './tc.js';
+import { tokenOps } from './token.js';
 
 /** @internal */
 export type Ops = Record<string, (...args: any[]) => Op<any>>;
@@ -36,7 +37,7 @@ export type SyncOps<O extends Ops> = {
 };
 
 /** The families, by the name `ip` gives them. */
-export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps };
+export const families = { link: linkOps, address: addressOps, route: routeOps, rule: ruleOps, neigh: neighOps, netns: netnsOps, token: tokenOps };
 
 /** Traffic control's families, by the name `tc` gives them (`nl.tc.qdisc`, `nl.tc.class`, …). */
 export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps, action: actionOps };
@@ -75,6 +76,7 @@ export const ARITY: { readonly [F in keyof typeof families]: { readonly [K in ke
   rule: { add: 1, del: 1, list: 1, stream: 1, flush: 1 },
   neigh: { add: 1, replace: 1, del: 1, list: 1, stream: 1, flush: 1, get: 1 },
   netns: { setId: 2, getId: 1, listIds: 1, list: 0 },
+  token: { set: 1, del: 1, get: 1, list: 0 },
 };
 
 /** {@link ARITY} of the tc families. */

@@ -119,6 +119,7 @@ export class Handle {
   #rule?: Families['rule'];
   #neigh?: Families['neigh'];
   #netns?: Families['netns'];
+  #token?: Families['token'];
   #tc?: TcFamilies;
   #bridge?: BridgeFamilies;
   #sync?: SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies };
@@ -153,6 +154,10 @@ export class Handle {
   /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
   get netns(): Families['netns'] {
     return (this.#netns ??= bindAsync(this.conn, families.netns, ARITY.netns, 'netns'));
+  }
+  /** IPv6 interface tokens: `ip token set|get|list|del`. */
+  get token(): Families['token'] {
+    return (this.#token ??= bindAsync(this.conn, families.token, ARITY.token, 'token'));
   }
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
   get tc(): TcFamilies {

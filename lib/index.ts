@@ -26,6 +26,7 @@ export type * from './route.js';
 export type * from './rule.js';
 export type * from './neigh.js';
 export type * from './bridge.js';
+export type * from './token.js';
 export type * from './tc.js';
 export type { PodAddOptions, PodInfo, PodOps } from './pod.js';
 export type * from './tuntap.js';

@@ -17,7 +17,7 @@ const LAYERS: readonly { layer: number; what: string; files: readonly string[] }
   { layer: 2, what: 'the connection (engine glue)', files: ['netlink.ts'] },
   { layer: 3, what: 'wire tables: the only place attribute ids and struct layouts are written', files: ['wire/*'] },
   { layer: 4, what: 'helpers below the families: lookups, ip vocabulary, event registry', files: ['resolve.ts', 'vocab.ts', 'events.ts'] },
-  { layer: 5, what: 'families: typed objects <-> messages', files: ['link.ts', 'address.ts', 'route.ts', 'rule.ts', 'neigh.ts', 'nsid.ts', 'tc.ts', 'bridge.ts'] },
+  { layer: 5, what: 'families: typed objects <-> messages', files: ['link.ts', 'address.ts', 'route.ts', 'rule.ts', 'neigh.ts', 'nsid.ts', 'tc.ts', 'bridge.ts', 'token.ts'] },
   { layer: 6, what: 'families together, monitor, batch, handle, netns, pod networks', files: ['families.ts', 'monitor.ts', 'batch.ts', 'handle.ts', 'netns.ts', 'pod.ts', 'tuntap.ts'] },
   { layer: 7, what: 'the facade: nothing imports it', files: ['index.ts'] },
 ];
