@@ -12,7 +12,7 @@
 import { forEachAttr, Writer } from './codec.js';
 import { NLM_F } from './protocol.js';
 import type { Op, Request } from './request.js';
-import { dumpNamed, linkIndex } from './resolve.js';
+import { linkIndex, lookupMissing } from './resolve.js';
 import { AF, checkIfname, type LinkRef } from './types.js';
 import { bool, custom, ifindex, int, isPlain, object, oneOf, show, type Check } from './validate.js';
 import {
@@ -415,8 +415,13 @@ export const bridgeLinkOps = {
     const f = linkFilterSchema(filter, 'filter');
     const dev = f.dev === undefined ? undefined : yield* linkIndex(f.dev, 'filter.dev');
     const master = f.master === undefined ? undefined : yield* linkIndex(f.master, 'filter.master');
-    const ports = yield* dumpNamed(bridgeLinkDump(), { all: true }, (p) => (typeof p.master === 'number' ? p.master : 0), namePort);
-    return ports.filter((p) => (dev === undefined || p.index === dev) && (master === undefined || p.master === master || p.master === f.master));
+    // filtered by index first, then the masters named (a few bridges: looked up one by one)
+    const ports = ((yield bridgeLinkDump()) as BridgePort[]).filter((p) => (dev === undefined || p.index === dev) && (master === undefined || p.master === master));
+    const names = new Map<number, string>();
+    if (typeof f.master === 'string' && master !== undefined) names.set(master, f.master);
+    yield* lookupMissing(ports, names, (p) => (typeof p.master === 'number' ? p.master : 0));
+    for (const p of ports) namePort(p, names);
+    return ports;
   },
 };
 

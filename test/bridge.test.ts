@@ -40,6 +40,8 @@ describe('bridge link (live)', () => {
       // list: both ports, filtered by master; nothing for another master
       expect((await ns.nl.bridge.link.list({ master: 'br0' })).map((p) => p.dev).sort()).toEqual(['va', 'vc']);
       expect(await ns.nl.bridge.link.list({ master: 'va' })).toEqual([]);
+      const br = (await ns.nl.link.get('br0')).index;
+      expect((await ns.nl.bridge.link.list({ master: br })).map((p) => [p.dev, p.master]).sort()).toEqual([['va', 'br0'], ['vc', 'br0']]);
       // backup_port by name, then nobackup_port (0)
       await ns.nl.bridge.link.set('va', { backupPort: 'vc' });
       const vcIndex = (await ns.nl.link.get('vc')).index;
@@ -81,6 +83,8 @@ describe('bridge link (live)', () => {
 /** One request compared with iproute2's `bridge`. */
 interface Case {
   name: string;
+  /** The tool (default bridge). */
+  tool?: 'bridge' | 'ip';
   bridge: string[];
   lib: (nl: Handle) => Promise<unknown>;
 }
@@ -103,6 +107,12 @@ const cases: Case[] = [
   { name: 'vlan del pvid untagged', bridge: ['vlan', 'del', 'dev', 'va', 'vid', '10', 'pvid', 'untagged'], lib: (nl) => nl.bridge.vlan.del({ dev: 'va', vid: 10, pvid: true, untagged: true }) },
   { name: 'vlan add tunnel_info', bridge: ['vlan', 'add', 'dev', 'va', 'vid', '10', 'tunnel_info', 'id', '100'], lib: (nl) => nl.bridge.vlan.add({ dev: 'va', vid: 10, tunnelId: 100 }) },
   { name: 'vlan add tunnel_info range', bridge: ['vlan', 'add', 'dev', 'va', 'vid', '10-12', 'tunnel_info', 'id', '100-102'], lib: (nl) => nl.bridge.vlan.add({ dev: 'va', vid: 10, vidEnd: 12, tunnelId: 100, tunnelIdEnd: 102 }) },
+  {
+    name: 'the bridge\'s VLAN filtering options (ip link add … type bridge vlan_filtering 1 vlan_protocol 802.1ad vlan_default_pvid 5)',
+    tool: 'ip',
+    bridge: ['link', 'add', 'br1', 'type', 'bridge', 'vlan_filtering', '1', 'vlan_protocol', '802.1ad', 'vlan_default_pvid', '5'],
+    lib: (nl) => nl.link.add({ name: 'br1', kind: 'bridge', info: { vlanFiltering: true, vlanProtocol: '802.1ad', vlanDefaultPvid: 5 } }),
+  },
   { name: 'vlan del tunnel_info', bridge: ['vlan', 'del', 'dev', 'va', 'vid', '10', 'tunnel_info', 'id', '100'], lib: (nl) => nl.bridge.vlan.del({ dev: 'va', vid: 10, tunnelId: 100 }) },
 ];
 
@@ -116,7 +126,7 @@ async function golden(c: Case, side: (ns: TestNetns) => Promise<Buffer[]>): Prom
 describe.skipIf(!haveStrace())('bridge requests match iproute2 (bridge 6.1, strace)', () => {
   for (const c of cases)
     it(c.name, async () => {
-      const theirs = await golden(c, async (ns) => captureTool(ns, 'bridge', c.bridge).messages);
+      const theirs = await golden(c, async (ns) => captureTool(ns, c.tool ?? 'bridge', c.bridge).messages);
       const ours = await golden(c, async (ns) => (await captureLib(ns, () => c.lib(ns.nl))).messages);
       expect(theirs.length, `bridge sent no request for: bridge ${c.bridge.join(' ')}`).toBeGreaterThan(0);
       expect(ours.map(hex), `bridge ${c.bridge.join(' ')}`).toEqual(theirs.map(hex));
