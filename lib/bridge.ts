@@ -423,7 +423,7 @@ export const bridgeLinkOps = {
     for (const p of ports) namePort(p, names);
     return ports;
   },
-};
+} satisfies BridgeOps['link'];
 
 /** `bridge vlan` operations. */
 export const bridgeVlanOps = {
@@ -451,4 +451,4 @@ export const bridgeVlanOps = {
     const ports = (yield bridgeVlanDump()) as BridgeVlanPort[];
     return dev === undefined ? ports : ports.filter((p) => p.index === dev);
   },
-};
+} satisfies BridgeOps['vlan'];

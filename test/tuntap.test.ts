@@ -193,7 +193,7 @@ describe.skipIf(why !== undefined)(`tuntap (${why ?? '/dev/net/tun usable'})`, (
     });
   });
 
-  it('a persistent device opened and closed stays; writes after close fail', async () => {
+  it('a persistent device stays when its stream closes and can be reopened; made non-persistent it goes', async () => {
     await withNetns(async (_ns, nl) => {
       const s = await nl.tuntap.open({ name: 'tap4', mode: 'tap', persist: true });
       s.destroy();
