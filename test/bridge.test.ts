@@ -12,7 +12,8 @@ import { NetlinkError, type Handle } from '../lib/index.js';
 import { BRIDGE_VLAN_INFO, bridgeAfAttrs, bridgeLinkAttrs, bridgeVlanTunnelAttrs } from '../lib/wire/bridge.js';
 import { ifinfomsg, linkAttrs } from '../lib/wire/link.js';
 import { captureLib, captureTool, haveStrace, hex } from './golden.js';
-import { withNs, type TestNetns } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { haveIp, toolEnv, withNs, type TestNetns } from './helpers.js';
 
 /** br0 with ports va (peer vb) and vc (peer vd). */
 async function topology(nl: Handle): Promise<void> {
@@ -50,6 +51,25 @@ describe('bridge link (live)', () => {
       expect((await ns.nl.bridge.link.list({ dev: 'va' }))[0].backupPort).toBeUndefined();
       // the blocking form
       expect(ns.nl.sync.bridge.link.list({ dev: 'vc' })[0].cost).toBe(vc.cost);
+    });
+  });
+
+  it.skipIf(!haveIp())('list agrees with bridge -d -j link show', async () => {
+    await withNs(async (ns) => {
+      await topology(ns.nl);
+      await ns.nl.bridge.link.set('vc', { learning: false, hairpin: true, cost: 9, priority: 5, mcastToUnicast: true, vlanTunnel: true });
+      const theirs = JSON.parse(execFileSync('nsenter', [`--net=${ns.path}`, 'bridge', '-d', '-j', 'link', 'show'], { encoding: 'utf8', env: toolEnv() })) as Record<string, unknown>[];
+      const ours = await ns.nl.bridge.link.list();
+      const words: [string, string][] = [
+        ['dev', 'ifname'], ['master', 'master'], ['mtu', 'mtu'], ['state', 'state'], ['priority', 'priority'], ['cost', 'cost'], ['hairpin', 'hairpin'],
+        ['guard', 'guard'], ['rootBlock', 'root_block'], ['fastleave', 'fastleave'], ['learning', 'learning'], ['flood', 'flood'], ['mcastFlood', 'mcast_flood'],
+        ['bcastFlood', 'bcast_flood'], ['multicastRouter', 'mcast_router'], ['mcastToUnicast', 'mcast_to_unicast'], ['neighSuppress', 'neigh_suppress'],
+        ['vlanTunnel', 'vlan_tunnel'], ['isolated', 'isolated'], ['locked', 'locked'], ['index', 'ifindex'],
+      ];
+      const view = (o: Record<string, unknown>, side: 0 | 1) => Object.fromEntries(words.filter((w) => o[w[side]] !== undefined).map((w) => [w[1], o[w[side]]]));
+      expect(ours.map((p) => view(p as unknown as Record<string, unknown>, 0)).sort((a, b) => Number(a.ifindex) - Number(b.ifindex)))
+        .toEqual(theirs.map((p) => view(p, 1)).sort((a, b) => Number(a.ifindex) - Number(b.ifindex)));
+      expect(theirs.length).toBe(2);
     });
   });
 
