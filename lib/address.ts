@@ -50,7 +50,7 @@ export const IFA_F = {
 } as const;
 const IFA_F6 = { temporary: 0x01, ...IFA_F, secondary: 0 } as const;
 const IFA_F_IN = { ...IFA_F, temporary: 0x01 } as const;
-/** A name of {@link IFA_F} (or `temporary`, IPv6's name for bit 0x01). */
+/** A name of `IFA_F_*` (linux/if_addr.h, lower case) (or `temporary`, IPv6's name for bit 0x01). */
 export type AddressFlag = keyof typeof IFA_F | 'temporary';
 
 /** A lifetime in seconds, or `'forever'` (the default). */
@@ -185,7 +185,7 @@ const broadcastCheck = custom<ParsedIp | '+' | '-'>(`an IPv4 address, or '+' (ho
   v === '+' || v === '-' ? v : ipCheck(v, path),
 );
 
-/** Names of {@link IFA_F} that the kernel reports but takes no orders from (accepted so that a listed address can be passed back; not sent). */
+/** Names of `IFA_F_*` (linux/if_addr.h, lower case) that the kernel reports but takes no orders from (accepted so that a listed address can be passed back; not sent). */
 const REPORTED = IFA_F.secondary | IFA_F.tentative | IFA_F.permanent | IFA_F.deprecated | IFA_F.dadfailed | IFA_F.stablePrivacy;
 
 const addressFields = {
@@ -477,6 +477,16 @@ export const addressOps = {
   /** Adds an address or updates it in place (lifetimes, flags, …). Equivalent to `ip address replace …`. */
   replace(options: AddressOptions): Op<void> {
     return modify(options, RTM.NEWADDR, NLM_F.CREATE | NLM_F.REPLACE, 'add');
+  },
+
+  /**
+   * Changes an address the link has (lifetimes, flags, …). Equivalent to
+   * `ip address change …` (NLM_F_REPLACE without NLM_F_CREATE). The kernel
+   * ignores the missing NLM_F_CREATE for addresses (IPv4 and IPv6 alike): one
+   * the link has not is added, as with `ip address change`.
+   */
+  change(options: AddressOptions): Op<void> {
+    return modify(options, RTM.NEWADDR, NLM_F.REPLACE, 'add');
   },
 
   /**

@@ -5,10 +5,12 @@
  * `stopOnError`).
  * @module
  */
-import { ARITY, families, TC_ARITY, tcFamilies, type Families, type TcFamilies } from './families.js';
+import type { BatchBuilder, BatchToken } from './api.js';
+import { ARITY, families, TC_ARITY, tcFamilies } from './families.js';
 import { abortSignal, bool, func, int, object } from './validate.js';
 import type { CallOptions, Connection } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
+import { batchStart, traceBatchEnd, traceBatchStart } from './trace.js';
 
 /** The outcome of one batched operation, in call order. */
 export type BatchResult<T = unknown> =
@@ -34,9 +36,12 @@ export interface BatchOptions {
   timeout?: number;
 }
 
-type Recorder<F> = { [M in keyof F as F[M] extends (...a: any[]) => AsyncGenerator<any> ? never : M]: F[M] extends (...a: infer A) => any ? (...a: A) => void : never };
-/** What a batch callback receives: every family, each call queued instead of run. */
-export type BatchBuilder = { [K in keyof Families]: Recorder<Families[K]> } & { tc: { [K in keyof TcFamilies]: Recorder<TcFamilies[K]> } };
+export type { BatchBuilder, BatchToken } from './api.js';
+
+/** The value type of a {@link BatchToken}. */
+export type TokenValue<K> = K extends BatchToken<infer T> ? T : unknown;
+/** The results of a batch whose build function returned `R`: one {@link BatchResult} per token, typed by its call. */
+export type BatchResults<R extends readonly unknown[]> = { -readonly [I in keyof R]: BatchResult<TokenValue<R[I]>> };
 
 /** Raised in a `skipped` result of a `stopOnError` batch. */
 export class BatchSkippedError extends Error {
@@ -49,24 +54,24 @@ export class BatchSkippedError extends Error {
 }
 
 function recorder(queue: (() => Op<unknown>)[]): BatchBuilder {
-  const b: Record<string, Record<string, (...a: unknown[]) => void>> = {};
+  const b: Record<string, Record<string, (...a: unknown[]) => number>> = {};
   b.tc = group(queue, tcFamilies, TC_ARITY, 'tc.') as never;
   Object.assign(b, group(queue, families, ARITY, ''));
   return Object.freeze(b) as unknown as BatchBuilder;
 }
 
-function group(queue: (() => Op<unknown>)[], fams: Record<string, object>, arities: Record<string, Record<string, number>>, prefix: string): Record<string, Record<string, (...a: unknown[]) => void>> {
-  const b: Record<string, Record<string, (...a: unknown[]) => void>> = {};
+function group(queue: (() => Op<unknown>)[], fams: Record<string, object>, arities: Record<string, Record<string, number>>, prefix: string): Record<string, Record<string, (...a: unknown[]) => number>> {
+  const b: Record<string, Record<string, (...a: unknown[]) => number>> = {};
   for (const [short, ops] of Object.entries(fams)) {
     const name = prefix + short;
-    const fam: Record<string, (...a: unknown[]) => void> = {};
+    const fam: Record<string, (...a: unknown[]) => number> = {};
     const arity = arities[short];
     for (const [k, fn] of Object.entries(ops as Record<string, (...a: unknown[]) => Op<unknown>>))
       if (!isStream(fn))
         fam[k] = (...a) => {
           // Call options belong to the batch as a whole: a queued call takes its own arguments only.
           if (a.length > arity[k]) throw new TypeError(`batch ${name}.${k} takes ${arity[k]} argument${arity[k] === 1 ? '' : 's'}; give signal and timeout to batch() itself`);
-          queue.push(() => fn(...a));
+          return queue.push(() => fn(...a)) - 1; // the call's BatchToken: its place in the batch
         };
     b[short] = Object.freeze(fam);
   }
@@ -88,13 +93,16 @@ const SLICE = 512;
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Runs a batch on a connection (see {@link Handle.batch}). */
-export async function runBatch(conn: Connection, build: (b: BatchBuilder) => void, options: BatchOptions = {}): Promise<BatchResult[]> {
+export async function runBatch(conn: Connection, build: (b: BatchBuilder) => unknown, options: BatchOptions = {}): Promise<BatchResult[]> {
   func(build, 'batch build');
   options = batchOptions(options, 'batch options') as BatchOptions;
   const queue: (() => Op<unknown>)[] = [];
   const built: unknown = build(recorder(queue));
   if (built && typeof (built as Promise<unknown>).then === 'function')
     throw new TypeError('batch build must queue its calls synchronously (it returned a promise; calls queued after an await would be lost)');
+  // Returned tokens type the results (Handle.batch's overloads): they must be every call's, in order.
+  if (Array.isArray(built) && (built.length !== queue.length || built.some((t, i) => t !== i)))
+    throw new TypeError(`batch build returned ${built.length} tokens for ${queue.length} queued calls: return every call's token in call order (or return nothing)`);
   // Every operation's checks run first: bad input anywhere means nothing is sent.
   const ops: Op<unknown>[] = [];
   const steps: IteratorResult<Request<any> | Request<any>[], unknown>[] = [];
@@ -112,6 +120,7 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => voi
   const call = options.signal !== undefined || options.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
   const window = options.stopOnError ? Math.max(1, options.window ?? 64) : SLICE;
   const results: Promise<BatchResult>[] = [];
+  const trace = batchStart.hasSubscribers ? traceBatchStart(conn, ops.length, options.stopOnError === true) : undefined;
   for (let i = 0; i < ops.length; i += window) {
     const part = launch(conn, ops.slice(i, i + window), steps.slice(i, i + window), call);
     results.push(...part);
@@ -126,7 +135,9 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => voi
       }
     } else if (i + window < ops.length) await turn(); // let acks of earlier slices be handled
   }
-  return Promise.all(results);
+  const out = await Promise.all(results);
+  if (trace !== undefined) traceBatchEnd(trace, out);
+  return out;
 }
 
 /** Sends the first requests of a window together, then lets each op go on alone. */

@@ -7,7 +7,7 @@
  */
 
 /** The object families a monitor can follow (`ip monitor link address route …`). */
-export type MonitorFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'action';
+export type MonitorFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'action' | 'nexthop' | 'netconf';
 
 /** Decodes one notification's payload [off, end) of message `type`; `undefined` skips it. May throw a DecodeError. */
 export type EventDecoder = (b: Buffer, off: number, end: number, type: number) => Record<string, unknown> | undefined;

@@ -5,15 +5,23 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult } from './batch.js';
+import { runBatch, type BatchBuilder, type BatchOptions, type BatchResult, type BatchResults, type BatchToken } from './batch.js';
 import { netnsRef, openNetns } from './resolve.js';
 import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
-import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Families, type Ops, type SyncFamilies, type SyncOps, type SyncTcFamilies, type TcFamilies, type BridgeFamilies, type SyncBridgeFamilies } from './families.js';
+import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type BridgeFamilies, type Ops, type SyncBridgeFamilies, type SyncOps, TOKEN_ARITY, tokenFamily } from './families.js';
+import type { AddressApi, AddrlabelApi, Families, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, RouteApi, RuleApi, TcApi } from './api.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
+import type { tokenOps } from './token.js';
 import { tuntapOps, type TuntapOps } from './tuntap.js';
+import { labelConnection } from './trace.js';
+// NODE_DEBUG=rtnetlink prints requests in ip's words: the families' decoders read them back.
+import './describe.js';
+
+/** The blocking families of a handle: the declared ones, and the bridge and token families. */
+export type SyncHandleFamilies = Families<'sync'> & { token: SyncOps<typeof tokenOps>; bridge: SyncBridgeFamilies };
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
@@ -113,16 +121,19 @@ export class Handle {
   /** @internal */
   readonly conn: Connection;
   // Bound on first use: opening a handle costs its socket, not ~100 closures.
-  #link?: Families['link'];
-  #address?: Families['address'];
-  #route?: Families['route'];
-  #rule?: Families['rule'];
-  #neigh?: Families['neigh'];
-  #netns?: Families['netns'];
-  #token?: Families['token'];
-  #tc?: TcFamilies;
+  #link?: LinkApi;
+  #address?: AddressApi;
+  #route?: RouteApi;
+  #rule?: RuleApi;
+  #neigh?: NeighApi;
+  #netns?: NetnsIdApi;
+  #tc?: TcApi;
+  #sync?: SyncHandleFamilies;
+  #token?: AsyncOps<typeof tokenOps>;
   #bridge?: BridgeFamilies;
-  #sync?: SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies };
+  #nexthop?: NexthopApi;
+  #addrlabel?: AddrlabelApi;
+  #netconf?: NetconfApi;
   #pod?: PodOps;
   #tuntap?: TuntapOps;
 
@@ -132,48 +143,61 @@ export class Handle {
   }
 
   /** Links: `ip link`. */
-  get link(): Families['link'] {
+  get link(): LinkApi {
     return (this.#link ??= bindAsync(this.conn, families.link, ARITY.link, 'link'));
   }
   /** Addresses: `ip address`. */
-  get address(): Families['address'] {
+  get address(): AddressApi {
     return (this.#address ??= bindAsync(this.conn, families.address, ARITY.address, 'address'));
   }
   /** Routes: `ip route`. */
-  get route(): Families['route'] {
+  get route(): RouteApi {
     return (this.#route ??= bindAsync(this.conn, families.route, ARITY.route, 'route'));
   }
   /** Policy rules: `ip rule`. */
-  get rule(): Families['rule'] {
+  get rule(): RuleApi {
     return (this.#rule ??= bindAsync(this.conn, families.rule, ARITY.rule, 'rule'));
   }
   /** Neighbours (ARP/NDP, bridge FDB): `ip neigh`. */
-  get neigh(): Families['neigh'] {
+  get neigh(): NeighApi {
     return (this.#neigh ??= bindAsync(this.conn, families.neigh, ARITY.neigh, 'neigh'));
   }
   /** Namespace ids seen from this handle's namespace: `ip netns set|list-id`. */
-  get netns(): Families['netns'] {
+  get netns(): NetnsIdApi {
     return (this.#netns ??= bindAsync(this.conn, families.netns, ARITY.netns, 'netns'));
   }
   /** IPv6 interface tokens: `ip token set|get|list|del`. */
-  get token(): Families['token'] {
-    return (this.#token ??= bindAsync(this.conn, families.token, ARITY.token, 'token'));
+  get token(): AsyncOps<typeof tokenOps> {
+    return (this.#token ??= bindAsync(this.conn, tokenFamily, TOKEN_ARITY, 'token'));
+  }
+  /** Nexthop objects and groups: `ip nexthop` (routes use them with `nhid`). */
+  get nexthop(): NexthopApi {
+    return (this.#nexthop ??= bindAsync(this.conn, families.nexthop, ARITY.nexthop, 'nexthop'));
+  }
+  /** IPv6 address labels: `ip addrlabel`. */
+  get addrlabel(): AddrlabelApi {
+    return (this.#addrlabel ??= bindAsync(this.conn, families.addrlabel, ARITY.addrlabel, 'addrlabel'));
+  }
+  /** Per-link IPv4/IPv6 settings: `ip netconf`. */
+  get netconf(): NetconfApi {
+    return (this.#netconf ??= bindAsync(this.conn, families.netconf, ARITY.netconf, 'netconf'));
   }
   /** Traffic control: `tc qdisc`, `tc class`, `tc filter`, `tc actions`. */
-  get tc(): TcFamilies {
-    return (this.#tc ??= bindTc(this.conn, bindAsync) as TcFamilies);
+  get tc(): TcApi {
+    return (this.#tc ??= bindTc(this.conn, bindAsync) as unknown as TcApi);
   }
   /** Bridge ports and VLANs: `bridge link`, `bridge vlan` (`nl.bridge.link.set(…)`, `nl.bridge.vlan.add(…)`). */
   get bridge(): BridgeFamilies {
     return (this.#bridge ??= bindBridge(this.conn, bindAsync) as BridgeFamilies);
   }
   /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)`, `nl.sync.bridge.link.list()` too). */
-  get sync(): SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies } {
+  get sync(): SyncHandleFamilies {
     return (this.#sync ??= {
       ...Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(this.conn, ops, ARITY[k as keyof typeof families], k)])),
       tc: bindTc(this.conn, bindSync),
       bridge: bindBridge(this.conn, bindSync),
-    } as SyncFamilies & { tc: SyncTcFamilies; bridge: SyncBridgeFamilies });
+      token: bindSync(this.conn, tokenFamily, TOKEN_ARITY, 'token'),
+    } as unknown as SyncHandleFamilies);
   }
   /**
    * Pod networks, the way a CNI bridge plugin makes them, in one call each:
@@ -194,11 +218,24 @@ export class Handle {
   /**
    * Runs many operations together: `build` queues calls (`b.route.add(…)`,
    * `b.link.set(…)`, …) and their requests are pipelined in as few sendmsg()
-   * calls as the socket allows. Resolves with one result per call, in order.
-   * Bad input in any call throws before anything is sent.
-   * Equivalent to `ip -batch FILE` (`-force` unless `stopOnError`).
+   * calls as the socket allows. Resolves with one result per call, in order
+   * (`{ ok: true, value }` or `{ ok: false, error }`). Bad input in any call
+   * throws before anything is sent. Each queued call returns a token: when
+   * `build` returns every token in call order, the results are a tuple typed
+   * by each call. Equivalent to `ip -batch FILE` (`-force` unless `stopOnError`).
+   * @example
+   * const [added, found] = await nl.batch((b) => [b.route.add({ dst: '10.9.0.0/16', dev: 'veth0' }), b.route.get('10.9.1.1')]);
+   * if (found.ok) console.log(found.value.dev); // a Route
    */
-  batch(build: (b: BatchBuilder) => void, options?: BatchOptions): Promise<BatchResult[]> {
+  batch<const R extends readonly BatchToken<unknown>[]>(build: (b: BatchBuilder) => R, options?: BatchOptions): Promise<BatchResults<R>>;
+  /**
+   * Runs many operations together (see the overload above); a `build` that
+   * returns nothing gets untyped results, one per call, in order.
+   * @example
+   * const results = await nl.batch((b) => { for (const dst of prefixes) b.route.add({ dst, dev: 'veth0' }); });
+   */
+  batch(build: (b: BatchBuilder) => void, options?: BatchOptions): Promise<BatchResult[]>;
+  batch(build: (b: BatchBuilder) => unknown, options?: BatchOptions): Promise<BatchResult[]> {
     return runBatch(this.conn, build, options);
   }
 
@@ -261,7 +298,9 @@ export function openSync(options: OpenOptions = {}): Handle {
   if (ref && typeof ref === 'object' && 'pid' in ref) ref = { path: `/proc/${ref.pid}/ns/net` };
   const ns = ref !== undefined ? openNetns(ref, 'netns') : undefined;
   try {
-    return new Handle(new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline }));
+    const conn = new Connection({ netnsFd: ns?.fd, rcvbuf: options.rcvbuf, timeout: options.timeout, inline: options.inline });
+    labelConnection(conn, options.netns);
+    return new Handle(conn);
   } finally {
     if (ns?.owned && ns.fd !== undefined) closeSync(ns.fd);
   }

@@ -20,9 +20,11 @@ import {
   type BondSlaveInfo,
   type BridgeInfo,
   type BridgePortInfo,
+  type ErspanInfo,
   type GeneveInfo,
   type GreInfo,
   type IpipInfo,
+  type Ip6erspanInfo,
   type Ip6greInfo,
   type Ip6tnlInfo,
   type IpoibInfo,
@@ -63,6 +65,13 @@ const linkTypes: Record<number, string> = {
 };
 
 /**
+ * The `info` of a kind that takes no options (`ifb`, `dummy`, `team`, …):
+ * empty (`{}`) or left out.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface NoKindOptions {}
+
+/**
  * Kind-specific options by kind: the `info` of each `kind`
  * (`ip link add … type KIND [options]`, read back from `ip -d link show`).
  */
@@ -83,21 +92,27 @@ export interface LinkKindInfo {
   ipoib: IpoibInfo;
   gre: GreInfo;
   gretap: GreInfo;
+  erspan: ErspanInfo;
   ip6gre: Ip6greInfo;
   ip6gretap: Ip6greInfo;
+  ip6erspan: Ip6erspanInfo;
   ipip: IpipInfo;
   sit: SitInfo;
   ip6tnl: Ip6tnlInfo;
   /** Listed only: tun/tap links are made with an ioctl. */
   tun: TunInfo;
-  ifb: Record<string, never>;
-  dummy: Record<string, never>;
-  /** Created bare; teams are configured over generic netlink (teamd). */
-  team: Record<string, never>;
-  vcan: Record<string, never>;
-  nlmon: Record<string, never>;
+  ifb: NoKindOptions;
+  dummy: NoKindOptions;
+  /**
+   * Created bare (`ip link add NAME type team`); ports join with
+   * `link.set(port, { master: team })`. The team's own configuration (runner,
+   * port options) is generic netlink's, teamd's: not rtnetlink.
+   */
+  team: NoKindOptions;
+  vcan: NoKindOptions;
+  nlmon: NoKindOptions;
   /** Created bare; keys and peers are configured over generic netlink (`wg`). */
-  wireguard: Record<string, never>;
+  wireguard: NoKindOptions;
 }
 /** A link kind this library has a table for. */
 export type LinkKind = keyof LinkKindInfo;
@@ -108,7 +123,7 @@ export type CreatableLinkKind = Exclude<LinkKind, 'tun'>;
  * (their `info` holds nothing). Reported as the kernel names them.
  */
 export type OtherLinkKind =
-  | 'hsr' | 'prp' | 'netkit' | 'xfrm' | 'vti' | 'vti6' | 'erspan' | 'ip6erspan' | 'bareudp' | 'amt'
+  | 'hsr' | 'prp' | 'netkit' | 'xfrm' | 'vti' | 'vti6' | 'bareudp' | 'amt'
   | 'batadv' | 'gtp' | 'ppp' | 'can' | 'virt_wifi' | 'rmnet' | 'ovpn' | 'netdevsim' | 'openvswitch'
   | 'lowpan' | 'wpan' | 'caif' | 'pfcp' | 'dsa';
 
@@ -191,6 +206,7 @@ export type LinkSlaveState =
 export type LinkKindState =
   | { kind?: undefined; info?: undefined }
   | { [K in LinkKind]: { kind: K; info: LinkKindInfo[K] } }[LinkKind]
+  /** A kind without a table here: `info` is `{ raw: hex of IFLA_INFO_DATA }` (or `{}` when the kernel sent none). */
   | { kind: OtherLinkKind; info: Record<string, unknown> };
 
 /**
@@ -226,16 +242,18 @@ export interface LinkControl {
 }
 
 /** What `link.add` requires in the `info` of some kinds. */
-interface RequiredKindInfo {
+export interface RequiredKindInfo {
   veth: { peer: VethPeer };
   vxcan: { peer: VethPeer };
-  vxlan: { id: number };
-  geneve: { id: number };
+  /** A VNI, unless `external` (collect metadata) or `vnifilter`. */
+  vxlan: { id: number } | { external: true } | { vnifilter: true };
+  /** A VNI, unless `external`. */
+  geneve: { id: number } | { external: true };
   vlan: { id: number };
   vrf: { table: number };
 }
 /** Kinds made on top of a lower device (`ip link add link DEV NAME type KIND`): `link` is required. */
-type LowerKind = 'vlan' | 'macvlan' | 'macvtap' | 'ipvlan' | 'ipvtap' | 'macsec' | 'ipoib';
+export type LowerKind = 'vlan' | 'macvlan' | 'macvtap' | 'ipvlan' | 'ipvtap' | 'macsec' | 'ipoib';
 
 /** `kind` and `info` of `link.add`, with what each kind requires. */
 export type LinkAddKindOptions = {
@@ -267,7 +285,27 @@ export type LinkSetSlaveOptions =
  * `ip link set DEV …`: any subset, at least one field. Not the queue counts
  * or `link` (fixed when a link is made: the kernel ignores them here).
  */
-export type LinkSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues'> & Omit<LinkControl, 'link'> & LinkSetKindOptions & LinkSetSlaveOptions;
+export type LinkSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues'> & Omit<LinkControl, 'link'> & ((LinkSetKindOptions & LinkSetSlaveOptions) | LinkSetPortWords);
+
+/**
+ * Port options in `ip`'s words: `{ kind: 'bridge_slave', info: { cost: 5 } }`
+ * is `ip link set DEV type bridge_slave cost 5`, the same as
+ * `{ slaveKind: 'bridge', slaveInfo: { cost: 5 } }` (sent as
+ * IFLA_INFO_SLAVE_KIND + IFLA_INFO_SLAVE_DATA).
+ */
+export type LinkSetPortWords = { [K in SlaveKind]: { kind: `${K}_slave`; info?: LinkSlaveInfo[K]; slaveKind?: undefined; slaveInfo?: undefined } }[SlaveKind];
+
+/** The links `link.set` changes all at once: every link of a group (`ip link set group N …`). */
+export interface LinkGroupTarget {
+  group: number;
+}
+
+/**
+ * What `link.set({ group }, changes)` takes: what the kernel applies to each
+ * link of the group (not a name, address, kind, port options, group or namespace).
+ */
+export type LinkGroupSetOptions = Omit<LinkAttributes, 'numTxQueues' | 'numRxQueues' | 'address' | 'broadcast' | 'group' | 'targetNetnsid'> &
+  Omit<LinkControl, 'link' | 'netns'>;
 
 /** Filters of `link.list` (`ip link show [dev NAME] [master DEV] [type KIND] [up] [group N]`). */
 export interface LinkListFilter {
@@ -616,7 +654,11 @@ function checkAddKind(o: AddSnapshot): void {
     checkAddressLength(peer, spec, o.kind, 'link.info.peer');
     o.info = { peer };
   } else {
-    for (const req of spec.required ?? []) if (info[req] === undefined) throw new TypeError(`link.info.${req} is required for kind '${o.kind}'`);
+    const exempt = spec.requiredUnless?.find((k) => info[k] === true);
+    if (!exempt)
+      for (const req of spec.required ?? [])
+        if (info[req] === undefined)
+          throw new TypeError(`link.info.${req} is required for kind '${o.kind}'${spec.requiredUnless ? ` (unless ${spec.requiredUnless.map((k) => `${k}: true`).join(' or ')})` : ''}`);
   }
   if (spec.needsLink && o.link === undefined) throw new TypeError(`link.link is required for kind '${o.kind}': the lower device (ip link add link DEV NAME type ${o.kind} …)`);
   if (!spec.needsLink && o.link !== undefined)
@@ -687,18 +729,26 @@ interface Resolved {
 type AnyOptions = LinkAttributes & LinkControl & { kind?: string; info?: unknown; slaveKind?: string; slaveInfo?: unknown };
 
 /** Writes the IFLA attributes of add/set (everything after ifinfomsg). */
-function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, withName: boolean, withKind = true, withSlave = true): void {
+function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, withName: boolean, withKind = true, withSlave = true, create = false): void {
   const plain: Record<string, unknown> = {};
   for (const k in o) if (!control.has(k)) plain[k] = (o as Record<string, unknown>)[k];
-  if (withName && o.name !== undefined) plain.name = o.name;
+  if (withName && o.name !== undefined && !create) plain.name = o.name;
   linkAttrs.encode(w, plain, where);
-  if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
-  if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
-  nsAttr(w, r.ns);
+  if (create) {
+    // iproute2's order for `ip link add`: the attributes of the words, then IFLA_LINK, then IFLA_IFNAME.
+    if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
+    nsAttr(w, r.ns);
+    if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+    if (withName && o.name !== undefined) linkAttrs.encodeOne(w, 'name', o.name, `${where}.name`);
+  } else {
+    if (r.link !== undefined) linkAttrs.encodeOne(w, 'link', r.link);
+    if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
+    nsAttr(w, r.ns);
+  }
   if (o.addrgenmode !== undefined) writeAddrGenMode(w, o.addrgenmode, where);
   const kind = withKind ? o.kind : undefined;
   const slaveKind = withSlave ? r.slaveKind : undefined;
-  if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where);
+  if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where, create);
 }
 
 /** IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE } }, as `ip link set DEV addrgenmode MODE` writes it. */
@@ -723,6 +773,7 @@ function writeLinkinfo(
   slaveInfo: Record<string, unknown> | undefined,
   r: Resolved,
   where: string,
+  create = false,
 ): void {
   const li = linkAttrs.beginNest(w, 'linkinfo');
   if (kind !== undefined) {
@@ -734,7 +785,7 @@ function writeLinkinfo(
       if (spec.peer) {
         for (const k in info) if (k !== 'peer' && info[k] !== undefined) throw new TypeError(`${where}.info: unknown field '${k}'`);
         writePeer(w, spec.data, info.peer as LinkPeer | undefined, r, `${where}.info.peer`);
-      } else encodeKindData(w, kind, info, `${where}.info`);
+      } else encodeKindData(w, kind, info, `${where}.info`, create);
       w.endAttr(d);
     }
   }
@@ -1065,7 +1116,7 @@ export const linkOps = {
     const { flags, change } = flagChange(o);
     const body = (w: Writer, r: Resolved) => {
       ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
-      writeLinkBody(w, o, r, 'link', true);
+      writeLinkBody(w, o, r, 'link', true, true, true, true);
     };
     dryRun((w) => body(w, placeholders(o, 'link')));
     const r = yield* resolve(o, 'link');
@@ -1081,6 +1132,10 @@ export const linkOps = {
    * Changes a link. Equivalent to `ip link set dev DEV [up|down] [mtu N] [name NEW]
    * [address MAC] [master DEV|nomaster] [alias TEXT] [txqueuelen N] [promisc on|off]
    * [group N] [netns NS] [type KIND …] [type bridge_slave|bond_slave …]`.
+   * Port options go in `slaveInfo` (with `slaveKind`, or looked up), or in
+   * `ip`'s words as `{ kind: 'bridge_slave', info }`. With `dev` = `{ group: N }`
+   * it is `ip link set group N …`: one request, every link of the group changed
+   * (see {@link LinkGroupSetOptions}).
    *
    * Kinds whose kernel driver replaces all options on change (the IP tunnels)
    * are read first and the changes merged in, as `ip` does. Joining a master
@@ -1088,9 +1143,10 @@ export const linkOps = {
    * A new `address`/`broadcast` must be as long as the link's own: the link
    * is looked up first (one RTM_GETLINK) unless it is read anyway.
    */
-  *set(dev: LinkRef, changes: LinkSetOptions): Op<void> {
+  *set(dev: LinkRef | LinkGroupTarget, changes: LinkSetOptions | LinkGroupSetOptions): Op<void> {
+    if (isPlain(dev)) return yield* setGroup(dev, changes);
     const ref = linkRef(dev, 'dev');
-    const c = setSchema(changes, 'changes') as AnyOptions;
+    const c = setSchema(portWords(changes), 'changes') as AnyOptions;
     if (Object.keys(c).length === 0) throw new TypeError(`changes: nothing to change; give at least one of ${Object.keys(setSchema.fields).filter((k) => !readOnlyAttrs.has(k)).slice(0, 12).join(', ')}, …`);
     if (c.info !== undefined && c.kind === undefined) throw new TypeError('changes.kind is required with changes.info (ip link set DEV type KIND …)');
     if (c.kind !== undefined && kinds[c.kind].peer && c.info !== undefined) throw new TypeError(`changes.info: a ${c.kind} peer cannot be changed; set the peer link itself`);
@@ -1260,6 +1316,58 @@ function namedLinkRequest(f: LinkListFilter): Request<Link> {
     },
     parse: linkParser(f.stats !== false, f.afSpec === true, f.vf === true),
   };
+}
+
+/** `kind: 'bridge_slave', info` (ip's words) → `slaveKind: 'bridge', slaveInfo` (likewise `slaveKind: 'bridge_slave'`). */
+function portWords(changes: unknown): unknown {
+  if (!isPlain(changes)) return changes;
+  const c = changes as Record<string, unknown>;
+  const base = (v: unknown) => (typeof v === 'string' && v.endsWith('_slave') && portKinds.includes(v.slice(0, -6)) ? v.slice(0, -6) : undefined);
+  const k = base(c.kind);
+  if (k !== undefined) {
+    if (c.slaveKind !== undefined || c.slaveInfo !== undefined)
+      throw new TypeError(`changes.kind '${String(c.kind)}' names port options (ip link set DEV type ${String(c.kind)} …): give them in changes.info, not also changes.slaveKind/slaveInfo`);
+    const { kind: _k, info, ...rest } = c;
+    return { ...rest, slaveKind: k, slaveInfo: info ?? {} };
+  }
+  const sk = base(c.slaveKind);
+  return sk !== undefined ? { ...c, slaveKind: sk } : c;
+}
+
+/** `link.set({ group }, changes)`: what may not be given for a whole group, and why. */
+const groupRefused: Record<string, string> = {
+  name: 'cannot rename a whole group (names are unique)',
+  address: 'cannot be given for a whole group (one address for every link)',
+  broadcast: 'cannot be given for a whole group',
+  group: 'cannot be given here: the group is the target (move links one by one, or give them a group on add)',
+  kind: 'cannot be given for a whole group (kind options are per link)',
+  info: 'cannot be given for a whole group (kind options are per link)',
+  slaveKind: 'cannot be given for a whole group (port options are per link)',
+  slaveInfo: 'cannot be given for a whole group (port options are per link)',
+  netns: 'cannot be given for a whole group (the kernel moves links one by one)',
+  targetNetnsid: 'cannot be given for a whole group',
+};
+
+/**
+ * `ip link set group N [up|down] [mtu N] [txqueuelen N] [master DEV|nomaster] …`:
+ * one RTM_NEWLINK with ifi_index 0 and IFLA_GROUP; the kernel applies the
+ * changes to every link of the group. A group no link is in changes nothing
+ * (no error, as with `ip`).
+ */
+function* setGroup(target: object, changes: unknown): Op<void> {
+  const t = object({ group: { check: u32, required: true } }, { what: 'a group target { group }' })(target, 'dev') as LinkGroupTarget;
+  if (isPlain(changes)) for (const k of Object.keys(changes)) if (Object.hasOwn(groupRefused, k)) throw new TypeError(`changes.${k} ${groupRefused[k]}`);
+  const c = setSchema(changes, 'changes') as AnyOptions;
+  if (Object.keys(c).length === 0) throw new TypeError('changes: nothing to change (ip link set group N needs at least one change)');
+  const { flags, change } = flagChange(c);
+  const body = (w: Writer, r: Resolved) => {
+    ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags, change }, 'link');
+    linkAttrs.encodeOne(w, 'group', t.group, 'dev.group');
+    writeLinkBody(w, c, r, 'changes', false, false, false);
+  };
+  dryRun((w) => body(w, placeholders(c, 'changes')));
+  const r = yield* resolve(c, 'changes');
+  yield linkRequest(RTM.NEWLINK, 0, undefined, undefined, (w) => body(w, r));
 }
 
 function linkDump(filter: LinkListFilter, master: number | undefined): Request<Link> {

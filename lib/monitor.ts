@@ -15,6 +15,8 @@ import { netnsRef, openNetns } from './resolve.js';
 import { RTNLGRP } from './wire/rtm.js';
 import type { Address } from './address.js';
 import type { Neighbour } from './neigh.js';
+import type { Netconf } from './netconf.js';
+import type { NexthopObject } from './nexthop.js';
 import type { Route } from './route.js';
 import type { Rule } from './rule.js';
 import type { Filter, ListedAction, Qdisc, TcClass } from './tc.js';
@@ -34,6 +36,8 @@ export type MonitorEvent =
   | { type: 'class'; action: 'new' | 'del'; data: TcClass }
   | { type: 'filter'; action: 'new' | 'del'; data: Filter }
   | { type: 'action'; action: 'new' | 'del'; data: { actions: ListedAction[] } }
+  | { type: 'nexthop'; action: 'new' | 'del'; data: NexthopObject }
+  | { type: 'netconf'; action: 'new' | 'del'; data: Netconf }
   /** Events were lost (the kernel's ENOBUFS); what follows with `resync` is a fresh dump. */
   | { type: 'resync'; action: 'lost'; data: null };
 
@@ -68,6 +72,8 @@ const groupsOf: Record<MonitorFamily, number[]> = {
   class: [RTNLGRP.TC],
   filter: [RTNLGRP.TC],
   action: [RTNLGRP.TC],
+  nexthop: [RTNLGRP.NEXTHOP],
+  netconf: [RTNLGRP.IPV4_NETCONF, RTNLGRP.IPV6_NETCONF],
 };
 
 /** The options of {@link monitor}. */

@@ -16,7 +16,7 @@ import { NLM_F } from './protocol.js';
 import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, getLinkRequest, linkIndex, lookupMissing, namesFor, resolveDev, type NameSource } from './resolve.js';
 import { AF, checkIfname, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp, type Prefix } from './types.js';
-import { bool, custom, ifindex, int, nameOrInt, object, oneOf, s32, show, u16, u32, type Check, type Snapshot } from './validate.js';
+import { bool, custom, ifindex, int, isPlain, nameOrInt, object, oneOf, s32, show, u16, u32, type Check, type Snapshot } from './validate.js';
 import { allCheck, protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
 import { ifinfomsg, linkAttrs } from './wire/link.js';
 import { ndmsg, neighAttrs, type NdaAttrs, type NdaCacheinfo, type NdMsg } from './wire/neigh.js';
@@ -28,7 +28,7 @@ export type { NdMsg } from './wire/neigh.js';
 export const NUD = {
   incomplete: 0x01, reachable: 0x02, stale: 0x04, delay: 0x08, probe: 0x10, failed: 0x20, noarp: 0x40, permanent: 0x80,
 } as const;
-/** A neighbour state: a name of {@link NUD}, or `none` (no state bit). */
+/** A neighbour state: a `NUD_*` name (linux/neighbour.h, lower case), or `none` (no state bit). */
 export type NeighState = keyof typeof NUD | 'none';
 const nudNames = Object.entries(NUD) as [keyof typeof NUD, number][];
 
@@ -548,6 +548,26 @@ export const neighOps = {
   /** Adds or updates an entry. Equivalent to `ip neigh replace …` / `bridge fdb replace …`. */
   replace(options: NeighOptions): Op<void> {
     return modify(options, RTM.NEWNEIGH, NLM_F.CREATE | NLM_F.REPLACE, 'add');
+  },
+
+  /**
+   * Changes an existing entry; ENOENT if there is none. Equivalent to
+   * `ip neigh change …` / `bridge fdb change …` (NLM_F_REPLACE without NLM_F_CREATE).
+   */
+  change(options: NeighOptions): Op<void> {
+    return modify(options, RTM.NEWNEIGH, NLM_F.REPLACE, 'add');
+  },
+
+  /**
+   * Adds a bridge FDB entry beside those with the same MAC (family `'bridge'`
+   * only: a VXLAN device keeps one entry per remote `dst`, so one MAC can flood
+   * to many). Equivalent to `bridge fdb append MAC dev DEV [dst IP] [vni N] …`
+   * (NLM_F_CREATE|NLM_F_APPEND).
+   */
+  *append(options: NeighOptions): Op<void> {
+    if (isPlain(options) && (options as { family?: unknown }).family !== 'bridge')
+      throw new TypeError(`neigh.family must be 'bridge' for append (bridge fdb append MAC dev DEV …); an IP neighbour has one entry per address: use add or replace`);
+    return yield* modify(options, RTM.NEWNEIGH, NLM_F.CREATE | NLM_F.APPEND, 'add');
   },
 
   /** Removes an entry. Equivalent to `ip neigh del ADDR dev DEV` / `bridge fdb del MAC dev DEV …`; a listed entry deletes itself. */

@@ -12,6 +12,7 @@ import { native, type NativeSocket } from './native.js';
 import { ACK_COST, Exchange, NLM_F, Protocol, REPLY_COST, type Action, type Handler, type Outcome } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { isGetRequest, RTM, rtmName } from './wire/rtm.js';
+import { requestStart, traceEnd, traceStart, type RequestTrace } from './trace.js';
 
 const HDR = 16;
 /**
@@ -76,7 +77,7 @@ export interface CallOptions {
   timeout?: number;
 }
 
-/** Options of {@link Connection.close}. */
+/** Options of {@link Handle.close}. */
 export interface CloseOptions {
   /** Do not wait for the answers of requests already made: sent ones reject with `ERR_OUTCOME_UNKNOWN`, others with `ERR_HANDLE_CLOSED`. */
   force?: boolean;
@@ -111,6 +112,8 @@ class Pending extends Exchange implements Handler {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   done = false;
+  /** The operation this request is a step of: its outcome continues it directly (no promise per request). */
+  owner: Start | undefined = undefined;
   constructor(
     readonly conn: Connection,
     readonly req: Request<any>,
@@ -125,7 +128,10 @@ class Pending extends Exchange implements Handler {
     read: boolean,
   ) {
     super(bytes, seq, dump, dump ? 0 : req.parse ? REPLY_COST : ACK_COST, undefined, read);
+    // Observability (lib/trace.ts): one check while nobody listens.
+    this.trace = requestStart.hasSubscribers ? traceStart(this) : undefined;
   }
+  readonly trace: RequestTrace | undefined;
 
   /** The exchange (the request is its own). */
   get ex(): Exchange {
@@ -151,8 +157,11 @@ class Pending extends Exchange implements Handler {
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
-    if (o.kind === 'ok') this.resolve(this.results);
-    else this.reject(this.failure(o));
+    const error = o.kind === 'ok' ? undefined : this.failure(o);
+    if (this.trace !== undefined) traceEnd(this.trace, this, o, error);
+    if (this.owner !== undefined) this.conn.resume(this.owner, o.kind === 'ok' ? this.results : error, o.kind !== 'ok');
+    else if (o.kind === 'ok') this.resolve(this.results);
+    else this.reject(error);
     this.conn.settled();
   }
 
@@ -196,6 +205,16 @@ class Pending extends Exchange implements Handler {
   }
 }
 
+/** An operation started by {@link Connection.run}: its generator and the caller's promise. */
+interface Start {
+  op: Op<unknown>;
+  call: CallOptions | undefined;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const ignore = (): void => {};
+
 /** The call options every call takes last: `{ signal, timeout }`. */
 export const callOptions = object({ signal: abortSignal, timeout: int(0, 2 ** 31 - 1) });
 
@@ -228,7 +247,9 @@ export class Connection {
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly streams = new Set<Pending>();
   /** Operations called and not started yet (see {@link Connection.run}). */
-  private starts: { op: Op<unknown>; call: CallOptions | undefined; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private starts: Start[] = [];
+  /** Inside a request's continuation (a reply being delivered): no early flush from there. */
+  private delivering = 0;
   private startHead = 0;
   private startScheduled = false;
   /** Requests made this tick, launched (or sent inline) at its end. */
@@ -491,7 +512,7 @@ export class Connection {
   /** Hands this tick's requests over at its end (or now, past 64 KiB, so the I/O thread works meanwhile). */
   private flushSoon(): void {
     this.hold();
-    if (this.w.pos >= EARLY_FLUSH) this.pump();
+    if (this.w.pos >= EARLY_FLUSH && this.delivering === 0) this.pump();
     else if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.pumpTask);
@@ -701,7 +722,7 @@ export class Connection {
         s.reject(e);
         continue;
       }
-      s.resolve(this.drive(s.op, first, undefined, s.call));
+      this.advance(s, first);
     }
     if (i < q.length) {
       this.startHead = i;
@@ -712,6 +733,55 @@ export class Connection {
       this.startScheduled = false;
     }
   };
+
+  /**
+   * Continues a started operation from `step` until it ends or waits for the
+   * kernel. A single request's outcome continues it from {@link Pending.settle}
+   * (see {@link resume}): no async function and no promise per request.
+   */
+  private advance(s: Start, step: IteratorResult<Request<any> | Request<any>[], unknown>): void {
+    for (;;) {
+      if (step.done) return s.resolve(step.value);
+      const v = step.value;
+      try {
+        if (Array.isArray(v)) {
+          Promise.all(this.requestMany(v, s.call)).then(
+            (r) => this.resume(s, r, false),
+            (e) => this.resume(s, e, true),
+          );
+        } else {
+          const signal = this.admit(s.call);
+          const p = this.make(v, ignore, ignore, undefined, signal, s.call?.timeout ?? this.timeout);
+          p.owner = s;
+          this.fresh.push(p);
+          this.flushSoon();
+        }
+        return;
+      } catch (e) {
+        try {
+          step = s.op.throw(e);
+        } catch (e2) {
+          return s.reject(e2);
+        }
+      }
+    }
+  }
+
+  /** @internal The outcome of the step `s` waits on: continues it (called while a reply is delivered). */
+  resume(s: Start, value: unknown, failed: boolean): void {
+    let step: IteratorResult<Request<any> | Request<any>[], unknown>;
+    this.delivering++;
+    try {
+      try {
+        step = failed ? s.op.throw(value) : s.op.next(value);
+      } catch (e) {
+        return s.reject(e);
+      }
+      this.advance(s, step);
+    } finally {
+      this.delivering--;
+    }
+  }
 
   /** Continues an operation from `step`; `inflight` is the reply to it, if already sent. */
   async drive<T>(
@@ -814,16 +884,27 @@ export class Connection {
     if (!this.destroyed) this.sock.pause(0, on);
   }
 
-  private readonly giveCredit = (): void => {
-    if (!this.destroyed) this.sock.credit();
-  };
+  /** Blocks that arrived while one was handled this turn: one block per turn, so a long dump never holds the loop. */
+  private blocks: Buffer[] = [];
+  private blockBusy = false;
 
   /** @internal One block of records from the reactor (null: the sockets are closed). Never throws into the native callback. */
   onBlock(block: Buffer | null): void {
-    if (block === null) return this.closedResolve();
+    if (block === null) {
+      this.blocks = [];
+      return this.closedResolve();
+    }
     if (this.destroyed) return;
-    // The next block may come once timers and I/O had their turn (native flow control).
-    setImmediate(this.giveCredit);
+    if (this.blockBusy) this.blocks.push(block);
+    else this.handleBlock(block);
+  }
+
+  private handleBlock(block: Buffer): void {
+    this.blockBusy = true;
+    setImmediate(this.nextBlock);
+    // Credit first: the I/O thread reads the next block while this one is decoded (the
+    // blocks out stay bounded by the credits; this thread takes one per turn).
+    this.sock.credit();
     try {
       walkRecords(block, this.proto);
       this.pump();
@@ -834,6 +915,16 @@ export class Connection {
       process.emitWarning(`rtnetlink: internal error while reading replies: ${e instanceof Error ? e.stack : String(e)}`, 'RtnetlinkWarning');
     }
   }
+
+  private readonly nextBlock = (): void => {
+    this.blockBusy = false;
+    if (this.destroyed) {
+      this.blocks = [];
+      return;
+    }
+    const b = this.blocks.shift();
+    if (b !== undefined) this.handleBlock(b);
+  };
 
   /**
    * Closes the handle. New requests are refused at once; by default the

@@ -19,7 +19,7 @@ import { custom, int, object } from './validate.js';
 import { nsidAttrs, NSID_NOT_ASSIGNED as NOT_ASSIGNED, rtgenmsg, type NsidAttrs } from './wire/nsid.js';
 import { RTM } from './wire/rtm.js';
 
-/** One entry of {@link netnsOps.listIds} (`ip -j netns list-id`). */
+/** One entry of {@link NetnsIdApi.listIds} (`ip -j netns list-id`). */
 export interface NetnsId {
   /** The id this namespace gives the other one. */
   nsid: number;
@@ -29,7 +29,7 @@ export interface NetnsId {
   name?: string;
 }
 
-/** One entry of {@link netnsOps.list} (`ip -j netns list`). */
+/** One entry of {@link NetnsIdApi.list} (`ip -j netns list`). */
 export interface NamedNetns {
   name: string;
   /** Its nsid in the handle's namespace, when one is assigned. */

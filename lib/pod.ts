@@ -16,6 +16,7 @@ import { Connection, type CallOptions } from './netlink.js';
 import type { Op } from './request.js';
 import { closeNs, linkIndex, netnsRef, openNetns } from './resolve.js';
 import { routeOps } from './route.js';
+import { labelConnection } from './trace.js';
 import { checkIfname, type LinkRef, type NetnsRef } from './types.js';
 import { arrayOf, either, int, object, str } from './validate.js';
 import { ifnameCheck, linkRefCheck } from './vocab.js';
@@ -58,6 +59,8 @@ export interface PodOps {
    * ip -n NS address add A dev IFNAME; ip -n NS link set IFNAME up;
    * ip -n NS route add default via GW dev IFNAME`. If a later step fails, the
    * pair is deleted again (nothing half made stays) and the error is thrown.
+   * @example
+   * await nl.pod.add({ netns: 'pod3', hostIfname: 'veth3', bridge: 'cni0', address: '10.22.1.3/16', gateway: '10.22.0.1' });
    */
   add(options: PodAddOptions, call?: CallOptions): Promise<PodInfo>;
   /**
@@ -65,6 +68,8 @@ export interface PodOps {
    * routes go with them). Many at once: one link dump, the group moves
    * pipelined, one group delete. Equivalent to `ip link del HOST` (one) or
    * `ip link set HOST group G` for each and `ip link del group G`.
+   * @example
+   * await nl.pod.del(['veth3', 'veth4']); // one group delete
    */
   del(hostIfname: string | readonly string[], call?: CallOptions): Promise<void>;
 }
@@ -140,6 +145,7 @@ async function add(conn: Connection, p: Checked, call: CallOptions | undefined):
     );
     try {
       const pod = new Connection({ netnsFd: ns.fd, timeout: conn.timeout, inline: conn.inline });
+      labelConnection(pod, p.netns);
       try {
         // The index (the addresses need it), then in one go, in this order: the addresses,
         // the link up (which adds their prefix routes), the default routes (via those prefixes).

@@ -52,7 +52,7 @@ export const RTN = {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6,
   unreachable: 7, prohibit: 8, throw: 9, nat: 10, xresolve: 11,
 } as const;
-/** A route type: a name of {@link RTN}. */
+/** A route type: an `RTN_*` name (linux/rtnetlink.h, lower case). */
 export type RouteType = keyof typeof RTN;
 const rtnNames = Object.keys(RTN) as RouteType[];
 
@@ -351,19 +351,22 @@ function famName(n: number): Family {
 }
 
 /** One of two names of the same field (`via`/`gateway`): at most one value, and which name gave it. */
-function alias<T>(o: Record<string, unknown>, a: string, b: string, where: string, same: (x: T, y: T) => boolean): { v?: T; key: string } {
+function alias<T>(o: Record<string, unknown>, a: string, b: string, where: string, same: (x: T, y: T) => boolean): T | undefined {
   const x = o[a] as T | undefined;
   const y = o[b] as T | undefined;
   if (x !== undefined && y !== undefined && !same(x, y)) throw new TypeError(`${where}.${b}: ${a} and ${b} name the same thing; give one`);
-  return x !== undefined ? { v: x, key: a } : { v: y, key: b };
+  return x !== undefined ? x : y;
 }
+/** Which of two alias keys the caller used (for messages). */
+const aliasKey = (o: Record<string, unknown>, a: string, b: string): string => (o[a] !== undefined ? a : b);
 const sameIp = (x: ParsedIp, y: ParsedIp) => x.bytes.equals(y.bytes);
+const sameNumber = (x: number, y: number) => x === y;
 
-/** Decides between RTA_GATEWAY and RTA_VIA for a gateway. */
-function checkGateway(gw: ParsedIp, family: number, field: string): { gateway: ParsedIp; viaAttr: boolean } {
+/** Decides between RTA_GATEWAY (false) and RTA_VIA (true) for a gateway. */
+function checkGateway(gw: ParsedIp, family: number, field: string): boolean {
   const gf = gw.family === 'inet' ? AF.INET : AF.INET6;
-  if (gf === family) return { gateway: gw, viaAttr: false };
-  if (family === AF.INET) return { gateway: gw, viaAttr: true }; // IPv4 over an IPv6 nexthop (RFC 5549)
+  if (gf === family) return false;
+  if (family === AF.INET) return true; // IPv4 over an IPv6 nexthop (RFC 5549)
   throw new TypeError(`${field} ${formatIp(gw.bytes)} is IPv4 but the route is IPv6 (address family mismatch)`);
 }
 
@@ -374,7 +377,7 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
   const r = o as Record<string, unknown>;
   const gw = alias<ParsedIp>(r, 'via', 'gateway', where, sameIp);
   const src = alias<ParsedIp>(r, 'src', 'prefsrc', where, sameIp);
-  const metric = alias<number>(r, 'metric', 'priority', where, (x, y) => x === y).v;
+  const metric = alias<number>(r, 'metric', 'priority', where, sameNumber);
 
   // The family: from dst, else the family option, else the gateway, else IPv4.
   let dst: ParsedIp | undefined;
@@ -383,7 +386,7 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
   if (o.dst === 'default') {
     if (o.family !== undefined) family = familyNumber(o.family, `${where}.family`);
     else {
-      const hint = gw.v ?? o.nexthops?.map((n) => n.via ?? n.gateway).find((g) => g !== undefined) ?? src.v;
+      const hint = gw ?? o.nexthops?.map((n) => n.via ?? n.gateway).find((g) => g !== undefined) ?? src;
       family = hint?.family === 'inet6' ? AF.INET6 : AF.INET;
     }
   } else {
@@ -401,10 +404,13 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
     dst,
     viaAttr: false,
   };
-  if (gw.v !== undefined) Object.assign(c, checkGateway(gw.v, family, `${where}.${gw.key}`));
-  if (src.v !== undefined) {
-    if (src.v.family !== famName(family)) throw new TypeError(`${where}.${src.key} ${formatIp(src.v.bytes)} is not ${famName(family)} like the route (address family mismatch)`);
-    c.prefsrc = src.v;
+  if (gw !== undefined) {
+    c.viaAttr = checkGateway(gw, family, `${where}.${aliasKey(r, 'via', 'gateway')}`);
+    c.gateway = gw;
+  }
+  if (src !== undefined) {
+    if (src.family !== famName(family)) throw new TypeError(`${where}.${aliasKey(r, 'src', 'prefsrc')} ${formatIp(src.bytes)} is not ${famName(family)} like the route (address family mismatch)`);
+    c.prefsrc = src;
   }
   if (o.from !== undefined) {
     const p = o.from;
@@ -428,7 +434,7 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
   if (o.flags !== undefined) c.h.flags |= flagBits(ROUTE_F, o.flags, `${where}.flags`) & settableFlags;
   if (o.metrics !== undefined) c.metrics = o.metrics as RouteMetrics;
   if (o.nexthops !== undefined) {
-    if (gw.v !== undefined || o.dev !== undefined || o.oif !== undefined)
+    if (gw !== undefined || o.dev !== undefined || o.oif !== undefined)
       throw new TypeError(`${where}.nexthops: give via/dev inside each of nexthops, not beside them`);
     c.nexthops = o.nexthops.map((nh, i) => {
       const f = `${where}.nexthops[${i}]`;
@@ -441,7 +447,10 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
         dev: nh.dev,
         oif: nh.oif,
       };
-      if (g.v !== undefined) Object.assign(out, checkGateway(g.v, family, `${f}.${g.key}`));
+      if (g !== undefined) {
+        out.viaAttr = checkGateway(g, family, `${f}.${aliasKey(nh as Record<string, unknown>, 'via', 'gateway')}`);
+        out.gateway = g;
+      }
       if (nh.realm !== undefined) out.realm = nh.realm;
       return out;
     });
@@ -507,7 +516,8 @@ function writeRoute(w: Writer, c: Checked, l: Links): void {
 
 function* modify(o: unknown, type: number, flags: number, op: 'add' | 'del'): Op<void> {
   const c = checkRoute(o, op);
-  const l = yield* resolveLinks(c);
+  // By index (or no link): nothing to look up, no generator to run.
+  const l = c.nexthops === undefined && typeof c.dev !== 'string' ? { oif: c.dev ?? c.oif } : yield* resolveLinks(c);
   yield { type, flags, body: (w: Writer) => writeRoute(w, c, l) } satisfies Request;
 }
 
@@ -713,6 +723,23 @@ export const routeOps = {
   /** Adds a route or replaces the one with the same key. Equivalent to `ip route replace …`. */
   replace(options: RouteOptions): Op<void> {
     return modify(options, RTM.NEWROUTE, NLM_F.CREATE | NLM_F.REPLACE, 'add');
+  },
+
+  /**
+   * Replaces the route with the same key; ENOENT if there is none. Equivalent
+   * to `ip route change …` (NLM_F_REPLACE without NLM_F_CREATE).
+   */
+  change(options: RouteOptions): Op<void> {
+    return modify(options, RTM.NEWROUTE, NLM_F.REPLACE, 'add');
+  },
+
+  /**
+   * Adds a route before existing ones with the same key (IPv4: the new one is
+   * used first; IPv6: another path of the same route). Equivalent to
+   * `ip route prepend …` (NLM_F_CREATE alone).
+   */
+  prepend(options: RouteOptions): Op<void> {
+    return modify(options, RTM.NEWROUTE, NLM_F.CREATE, 'add');
   },
 
   /** Adds a route beside existing ones with the same key. Equivalent to `ip route append …`. */

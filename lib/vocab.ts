@@ -41,7 +41,7 @@ function named(table: Readonly<Record<string, number>>, min: number, max: number
 
 /** Scopes (`RT_SCOPE_*`), named as `ip` prints them (/etc/iproute2/rt_scopes). */
 export const SCOPES = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const;
-/** An address or route scope: a name of {@link SCOPES} (`universe` is `global`) or a number 0–255. */
+/** An address or route scope: an `RT_SCOPE_*` name in lower case (`universe` is `global`) or a number 0–255. */
 export type Scope = keyof typeof SCOPES | 'universe' | number;
 const scopeNames = new Map<number, keyof typeof SCOPES>(Object.entries(SCOPES).map(([k, v]) => [v, k as keyof typeof SCOPES]));
 
@@ -95,7 +95,7 @@ export const RTPROT = {
   bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42,
   openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192,
 } as const;
-/** Who installed a route (or rule, or neighbour): a name of {@link RTPROT} or a number 0–255. */
+/** Who installed a route (or rule, or neighbour): an `RTPROT_*` name (lower case) or a number 0–255. */
 export type RouteProtocol = keyof typeof RTPROT | number;
 const protoNames = new Map<number, keyof typeof RTPROT>(Object.entries(RTPROT).map(([k, v]) => [v, k as keyof typeof RTPROT]));
 
@@ -117,7 +117,7 @@ export function protocolName(n: number): RouteProtocol {
 
 /** IP protocols by the names `ip route get … ipproto` and `ip rule … ipproto` take. */
 export const IPPROTO = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132 } as const;
-/** An IP protocol: a name of {@link IPPROTO} or a number 0–255. */
+/** An IP protocol: `icmp`, `tcp`, `udp`, `icmpv6`, `sctp` or a number 0–255. */
 export type IpProto = keyof typeof IPPROTO | number;
 const ipprotoNames = new Map<number, keyof typeof IPPROTO>(Object.entries(IPPROTO).map(([k, v]) => [v, k as keyof typeof IPPROTO]));
 

@@ -194,7 +194,7 @@ const mutations = {
 const mutationNames = Object.keys(mutations);
 
 /** What a DecodeError's path looks like: a family's root, then fields and indexes. */
-const goodPath = /^(link|address|route|rule|neigh|netns|qdisc|class|filter|actions|action)((\.[A-Za-z][A-Za-z0-9]*)|\[\d+\])*$/;
+const goodPath = /^(link|address|route|rule|neigh|netns|qdisc|class|filter|actions|action|nexthop|addrlabel|netconf)((\.[A-Za-z][A-Za-z0-9]*)|\[\d+\])*$/;
 
 /** The decoders a handle's requests carry, and those of the event registry: `{ name, types, decode(b, off, end, type) }`. */
 export function collectDecoders({ families, eventKinds }) {
@@ -222,6 +222,11 @@ export function collectDecoders({ families, eventKinds }) {
   fromOp('neigh.get', L.neigh.get({ index: 1, address: '10.0.0.1' }), [28]);
   fromOp('netns.listIds', L.netns.listIds({}), [88]);
   fromOp('netns.getId', L.netns.getId({ fd: 0 }), [88]);
+  if (L.nexthop) fromOp('nexthop.list', L.nexthop.list({}), [104]);
+  if (L.nexthop) fromOp('nexthop.get', L.nexthop.get(1), [104]);
+  if (L.nexthop) fromOp('nexthop.buckets', L.nexthop.buckets({ id: 1 }), [116]);
+  if (L.addrlabel) fromOp('addrlabel.list', L.addrlabel.list({}), [72]);
+  if (L.netconf) fromOp('netconf.list', L.netconf.list({}), [80]);
   for (const [type, k] of eventKinds?.() ?? []) out.push({ name: `event ${k.family} ${k.action} (${type})`, types: [type], decode: k.decode });
   return out;
 }

@@ -28,6 +28,21 @@ describe('batch', () => {
     expect((await ns.nl.link.list({ kind: 'veth' })).length).toBe(100);
   });
 
+  it('returned tokens give a typed tuple of results; tokens that are not every call in order are refused, nothing sent', async () => {
+    const [made, got, missing] = await ns.nl.batch((b) => [
+      b.link.add({ name: 'tk0', kind: 'veth', info: { peer: { name: 'tk1' } } }),
+      b.link.get('tk1'),
+      b.link.get('tk-none'),
+    ]);
+    expect(made.ok).toBe(true);
+    expect(got.ok && got.value.name).toBe('tk1');
+    expect(!missing.ok && (missing.error as NetlinkError).code).toBe('ENODEV');
+    const before = (await ns.nl.link.list()).length;
+    await expect(ns.nl.batch((b) => [b.link.add({ name: 'tk2', kind: 'veth', info: { peer: { name: 'tk3' } } }), b.link.del('tk0')].reverse())).rejects.toThrow(/tokens for 2 queued calls/);
+    await expect(ns.nl.batch((b) => { const t = b.link.del('tk0'); b.link.del('tk1'); return [t]; })).rejects.toThrow(TypeError);
+    expect((await ns.nl.link.list()).length).toBe(before);
+  });
+
   it('throws on bad input anywhere and sends nothing', async () => {
     const before = (await ns.nl.link.list()).length;
     await expect(

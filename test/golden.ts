@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Handle } from '../lib/index.js';
 import { toolEnv, withNs, type TestNetns } from './helpers.js';
+import { LOOKUPS, masked, parseTrace, straceArgs } from '../scripts/strace-netlink.mjs';
 
 let straceOk: boolean | undefined;
 /** True when strace and tc can run here (strace needs ptrace). */
@@ -29,15 +30,8 @@ export function haveStrace(): boolean {
   return straceOk;
 }
 
-/** Masks nlmsg_seq and nlmsg_pid of one message (a copy). */
-export function masked(msg: Buffer): Buffer {
-  const b = Buffer.from(msg);
-  b.fill(0, 8, 16);
-  return b;
-}
-
-/** The message types of netlink requests iproute2 sends for lookups, not for the command itself. */
-const LOOKUPS = new Set([18 /* RTM_GETLINK */]);
+// The trace reader, the masking and the lookup types are shared with scripts/capture-golden.mjs.
+export { masked };
 
 /**
  * Runs `tool ARGS…` inside the namespace under strace and returns the
@@ -49,40 +43,29 @@ export function captureTool(ns: TestNetns, tool: 'tc' | 'ip' | 'bridge', args: s
   const dir = mkdtempSync(join(tmpdir(), 'golden-'));
   const out = join(dir, 'trace');
   try {
-    const r = spawnSync('nsenter', [`--net=${ns.path}`, 'strace', '-qq', '-f', '-e', 'trace=sendmsg', '-e', 'write=all', '-o', out, tool, ...args], { encoding: 'utf8', env: toolEnv() });
-    const messages = parseTrace(readFileSync(out, 'utf8'));
+    const r = spawnSync('nsenter', [`--net=${ns.path}`, 'strace', ...straceArgs(out), tool, ...args], { encoding: 'utf8', env: toolEnv() });
+    const messages: Buffer[] = parseTrace(readFileSync(out, 'utf8'));
     return { messages: messages.filter((m) => !LOOKUPS.has(m.readUInt16LE(4))).map(masked), status: r.status, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Reads strace's `-e write=all` hex dumps: one buffer per sendmsg iovec, split into netlink messages. */
-function parseTrace(text: string): Buffer[] {
-  const out: Buffer[] = [];
-  let cur: number[] | undefined;
-  const flush = () => {
-    if (!cur) return;
-    const b = Buffer.from(cur);
-    for (let off = 0; off + 16 <= b.length; ) {
-      const len = b.readUInt32LE(off);
-      if (len < 16 || off + len > b.length) break;
-      out.push(b.subarray(off, off + len));
-      off += (len + 3) & ~3;
-    }
-    cur = undefined;
-  };
-  for (const line of text.split('\n')) {
-    if (/^\s*\d*\s*sendmsg\(/.test(line) || /^ \* \d+ bytes in buffer/.test(line)) {
-      flush();
-      cur = [];
-      continue;
-    }
-    const m = /^ \| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2}){1,16})/.exec(line);
-    if (m && cur) for (const h of m[1].trim().split(/\s+/)) cur.push(parseInt(h, 16));
+/**
+ * Every request `tool ARGS…` sends inside the namespace, dumps included:
+ * iproute2 sends dumps with sendto, which {@link captureTool} leaves out.
+ * Lookups such as RTM_GETLINK are left out here too; seq/pid masked.
+ */
+export function captureAll(ns: TestNetns, tool: 'tc' | 'ip' | 'bridge', args: string[]): Buffer[] {
+  const dir = mkdtempSync(join(tmpdir(), 'golden-'));
+  const out = join(dir, 'trace');
+  try {
+    spawnSync('nsenter', [`--net=${ns.path}`, 'strace', '-qq', '-f', '-e', 'trace=sendmsg,sendto', '-e', 'write=all', '-o', out, tool, ...args], { encoding: 'utf8', env: toolEnv() });
+    const text = readFileSync(out, 'utf8').replace(/^(\d+\s+)?sendto\(/gm, '$1sendmsg(');
+    return parseTrace(text).filter((m) => !LOOKUPS.has(m.readUInt16LE(4))).map(masked);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  flush();
-  return out;
 }
 
 /**

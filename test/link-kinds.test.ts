@@ -155,6 +155,21 @@ const cases: KindCase[] = [
     expect: () => ({ external: true, dstport: 4790 }),
   },
   {
+    title: 'vxlan external without a VNI (learning off by default, as ip gives)',
+    add: () => ({ name: 'vxm', kind: 'vxlan', info: { external: true } }),
+    expect: () => ({ external: true, learning: false }),
+  },
+  {
+    title: 'vxlan external gpe (dstport 4790 by default, as ip gives)',
+    add: () => ({ name: 'vxg', kind: 'vxlan', info: { external: true, gpe: true } }),
+    expect: () => ({ external: true, gpe: true, dstport: 4790, learning: false }),
+  },
+  {
+    title: 'vxlan id only: learning on (ip sends it)',
+    add: () => ({ name: 'vxl', kind: 'vxlan', info: { id: 9, dstport: 4789 } }),
+    expect: () => ({ id: 9, learning: true }),
+  },
+  {
     title: 'ifb',
     add: () => ({ name: 'ifb0', kind: 'ifb', txqlen: 64 }),
     expect: () => ({}),
@@ -221,9 +236,20 @@ const cases: KindCase[] = [
     },
   },
   {
-    title: 'team (created bare)',
+    title: 'team (created over rtnetlink) with a port enslaved through master',
+    lower: true,
     add: () => ({ name: 'team0', kind: 'team' }),
     expect: () => ({}),
+    extra: async (ns, team, l) => {
+      // A team port must be down when it joins (lower1 is).
+      await ns.nl.link.set('lower1', { master: 'team0' });
+      const port = await ns.nl.link.get('lower1');
+      expect(port.master).toBe(team.index);
+      expect(port.slaveKind).toBe('team');
+      expect((await ns.nl.link.list({ master: 'team0' })).map((x) => x.index)).toEqual([l.lower1]);
+      await ns.nl.link.set('lower1', { master: null });
+      expect((await ns.nl.link.get('lower1')).master).toBeUndefined();
+    },
   },
   {
     title: 'macsec (port, cipher, icvlen, encrypt, replay window, validate, send_sci, encodingsa)',
@@ -318,6 +344,58 @@ const cases: KindCase[] = [
     add: () => ({ name: 'ip6tnl1', kind: 'ip6tnl', info: { local: '2001:db8::1', remote: '2001:db8::3', ttl: 50, encapLimit: 5, mode: 'ip6ip6' } }),
     expect: () => ({ local: '2001:db8::1', remote: '2001:db8::3', ttl: 50, encapLimit: 5, mode: 'ip6ip6' }),
     change: { info: { mode: 'any' }, expect: { remote: '2001:db8::3', ttl: 50, mode: 'any' } },
+  },
+  {
+    title: 'geneve external (no VNI)',
+    add: () => ({ name: 'gnvx', kind: 'geneve', info: { external: true } }),
+    expect: () => ({ external: true }),
+  },
+  {
+    title: 'ip6tnl with only remote: hoplimit 64, encaplimit 4, mode any (what ip gives, not the kernel 0/0)',
+    add: () => ({ name: 'ip6tnl2', kind: 'ip6tnl', info: { remote: '2001:db8::3' } }),
+    expect: () => ({ remote: '2001:db8::3', ttl: 64, encapLimit: 4, mode: 'any' }),
+  },
+  ...(['ip6gre', 'ip6gretap'] as const).map<KindCase>((kind) => ({
+    title: `${kind} with only remote: hoplimit 64, encaplimit 4 (what ip gives)`,
+    add: () => ({ name: `${kind}2`, kind, info: { remote: '2001:db8::2' } }),
+    expect: () => ({ remote: '2001:db8::2', ttl: 64, encapLimit: 4 }),
+  })),
+  {
+    title: 'ipip with only remote: mode any and pmtudisc (what ip gives; the kernel alone would say mode ipip)',
+    add: () => ({ name: 'ipip2', kind: 'ipip', info: { remote: '10.0.0.3' } }),
+    expect: () => ({ remote: '10.0.0.3', mode: 'any', pmtudisc: true, ttl: 0 }),
+  },
+  {
+    title: 'erspan version 1 (seq, key, erspan index)',
+    add: () => ({ name: 'ers1', kind: 'erspan', info: { local: '10.0.0.1', remote: '10.0.0.2', seq: true, key: 10, erspanVer: 1, erspanIndex: 123 } }),
+    expect: () => ({ local: '10.0.0.1', remote: '10.0.0.2', ikey: 10, okey: 10, iseq: true, oseq: true, erspanVer: 1, erspanIndex: 123 }),
+    change: { info: { erspanIndex: 456 }, expect: { erspanVer: 1, erspanIndex: 456, remote: '10.0.0.2', ikey: 10 } },
+  },
+  {
+    title: 'erspan version 2 (erspan_dir egress, erspan_hwid)',
+    add: () => ({ name: 'ers2', kind: 'erspan', info: { remote: '10.0.0.2', seq: true, key: 11, erspanVer: 2, erspanDir: 'egress', erspanHwid: 7 } }),
+    expect: () => ({ remote: '10.0.0.2', ikey: 11, erspanVer: 2, erspanDir: 'egress', erspanHwid: 7 }),
+    change: { info: { erspanDir: 'ingress' }, expect: { erspanVer: 2, erspanDir: 'ingress', erspanHwid: 7 } },
+  },
+  {
+    title: 'erspan external',
+    add: () => ({ name: 'ers3', kind: 'erspan', info: { external: true } }),
+    expect: () => ({ external: true }),
+  },
+  {
+    title: 'ip6erspan version 1 and defaults (hoplimit 64, encaplimit 4)',
+    add: () => ({ name: 'ers6a', kind: 'ip6erspan', info: { local: '2001:db8::1', remote: '2001:db8::2', seq: true, key: 12, erspanIndex: 77 } }),
+    expect: () => ({ local: '2001:db8::1', remote: '2001:db8::2', ikey: 12, erspanVer: 1, erspanIndex: 77, ttl: 64, encapLimit: 4 }),
+  },
+  {
+    title: 'ip6erspan version 2 (erspan_dir egress, erspan_hwid)',
+    add: () => ({ name: 'ers6b', kind: 'ip6erspan', info: { remote: '2001:db8::2', seq: true, key: 13, erspanVer: 2, erspanDir: 'egress', erspanHwid: 5 } }),
+    expect: () => ({ remote: '2001:db8::2', ikey: 13, erspanVer: 2, erspanDir: 'egress', erspanHwid: 5 }),
+  },
+  {
+    title: 'ip6erspan external',
+    add: () => ({ name: 'ers6c', kind: 'ip6erspan', info: { external: true } }),
+    expect: () => ({ external: true }),
   },
   {
     title: 'wireguard (created bare)',

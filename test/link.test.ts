@@ -13,25 +13,19 @@ import { withNs, haveIp, ipJson, makeNetns, toolEnv, type TestNetns } from './he
 
 const pair = (nl: Handle, a: string, b: string) => nl.link.add({ name: a, kind: 'veth', info: { peer: { name: b } } });
 
-/** Counts the requests a handle sends (async and sync paths). */
+/** Counts the requests a handle sends (async and sync paths: every message the connection encodes). */
 function countRequests(nl: Handle): { count: () => number; restore: () => void } {
-  const conn = nl.conn as unknown as { request: (...a: unknown[]) => unknown; requestSync: (...a: unknown[]) => unknown };
-  const req = conn.request;
-  const reqSync = conn.requestSync;
+  const conn = nl.conn;
+  const prev = conn.tap;
   let n = 0;
-  conn.request = function (...a: unknown[]) {
+  conn.tap = (m) => {
     n++;
-    return req.apply(this, a);
-  };
-  conn.requestSync = function (...a: unknown[]) {
-    n++;
-    return reqSync.apply(this, a);
+    prev?.(m);
   };
   return {
     count: () => n,
     restore: () => {
-      conn.request = req;
-      conn.requestSync = reqSync;
+      conn.tap = prev;
     },
   };
 }
@@ -475,21 +469,10 @@ describe('bulk delete', () => {
       await pair(ns.nl, 'vc', 'vd');
       await nl.add({ name: 'keep', kind: 'ifb', group: 5 });
       const seen: number[] = [];
-      type R = { type: number };
-      const conn = ns.nl.conn as unknown as { request: (r: R, c?: unknown) => Promise<unknown>; requestMany: (r: R[], c?: unknown) => Promise<unknown>[] };
-      const orig = conn.request.bind(conn);
-      const origMany = conn.requestMany.bind(conn);
-      conn.request = (r, c) => {
-        seen.push(r.type);
-        return orig(r, c);
-      };
-      conn.requestMany = (rs, c) => {
-        seen.push(...rs.map((r) => r.type));
-        return origMany(rs, c);
-      };
+      const conn = ns.nl.conn;
+      conn.tap = (m) => seen.push(m.readUInt16LE(4));
       await nl.del(['va', 'vc']);
-      conn.request = orig;
-      conn.requestMany = origMany;
+      conn.tap = undefined;
       // dump, 2 × RTM_SETLINK (group), dump (check), one RTM_DELLINK
       expect(seen).toEqual([18, 19, 19, 18, 17]);
       expect((await nl.list()).map((l) => `${l.name}:${l.group ?? 0}`).sort()).toEqual(['keep:5', 'lo:0']);

@@ -8,15 +8,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AttrTable, type AttrSpec, type MembersCodec } from '../lib/codec.js';
 import * as address from '../lib/wire/address.js';
+import * as addrlabel from '../lib/wire/addrlabel.js';
 import * as kindsModule from '../lib/wire/kinds.js';
 import * as link from '../lib/wire/link.js';
 import * as neigh from '../lib/wire/neigh.js';
+import * as netconf from '../lib/wire/netconf.js';
+import * as nexthop from '../lib/wire/nexthop.js';
 import * as nsid from '../lib/wire/nsid.js';
 import * as route from '../lib/wire/route.js';
 import * as rule from '../lib/wire/rule.js';
 
 const INCLUDE = '/usr/include/linux';
-const HEADERS = ['if_link.h', 'if_addr.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'veth.h', 'if_tunnel.h', 'if_macsec.h', 'if_bridge.h', 'can/vxcan.h'];
+const HEADERS = ['if_link.h', 'if_addr.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'veth.h', 'if_tunnel.h', 'if_macsec.h', 'if_bridge.h', 'can/vxcan.h', 'nexthop.h', 'if_addrlabel.h', 'netconf.h'];
 
 /** Enum members of the UAPI headers (NAME → value), with `#define ALIAS NAME` aliases. */
 function uapiNumbers(): Map<string, number> {
@@ -50,7 +53,7 @@ function tables(): AttrTable<any>[] {
     seen.add(t);
     for (const s of t.byName.values()) if (s.nest) add(typeof s.nest === 'function' ? s.nest() : s.nest);
   };
-  for (const m of [address, kindsModule, link, neigh, nsid, route, rule]) for (const v of Object.values(m)) add(v);
+  for (const m of [address, kindsModule, link, neigh, nsid, route, rule, nexthop, addrlabel, netconf]) for (const v of Object.values(m)) add(v);
   for (const k of Object.values(kindsModule.kinds)) {
     add(k.data);
     add(k.slaveData);
@@ -101,7 +104,7 @@ describe('wire tables', () => {
   });
 
   it('struct members carry their C names', () => {
-    const structs = [link.ifinfomsg, address.ifaddrmsg, route.rtmsg, rule.fibRuleHdr, neigh.ndmsg, nsid.rtgenmsg];
+    const structs = [link.ifinfomsg, address.ifaddrmsg, route.rtmsg, rule.fibRuleHdr, neigh.ndmsg, nsid.rtgenmsg, nexthop.nhmsg, addrlabel.ifaddrlblmsg, netconf.netconfmsg];
     for (const s of structs) {
       expect(s.cname).toMatch(/^[a-z_0-9]+$/);
       for (const [name, , cname] of s.fields) if (!name.startsWith('_')) expect(cname, `${s.cname}.${name}`).toMatch(/^[a-z_0-9]+$/);

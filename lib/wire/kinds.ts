@@ -25,6 +25,19 @@ export interface KindSpec {
   slaveData?: AttrTable<any>;
   /** Options that must be given on add (checked before sending). */
   required?: readonly string[];
+  /** Options that, when true, make {@link KindSpec.required} unnecessary (vxlan/geneve `external`: no VNI). */
+  requiredUnless?: readonly string[];
+  /**
+   * What iproute2 (6.1) sends beside the options given to `ip link add … type
+   * KIND OPTIONS…`: called on creation only, on the table fields after
+   * {@link KindSpec.pre}, and only when at least one option is given (without
+   * options `ip` sends no IFLA_INFO_DATA, and neither does the library).
+   * Returns the fields to send, in iproute2's order. The kernel's own defaults
+   * differ for some (an ip6tnl made without them gets hop limit 0 and encap
+   * limit 0 where `ip` gives 64 and 4; an ipip tunnel gets `mode ipip` where
+   * `ip` gives `any`), so the same words end in the same state only this way.
+   */
+  defaults?(fields: Record<string, unknown>): Record<string, unknown>;
   /** Option fields that name a link: a name is resolved to its index before sending. */
   linkFields?: readonly string[];
   /** Port option fields that name a link (resolved the same way). */
@@ -244,6 +257,23 @@ function joinFamily(info: Record<string, unknown>, ...names: string[]): void {
     delete info[`${n}6`];
     if (info[n] === undefined || info[n] === '0.0.0.0') info[n] = v6;
   }
+}
+
+/**
+ * `fields` with the defaults of `order` filled in, keys in iproute2's order:
+ * first the given fields `order` does not name (iproute2 writes those while it
+ * parses the words), then each key of `order` (the given value, else the
+ * default; `undefined` as default: only when given).
+ */
+function ordered(fields: Record<string, unknown>, order: readonly (readonly [string, unknown])[]): Record<string, unknown> {
+  const named = new Set(order.map(([k]) => k));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(fields)) if (!named.has(k) && fields[k] !== undefined) out[k] = fields[k];
+  for (const [k, d] of order) {
+    const v = fields[k] !== undefined ? fields[k] : d;
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** The kernel reports an unset underlay link as index 0; `ip` omits it, and so does the library. */
@@ -757,7 +787,24 @@ const vxlan: KindSpec = {
     localbypass: [31, on, 'IFLA_VXLAN_LOCALBYPASS'],
   }),
   required: ['id'],
+  requiredUnless: ['external', 'vnifilter'],
   linkFields: ['dev'],
+  defaults(o) {
+    // `ip link add … type vxlan …` sends `learning` (off with `external`), and dstport 4790 with `gpe`;
+    // `dstport 0` (the kernel's default port) it leaves out.
+    const port = o.dstport === 0 ? undefined : (o.dstport ?? (o.gpe ? 4790 : undefined));
+    return ordered({ ...o, dstport: port }, [
+      ['id', undefined],
+      ['local', undefined],
+      ['local6', undefined],
+      ['group', undefined],
+      ['remote', undefined],
+      ['group6', undefined],
+      ['remote6', undefined],
+      ['learning', !o.external],
+      ['dstport', undefined],
+    ]);
+  },
   pre(info, where) {
     if (typeof info.id === 'number' && info.id > 0xffffff) throw new RangeError(`${where}.id (VNI) must be in 0..16777215, got ${info.id}`);
     if (info.group !== undefined && info.remote !== undefined) throw new TypeError(`${where}: give group or remote, not both (one kernel attribute)`);
@@ -829,6 +876,25 @@ const geneve: KindSpec = {
     portRange: [15, portRange, 'IFLA_GENEVE_PORT_RANGE'],
   }),
   required: ['id'],
+  requiredUnless: ['external'],
+  defaults(o) {
+    // `ip link add … type geneve …` sends the VNI (0 with `external`), flow label, ttl and tos; not `dstport 0`.
+    if (o.dstport === 0) o = { ...o, dstport: undefined };
+    return ordered(o, [
+      ['id', 0],
+      ['remote', undefined],
+      ['remote6', undefined],
+      ['label', 0],
+      ['ttl', 0],
+      ['tos', 0],
+      ['dstport', undefined],
+      ['external', undefined],
+      ['innerProtoInherit', undefined],
+      ['udpCsum', undefined],
+      ['udpZeroCsum6Tx', undefined],
+      ['udpZeroCsum6Rx', undefined],
+    ]);
+  },
   pre(info) {
     const o = { ...info };
     splitFamily(o, 'remote');
@@ -909,6 +975,8 @@ const ipvlan: KindSpec = {
     mode: [1, enumOf(t.u16, { l2: 0, l3: 1, l3s: 2 }), 'IFLA_IPVLAN_MODE'],
     flags: [2, enumOf(t.u16, { bridge: 0, private: 1, vepa: 2 }), 'IFLA_IPVLAN_FLAGS'],
   }),
+  // `ip link add … type ipvlan …` always sends the flags (bridge: 0).
+  defaults: (o) => ordered(o, [['mode', undefined], ['flags', 0]]),
 };
 
 // ---------------------------------------------------------------------------
@@ -1186,7 +1254,11 @@ export interface TunnelCommon {
   encapSport?: number;
   /** `encap-dport`. */
   encapDport?: number;
-  /** `external` (collect metadata). */
+  /**
+   * `external` (collect metadata: the tunnel of each packet comes from its
+   * metadata). On `link.add`, as with `ip`, the other options are then not
+   * sent (the IPIP/SIT/ip6tnl `mode` excepted).
+   */
   external?: boolean;
   /** `fwmark`. */
   fwmark?: number;
@@ -1225,7 +1297,7 @@ export interface GreInfo extends TunnelCommon, GreKeys {
 }
 
 /** `type ip6gre|ip6gretap remote ADDR local ADDR …` (IFLA_GRE_*, IPv6). */
-export interface Ip6greInfo extends TunnelCommon, GreKeys {
+export interface Ip6greInfo extends TunnelCommon, GreKeys, ErspanOptions {
   /** `encaplimit`. */
   encapLimit?: number;
   /** `flowlabel`/`tclass` as the raw flowinfo word. */
@@ -1233,6 +1305,32 @@ export interface Ip6greInfo extends TunnelCommon, GreKeys {
   /** IP6_TNL_F_* flags. */
   flags?: number;
 }
+
+/**
+ * ERSPAN options (IFLA_GRE_ERSPAN_*). `ip` sends `erspan_ver 1` for every
+ * IPv6 GRE kind and for erspan; the IPv6 kinds report it back.
+ */
+export interface ErspanOptions {
+  /** `erspan_ver 0|1|2` (default 1; 0 is plain GRE framing). */
+  erspanVer?: 0 | 1 | 2 | number;
+  /** `erspan IDX` — the version 1 session index (20 bits). */
+  erspanIndex?: number;
+  /** `erspan_dir ingress|egress` (version 2). */
+  erspanDir?: 'ingress' | 'egress' | number;
+  /** `erspan_hwid HWID` (version 2). */
+  erspanHwid?: number;
+}
+
+/**
+ * `type erspan remote ADDR local ADDR seq key N [erspan_ver 1 erspan IDX |
+ * erspan_ver 2 erspan_dir ingress|egress erspan_hwid HWID] [external]`
+ * (IFLA_GRE_*, IPv4): GRE keys and flags as {@link GreInfo}; the kernel wants
+ * `seq` and a key (the session id, 10 bits) unless `external`.
+ */
+export interface ErspanInfo extends GreInfo, ErspanOptions {}
+
+/** `type ip6erspan remote ADDR local ADDR seq key N [erspan_ver …] …` (IFLA_GRE_*, IPv6). */
+export interface Ip6erspanInfo extends Ip6greInfo {}
 
 /** `type ipip remote ADDR local ADDR [mode ipip|mplsip|any]` (IFLA_IPTUN_*, IPv4). */
 export interface IpipInfo extends TunnelCommon {
@@ -1285,9 +1383,15 @@ const GRE_CSUM = 0x8000;
 const GRE_KEY = 0x2000;
 const GRE_SEQ = 0x1000;
 
-function greKind(family: 'inet' | 'inet6'): KindSpec {
+const erspanDir = enumOf(t.u8, { ingress: 0, egress: 1 });
+
+/** GRE kinds: gre, gretap, erspan (IPv4), ip6gre, ip6gretap, ip6erspan (IPv6). */
+function greKind(kind: 'gre' | 'gretap' | 'erspan' | 'ip6gre' | 'ip6gretap' | 'ip6erspan'): KindSpec {
+  const family = kind.startsWith('ip6') ? 'inet6' : 'inet';
   const ip = family === 'inet' ? ipv4 : ipv6;
   const v4Only = family === 'inet';
+  // iproute2 sends (and the kernel's IPv6 GRE reports) the ERSPAN attributes for every IPv6 kind, for erspan only in IPv4.
+  const withErspan = !v4Only || kind === 'erspan';
   const table: Record<string, unknown> = {
     dev: [1, t.u32, 'IFLA_GRE_LINK'],
     iflags: [2, t.be16, 'IFLA_GRE_IFLAGS'],
@@ -1304,6 +1408,13 @@ function greKind(family: 'inet' | 'inet6'): KindSpec {
     external: [18, t.flag, 'IFLA_GRE_COLLECT_METADATA'],
     fwmark: [20, t.u32, 'IFLA_GRE_FWMARK'],
   };
+  if (withErspan)
+    Object.assign(table, {
+      erspanIndex: [21, within(t.u32, 0, 0xfffff), 'IFLA_GRE_ERSPAN_INDEX'],
+      erspanVer: [22, within(t.u8, 0, 2), 'IFLA_GRE_ERSPAN_VER'],
+      erspanDir: [23, erspanDir, 'IFLA_GRE_ERSPAN_DIR'],
+      erspanHwid: [24, t.u16, 'IFLA_GRE_ERSPAN_HWID'],
+    });
   if (v4Only)
     Object.assign(table, {
       tos: [9, t.u8, 'IFLA_GRE_TOS'],
@@ -1316,11 +1427,55 @@ function greKind(family: 'inet' | 'inet6'): KindSpec {
       flowinfo: [12, t.be32, 'IFLA_GRE_FLOWINFO'],
       flags: [13, t.u32, 'IFLA_GRE_FLAGS'],
     });
+  /** iproute2's defaults and order (ip/link_gre.c, link_gre6.c): everything but local/remote/dev, unless `external`. */
+  const defaults = (o: Record<string, unknown>): Record<string, unknown> => {
+    // With `external` iproute2 sends nothing else: the kernel then takes each packet's tunnel from its metadata.
+    if (o.external) return { external: true };
+    const f = { ...o };
+    // A multicast IPv4 remote is also the default key (`ip` does this for a broadcast tunnel).
+    if (v4Only && typeof f.remote === 'string' && isMulticast(f.remote)) {
+      const a = f.remote.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+      for (const d of ['i', 'o'] as const)
+        if (!f[`${d}key`]) {
+          f[`${d}key`] = a;
+          f[`${d}flags`] = ((f[`${d}flags`] as number) ?? 0) | GRE_KEY;
+        }
+    }
+    const ver = (f.erspanVer as number | undefined) ?? 1;
+    const erspan: [string, unknown][] = !withErspan
+      ? []
+      : [
+          ['erspanVer', ver],
+          ['erspanIndex', ver === 1 && f.erspanIndex ? f.erspanIndex : undefined],
+          ['erspanDir', ver === 2 ? 0 : undefined],
+          ['erspanHwid', ver === 2 ? 0 : undefined],
+        ];
+    if (ver !== 1) delete f.erspanIndex;
+    if (ver !== 2) {
+      delete f.erspanDir;
+      delete f.erspanHwid;
+    }
+    const order: [string, unknown][] = v4Only
+      ? [
+          ['ikey', 0], ['okey', 0], ['iflags', 0], ['oflags', 0], ['local', undefined], ['remote', undefined],
+          ['pmtudisc', true], ['ignoreDf', undefined], ['tos', 0], ['dev', undefined], ['ttl', 0], ['fwmark', 0],
+          ...erspan,
+          ['encapType', 0], ['encapFlags', []], ['encapSport', 0], ['encapDport', 0],
+        ]
+      : [
+          ['ikey', 0], ['okey', 0], ['iflags', 0], ['oflags', 0], ['local', undefined], ['remote', undefined],
+          ['dev', undefined], ['ttl', 64], ['encapLimit', 4], ['flowinfo', 0], ['flags', 0], ['fwmark', 0],
+          ...erspan,
+          ['encapType', 0], ['encapFlags', ['csum6']], ['encapSport', 0], ['encapDport', 0],
+        ];
+    return ordered(f, order);
+  };
   return {
-    data: attrs<Record<string, unknown>>(family === 'inet' ? 'gre' : 'ip6gre', table as never),
+    data: attrs<Record<string, unknown>>(kind, table as never),
     linkFields: ['dev'],
     mergeOnSet: true,
-    noAddress: TUNNEL_ADDRESS,
+    noAddress: kind.endsWith('tap') || kind.endsWith('erspan') ? undefined : TUNNEL_ADDRESS,
+    defaults,
     pre(info, where) {
       const o: Record<string, unknown> = { ...info };
       if (o.key !== undefined && !(typeof o.key === 'number' && Number.isInteger(o.key) && o.key >= 0 && o.key <= 0xffffffff))
@@ -1396,12 +1551,30 @@ function iptunKind(kind: 'ipip' | 'sit' | 'ip6tnl'): KindSpec {
       sixrdPrefixlen: [13, within(t.u16, 0, 128), 'IFLA_IPTUN_6RD_PREFIXLEN'],
       sixrdRelayPrefixlen: [14, within(t.u16, 0, 32), 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN'],
     });
+  /** iproute2's defaults and order (ip/link_iptnl.c, link_ip6tnl.c): the mode (`any`) always, the rest unless `external`. */
+  const defaults = (o: Record<string, unknown>): Record<string, unknown> => {
+    if (o.external) return { mode: o.mode ?? 0, external: true };
+    const order: [string, unknown][] =
+      kind === 'ip6tnl'
+        ? [
+            ['mode', 0], ['local', undefined], ['remote', undefined], ['ttl', 64], ['encapLimit', 4], ['flowinfo', 0], ['flags', 0],
+            ['dev', 0], ['fwmark', 0], ['encapType', 0], ['encapFlags', ['csum6']], ['encapSport', 0], ['encapDport', 0],
+          ]
+        : [
+            ['mode', 0], ['local', undefined], ['remote', undefined], ['pmtudisc', true], ['tos', 0], ['ttl', 0],
+            ['dev', 0], ['fwmark', 0], ['encapType', 0], ['encapFlags', []], ['encapSport', 0], ['encapDport', 0],
+          ];
+    if (kind === 'sit')
+      order.push(['isatap', false], ['sixrdPrefix', undefined], ['sixrdPrefixlen', undefined], ['sixrdRelayPrefix', undefined], ['sixrdRelayPrefixlen', undefined]);
+    return ordered(o, order);
+  };
   return {
     data: attrs<Record<string, unknown>>(kind, table as never),
     linkFields: ['dev'],
     mergeOnSet: true,
     post: dropZeroDev,
     noAddress: TUNNEL_ADDRESS,
+    defaults,
   };
 }
 
@@ -1466,10 +1639,12 @@ export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null)
       umcast: [3, bool16, 'IFLA_IPOIB_UMCAST'],
     }),
   },
-  gre: greKind('inet'),
-  gretap: { ...greKind('inet'), noAddress: undefined },
-  ip6gre: greKind('inet6'),
-  ip6gretap: { ...greKind('inet6'), noAddress: undefined },
+  gre: greKind('gre'),
+  gretap: greKind('gretap'),
+  erspan: greKind('erspan'),
+  ip6gre: greKind('ip6gre'),
+  ip6gretap: greKind('ip6gretap'),
+  ip6erspan: greKind('ip6erspan'),
   ipip: iptunKind('ipip'),
   sit: iptunKind('sit'),
   ip6tnl: iptunKind('ip6tnl'),
@@ -1499,10 +1674,11 @@ export const kinds: Record<string, KindSpec> = Object.assign(Object.create(null)
 /** Names the kinds this library can create (for error messages). */
 export const kindNames = (): string[] => Object.keys(kinds).filter((k) => !kinds[k].noCreate);
 
-/** Writes IFLA_INFO_DATA for a kind: `pre` rewrites, then the table encodes. */
-export function encodeKindData(w: Writer, kind: string, info: Record<string, unknown>, where: string): void {
+/** Writes IFLA_INFO_DATA for a kind: `pre` rewrites, on creation `defaults` fills in what `ip` sends, then the table encodes. */
+export function encodeKindData(w: Writer, kind: string, info: Record<string, unknown>, where: string, create = false): void {
   const spec = kinds[kind];
-  const o = spec.pre ? spec.pre(info, where) : info;
+  let o = spec.pre ? spec.pre(info, where) : info;
+  if (create && spec.defaults) o = spec.defaults(o);
   spec.data!.encode(w, o, where);
 }
 
@@ -1537,13 +1713,18 @@ export interface LinkInfo {
   slaveInfo?: Record<string, unknown>;
 }
 
-/** Decodes a kind's data by the kind's table (nothing for kinds without one), then its `post`. */
+/**
+ * Decodes a kind's data by the kind's table, then its `post`. A kind without
+ * a table (one this library does not know, or one it only names) lists the
+ * data the kernel sent as `{ raw: hex }`, as tc lists the options of kinds it
+ * does not write; no data at all is `{}`.
+ */
 function kindData(b: Buffer, table: AttrTable<any> | undefined, post: ((info: Record<string, unknown>) => void) | undefined, s: Span | undefined, path: string): Record<string, unknown> {
   const info: Record<string, unknown> = {};
   if (table && s) {
     table.decode(b, s.off, s.end, info, path);
     post?.(info);
-  }
+  } else if (s && s.end > s.off) info.raw = b.toString('hex', s.off, s.end);
   return info;
 }
 

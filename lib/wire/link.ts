@@ -28,7 +28,7 @@ export const ifinfomsg = struct<IfInfoMsg>('ifinfomsg', [
 
 /** RFC 2863 operational states (IF_OPER_*, linux/if.h), as `ip` prints them. */
 export const operstates = { UNKNOWN: 0, NOTPRESENT: 1, DOWN: 2, LOWERLAYERDOWN: 3, TESTING: 4, DORMANT: 5, UP: 6 } as const;
-/** An operational state: a name of {@link operstates}. */
+/** An operational state: an `IF_OPER_*` name (lower case). */
 export type OperState = keyof typeof operstates;
 
 /** The 64-bit counters of IFLA_STATS64 (struct rtnl_link_stats64). */
