@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,5 +88,34 @@ export interface Native {
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Loads the addon, or throws an error that says which platform tag was looked
+ * for, where, and how to get a binary (node-gyp-build alone says only "No
+ * native build was found").
+ */
+function load(): Native {
+  const gypBuild = require('node-gyp-build') as { (dir: string): Native; resolve(dir: string): string };
+  let file: string | undefined;
+  try {
+    file = gypBuild.resolve(root);
+    return require(file) as Native;
+  } catch (e) {
+    // The tag node-gyp-build matches prebuilds/ against (its own libc rule).
+    const libc = process.env['LIBC'] || (existsSync('/etc/alpine-release') ? 'musl' : 'glibc');
+    const tag = `${process.platform}-${process.arch}`;
+    const where = file
+      ? `${file} was found but does not load: ${String((e as Error).message).split('\n')[0]}`
+      : `no build/Release/rtnetlink.node and no prebuilds/${tag}/rtnetlink.napi.${libc}.node under ${root}`;
+    throw new Error(
+      `rtnetlink: no usable native addon for ${tag} ${libc} (${where}). ` +
+        'Prebuilt binaries ship for linux-x64 and linux-arm64 (glibc >= 2.17, musl). ' +
+        'To build one from source: `npm rebuild rtnetlink` (it ran no install script if installed with --ignore-scripts), ' +
+        "which needs python3, make, a C++17 compiler and Node's headers (npm_config_nodedir=DIR with DIR/include/node, " +
+        'or network access for node-gyp to download them).',
+      { cause: e },
+    );
+  }
+}
+
 /** The loaded addon. */
-export const native: Native = require('node-gyp-build')(root);
+export const native: Native = load();

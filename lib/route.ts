@@ -432,7 +432,11 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
   if (o.tos !== undefined) c.h.tos = o.tos;
   if (o.onlink) c.h.flags |= RTNH_F.onlink;
   if (o.flags !== undefined) c.h.flags |= flagBits(ROUTE_F, o.flags, `${where}.flags`) & settableFlags;
-  if (o.metrics !== undefined) c.metrics = o.metrics as RouteMetrics;
+  if (o.metrics !== undefined) {
+    const m = o.metrics as RouteMetrics;
+    // `ip route … rto_min T` locks it too: TCP takes a route's rto_min only when locked.
+    c.metrics = m.rtoMin !== undefined && !m.lock?.includes('rtoMin') ? { ...m, lock: [...(m.lock ?? []), 'rtoMin'] } : m;
+  }
   if (o.nexthops !== undefined) {
     if (gw !== undefined || o.dev !== undefined || o.oif !== undefined)
       throw new TypeError(`${where}.nexthops: give via/dev inside each of nexthops, not beside them`);
@@ -475,6 +479,7 @@ function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
     if (op === 'del') c.h.scope = SCOPES.nowhere;
     else if (!c.gateway && !c.nexthops && c.nhid === undefined) c.h.scope = SCOPES.link;
   }
+  else if (op === 'del') c.h.scope = SCOPES.nowhere; // blackhole, unreachable, …: ip's initial scope for a delete
   return c;
 }
 

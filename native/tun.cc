@@ -26,7 +26,7 @@ namespace {
 
 Napi::Error errnoError(Napi::Env env, int err, const std::string& what) {
   Napi::Error e = Napi::Error::New(env, what + ": " + strerror(err));
-  const char* name = strerrorname_np(err);
+  const char* name = errnoNameOf(err);
   e.Set("code", Napi::String::New(env, name ? name : "EUNKNOWN"));
   e.Set("errno", Napi::Number::New(env, -err));
   return e;

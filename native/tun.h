@@ -5,6 +5,9 @@
 
 namespace rtnl {
 
+// The errno's symbolic name ("EBUSY"), or nullptr (addon.cc: no strerrorname_np on old glibc/musl).
+const char* errnoNameOf(int err);
+
 // Adds tunOpen, tunSet and the TunQueue class to the addon's exports.
 void tunInit(Napi::Env env, Napi::Object exports);
 
