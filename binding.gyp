@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "rtnetlink",
-      "sources": ["native/addon.cc", "native/reactor.cc", "native/sockets.cc", "native/netns.cc"],
+      "sources": ["native/addon.cc", "native/reactor.cc", "native/sockets.cc", "native/netns.cc", "native/tun.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

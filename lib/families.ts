@@ -4,6 +4,7 @@
  * @module
  */
 import { addressOps } from './address.js';
+import { bridgeLinkOps, bridgeVlanOps } from './bridge.js';
 import { addrlabelOps } from './addrlabel.js';
 import { linkOps } from './link.js';
 import { neighOps } from './neigh.js';
@@ -17,6 +18,7 @@ import type { Op, StreamOp } from './request.js';
 import { routeOps } from './route.js';
 import { ruleOps } from './rule.js';
 import { actionOps, classOps, filterOps, qdiscOps } from './tc.js';
+import { tokenOps } from './token.js';
 
 /** @internal A family's runtime operations. */
 export type Ops = Record<string, (...args: any[]) => Op<any>>;
@@ -43,6 +45,22 @@ export const families = { link: linkOps, address: addressOps, route: routeOps, r
 
 /** Traffic control's families, by the name `tc` gives them (`nl.tc.qdisc`, `nl.tc.class`, …). */
 export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps, action: actionOps };
+
+/** The `bridge` tool's families (`nl.bridge.link`, `nl.bridge.vlan`). */
+export const bridgeFamilies = { link: bridgeLinkOps, vlan: bridgeVlanOps };
+/** Promise API of the bridge families. */
+export type BridgeFamilies = { [K in keyof typeof bridgeFamilies]: AsyncOps<(typeof bridgeFamilies)[K]> };
+/** Blocking API of the bridge families. */
+export type SyncBridgeFamilies = { [K in keyof typeof bridgeFamilies]: SyncOps<(typeof bridgeFamilies)[K]> };
+/** `ip token` (`nl.token`), bound beside the declared families. */
+export const tokenFamily = tokenOps;
+/** {@link ARITY} of `nl.token`. */
+export const TOKEN_ARITY: { readonly [K in keyof typeof tokenOps]: number } = { set: 1, del: 1, get: 1, list: 0 };
+/** {@link ARITY} of the bridge families. */
+export const BRIDGE_ARITY: { readonly [F in keyof typeof bridgeFamilies]: { readonly [K in keyof (typeof bridgeFamilies)[F]]: number } } = {
+  link: { set: 2, list: 1 },
+  vlan: { add: 1, del: 1, list: 1 },
+};
 
 // The declared interfaces of api.ts are what a handle returns; the runtime binds the ops above
 // through AsyncOps/SyncOps. These checks fail to compile when the two differ: a method missing

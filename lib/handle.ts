@@ -10,10 +10,12 @@ import { netnsRef, openNetns } from './resolve.js';
 import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
-import { ARITY, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Ops, type SyncOps } from './families.js';
+import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type BridgeFamilies, type Ops, type SyncBridgeFamilies, type SyncOps, TOKEN_ARITY, tokenFamily } from './families.js';
 import type { AddressApi, AddrlabelApi, Families, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, RouteApi, RuleApi, TcApi } from './api.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
+import type { tokenOps } from './token.js';
+import { tuntapOps, type TuntapOps } from './tuntap.js';
 import { labelConnection } from './trace.js';
 // NODE_DEBUG=rtnetlink prints requests in ip's words: the families' decoders read them back.
 import './describe.js';
@@ -21,8 +23,15 @@ import { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
 import { watch, type Watch, type WatchOptions } from './watch.js';
 import type { ListableFamily } from './monitor.js';
 
+/** The blocking families of a handle: the declared ones, and the bridge and token families. */
+export type SyncHandleFamilies = Families<'sync'> & { token: SyncOps<typeof tokenOps>; bridge: SyncBridgeFamilies };
+
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
+}
+
+function bindBridge(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(bridgeFamilies).map(([k, ops]) => [k, bind(conn, ops, BRIDGE_ARITY[k as keyof typeof bridgeFamilies], `bridge.${k}`)]));
 }
 
 async function* runStream<T>(conn: Connection, op: Op<Request<T>>, call: CallOptions | undefined): AsyncGenerator<T> {
@@ -122,11 +131,14 @@ export class Handle {
   #neigh?: NeighApi;
   #netns?: NetnsIdApi;
   #tc?: TcApi;
-  #sync?: Families<'sync'>;
+  #sync?: SyncHandleFamilies;
+  #token?: AsyncOps<typeof tokenOps>;
+  #bridge?: BridgeFamilies;
   #nexthop?: NexthopApi;
   #addrlabel?: AddrlabelApi;
   #netconf?: NetconfApi;
   #pod?: PodOps;
+  #tuntap?: TuntapOps;
 
   readonly #where: NetnsRef | undefined;
 
@@ -173,6 +185,10 @@ export class Handle {
   get netns(): NetnsIdApi {
     return (this.#netns ??= bindAsync(this.conn, families.netns, ARITY.netns, 'netns'));
   }
+  /** IPv6 interface tokens: `ip token set|get|list|del`. */
+  get token(): AsyncOps<typeof tokenOps> {
+    return (this.#token ??= bindAsync(this.conn, tokenFamily, TOKEN_ARITY, 'token'));
+  }
   /** Nexthop objects and groups: `ip nexthop` (routes use them with `nhid`). */
   get nexthop(): NexthopApi {
     return (this.#nexthop ??= bindAsync(this.conn, families.nexthop, ARITY.nexthop, 'nexthop'));
@@ -189,12 +205,18 @@ export class Handle {
   get tc(): TcApi {
     return (this.#tc ??= bindTc(this.conn, bindAsync) as unknown as TcApi);
   }
-  /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)` too). */
-  get sync(): Families<'sync'> {
+  /** Bridge ports and VLANs: `bridge link`, `bridge vlan` (`nl.bridge.link.set(…)`, `nl.bridge.vlan.add(…)`). */
+  get bridge(): BridgeFamilies {
+    return (this.#bridge ??= bindBridge(this.conn, bindAsync) as BridgeFamilies);
+  }
+  /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)`, `nl.sync.bridge.link.list()` too). */
+  get sync(): SyncHandleFamilies {
     return (this.#sync ??= {
       ...Object.fromEntries(Object.entries(families).map(([k, ops]) => [k, bindSync(this.conn, ops, ARITY[k as keyof typeof families], k)])),
       tc: bindTc(this.conn, bindSync),
-    } as unknown as Families<'sync'>);
+      bridge: bindBridge(this.conn, bindSync),
+      token: bindSync(this.conn, tokenFamily, TOKEN_ARITY, 'token'),
+    } as unknown as SyncHandleFamilies);
   }
   /**
    * Pod networks, the way a CNI bridge plugin makes them, in one call each:
@@ -203,6 +225,13 @@ export class Handle {
    */
   get pod(): PodOps {
     return (this.#pod ??= podOps(this.conn));
+  }
+  /**
+   * TUN/TAP devices in this handle's namespace: `ip tuntap add|del`, and
+   * `open()`, a device's frames as a stream (`nl.tuntap.open({ name: 'tap0', mode: 'tap' })`).
+   */
+  get tuntap(): TuntapOps {
+    return (this.#tuntap ??= tuntapOps(this.conn));
   }
 
   /**

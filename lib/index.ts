@@ -55,7 +55,13 @@ export type {
 } from './nexthop.js';
 export type { Addrlabel, AddrlabelFilter, AddrlabelFlushFilter, AddrlabelOptions } from './addrlabel.js';
 export type { Netconf, NetconfDev, NetconfFilter, NetconfGetOptions, RpFilter } from './netconf.js';
+export type {
+  BridgeLinkFilter, BridgeLinkSetOptions, BridgeOps, BridgePort, BridgePortOptions, BridgeVlan, BridgeVlanFilter, BridgeVlanOptions, BridgeVlanPort, BridgeVlanTunnelMap,
+} from './bridge.js';
+export type { LinkToken, TokenOps, TokenSetOptions } from './token.js';
+export type { AddrGenMode, Inet6Cacheinfo, LinkAfSpec, VfInfo } from './link.js';
 export type { PodAddOptions, PodInfo, PodOps } from './pod.js';
+export type * from './tuntap.js';
 export { ETH_P } from './tc.js';
 export { IFF } from './link.js';
 /** Network namespaces: `ip netns add|del|list|attach|identify|exec`, sockets and processes inside them. */

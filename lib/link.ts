@@ -42,9 +42,10 @@ import {
   type VxlanInfo,
 } from './wire/kinds.js';
 import { ifinfomsg, linkAttrs, linkAttrsNoStats, linkRequestAttrs, RTEXT_FILTER, type LinkStats, type OperState } from './wire/link.js';
+import { addrGenModes, afSpecAttrs, inet6AfAttrs, linkAfSpecAttrs, linkTableFor, vfLinkStates, type AddrGenMode, type Inet6Cacheinfo } from './wire/link.js';
 import { NLMSG_HDRLEN, RTM } from './wire/rtm.js';
 
-export type { IfInfoMsg, LinkStats, OperState } from './wire/link.js';
+export type { AddrGenMode, IfInfoMsg, Inet6Cacheinfo, LinkStats, OperState } from './wire/link.js';
 export type { LinkAttributes, LinkPeer } from './types.js';
 
 /** Interface flags (`IFF_*`, linux/if.h), named as `ip link` prints them. */
@@ -188,6 +189,12 @@ export interface LinkBase extends LinkAttributes {
   altnames?: string[];
   /** `-s` counters (IFLA_STATS64). */
   stats64?: LinkStats;
+  /** Per-family settings, with `afSpec: true` in the list filter. */
+  afSpec?: LinkAfSpec;
+  /** `num_vf`, with `vf: true` in the list filter. */
+  numVf?: number;
+  /** The virtual functions, with `vf: true` in the list filter. */
+  vfinfoList?: VfInfo[];
 }
 
 /** Port data as a list reports it: `slaveKind` names the master's kind. */
@@ -230,6 +237,8 @@ export interface LinkControl {
   link?: LinkRef;
   /** `netns NS` — create in / move into another namespace (a name, `{ path }`, `{ pid }` or `{ fd }`). */
   netns?: NetnsRef;
+  /** `addrgenmode eui64|none|stable_secret|random` — how IPv6 link-local addresses are made (IFLA_AF_SPEC, AF_INET6). */
+  addrgenmode?: AddrGenMode;
 }
 
 /** What `link.add` requires in the `info` of some kinds. */
@@ -254,9 +263,10 @@ export type LinkAddKindOptions = {
 
 /**
  * `ip link add NAME … type KIND …`. No `alias` or `protoDown` (the kernel
- * ignores them when it creates a link: set them with `link.set` afterwards).
+ * ignores them when it creates a link: set them with `link.set` afterwards),
+ * no `addrgenmode` (the kernel refuses it then).
  */
-export type LinkAddOptions = Omit<LinkAttributes, 'alias' | 'protoDown'> & Omit<LinkControl, 'link'> & { name: string } & LinkAddKindOptions;
+export type LinkAddOptions = Omit<LinkAttributes, 'alias' | 'protoDown'> & Omit<LinkControl, 'link' | 'addrgenmode'> & { name: string } & LinkAddKindOptions;
 
 /** Kind options of `link.set` (`ip link set DEV type KIND …`); a veth/vxcan peer cannot be changed. */
 export type LinkSetKindOptions =
@@ -311,6 +321,47 @@ export interface LinkListFilter {
   group?: number;
   /** Include the IFLA_STATS64 counters (default true; false skips decoding them, and VF counters). */
   stats?: boolean;
+  /**
+   * Decode the per-family settings of IFLA_AF_SPEC into `afSpec` (IPv4 and
+   * IPv6 devconf by their DEVCONF names, the IPv6 token and addrgenmode), as
+   * `ip -d link show` and `sysctl net.ipv{4,6}.conf.DEV` see them (default false).
+   */
+  afSpec?: boolean;
+  /** Ask for the SR-IOV virtual functions (IFLA_EXT_MASK RTEXT_FILTER_VF) and decode them into `vfinfoList` (default false). */
+  vf?: boolean;
+}
+
+/** One SR-IOV virtual function as a list reports it (`ip link show` `vf N …` lines). */
+export interface VfInfo {
+  vf: number;
+  /** `link/ether MAC`. */
+  mac?: string;
+  /** `vlan N` (0: none) and `qos N`. */
+  vlan?: number;
+  qos?: number;
+  /** `tx rate` (Mbit/s; the old single rate). */
+  txRate?: number;
+  /** `min_tx_rate` / `max_tx_rate` (Mbit/s). */
+  minTxRate?: number;
+  maxTxRate?: number;
+  /** `spoof checking on|off` (absent: the driver does not say). */
+  spoofchk?: boolean;
+  /** `link-state auto|enable|disable`. */
+  linkState?: keyof typeof vfLinkStates | number;
+  /** `trust on|off`. */
+  trust?: boolean;
+  /** `query_rss on|off`. */
+  rssQueryEn?: boolean;
+  /** `-s` counters of the VF. */
+  stats?: { rxPackets?: number; txPackets?: number; rxBytes?: number; txBytes?: number; broadcast?: number; multicast?: number; rxDropped?: number; txDropped?: number };
+}
+
+/** Per-family settings (IFLA_AF_SPEC), when a list asks for them with `afSpec: true`. */
+export interface LinkAfSpec {
+  /** IPv4: the devconf values (`net.ipv4.conf.DEV.*`), named after IPV4_DEVCONF_* in camelCase (`rpFilter`, `forwarding`, …). */
+  inet?: { conf?: Record<string, number> };
+  /** IPv6: flags, devconf (DEVCONF_* in camelCase: `disableIpv6`, `acceptRa`, …), cache times, token, addrgenmode. */
+  inet6?: { flags?: number; conf?: Record<string, number>; cacheinfo?: Inet6Cacheinfo; token?: string; addrGenMode?: AddrGenMode | number; raMtu?: number };
 }
 
 /** A filter of `link.del`: the links that `link.list(filter)` would return. */
@@ -333,6 +384,35 @@ export function parseLinkNoStats(b: Buffer, off: number, end: number): Link {
   return decodeLink(b, off, end, linkAttrsNoStats);
 }
 
+/** SETTING values that say "the driver does not report it" (~0u). */
+const UNSET = 0xffffffff;
+
+/** Flattens the raw IFLA_VF_* structs of one VF into a {@link VfInfo}. */
+function vfInfo(raw: Record<string, any>): VfInfo {
+  const v: VfInfo = { vf: raw.mac?.vf ?? raw.vlan?.vf ?? raw.txRate?.vf ?? 0 };
+  if (raw.mac) v.mac = raw.mac.mac;
+  if (raw.vlan) Object.assign(v, { vlan: raw.vlan.vlan, qos: raw.vlan.qos });
+  if (raw.txRate) v.txRate = raw.txRate.rate;
+  if (raw.rate) Object.assign(v, { minTxRate: raw.rate.minTxRate, maxTxRate: raw.rate.maxTxRate });
+  if (raw.spoofchk && raw.spoofchk.setting !== UNSET) v.spoofchk = raw.spoofchk.setting !== 0;
+  if (raw.linkState) v.linkState = (Object.keys(vfLinkStates) as (keyof typeof vfLinkStates)[]).find((k) => vfLinkStates[k] === raw.linkState.linkState) ?? raw.linkState.linkState;
+  if (raw.trust && raw.trust.setting !== UNSET) v.trust = raw.trust.setting !== 0;
+  if (raw.rssQueryEn && raw.rssQueryEn.setting !== UNSET) v.rssQueryEn = raw.rssQueryEn.setting !== 0;
+  if (raw.stats) v.stats = raw.stats;
+  return v;
+}
+
+/** A link parser for what a list asked for (counters, AF_SPEC, VFs). */
+export function linkParser(stats: boolean, afSpec: boolean, vf: boolean): (b: Buffer, off: number, end: number) => Link {
+  if (!afSpec && !vf) return stats ? parseLink : parseLinkNoStats;
+  const table = linkTableFor(stats, afSpec, vf);
+  return (b, off, end) => {
+    const l = decodeLink(b, off, end, table as typeof linkAttrs);
+    if (l.vfinfoList) l.vfinfoList = (l.vfinfoList as unknown as Record<string, unknown>[]).map(vfInfo);
+    return l;
+  };
+}
+
 function decodeLink(b: Buffer, off: number, end: number, table: typeof linkAttrs): Link {
   const h = ifinfomsg.header(b, off, end, 'link');
   const l: Record<string, unknown> = { index: h.index };
@@ -349,11 +429,11 @@ function decodeLink(b: Buffer, off: number, end: number, table: typeof linkAttrs
 }
 
 /** Fields of add/set that are not IFLA attributes of the table. */
-const control = new Set(['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link', 'netns', 'kind', 'info', 'slaveKind', 'slaveInfo', 'name']);
+const control = new Set(['up', 'promisc', 'arp', 'multicast', 'allmulticast', 'master', 'link', 'netns', 'kind', 'info', 'slaveKind', 'slaveInfo', 'name', 'addrgenmode']);
 /** Fields the kernel reports but that cannot be sent. */
 const readOnlyAttrs = new Set(['index', 'flags', 'linkType', 'operstate', 'qdisc', 'stats64', 'promiscuity', 'allmulti', 'carrier',
   'carrierChanges', 'carrierUpCount', 'carrierDownCount', 'linkNetnsid', 'minMtu', 'maxMtu', 'altnames', 'permAddress',
-  'parentDevName', 'parentDevBusName', 'tsoMaxSize', 'tsoMaxSegs']);
+  'parentDevName', 'parentDevBusName', 'tsoMaxSize', 'tsoMaxSegs', 'afSpec', 'numVf', 'vfinfoList']);
 
 // ---------------------------------------------------------------------------
 // Input checks: every call's whole input, before its first request
@@ -454,6 +534,9 @@ const kindOptions: Check<Record<string, unknown>> = custom('a plain object (the 
   return plainData(v, path) as Record<string, unknown>;
 });
 
+/** `addrgenmode MODE` (own names only). */
+const addrgenmodeCheck = oneOf(Object.keys(addrGenModes) as AddrGenMode[]);
+
 /** Attributes `link.add`, `link.set` and a veth peer share (IFLA_*). */
 const attributeFields = {
   mtu: int(1, 0x7fffffff),
@@ -515,6 +598,7 @@ const addSchema = object(
     master: masterRef,
     link: linkRef,
     netns: netnsRef,
+    addrgenmode: refused('cannot be given to link.add: the kernel refuses IFLA_AF_SPEC for a link it is creating (EAFNOSUPPORT, as for ip link add … addrgenmode); set it with link.set afterwards'),
     slaveKind: refused('cannot be given to link.add: set port options with link.set once the link has its master'),
     slaveInfo: refused('cannot be given to link.add: set port options with link.set once the link has its master'),
     ...readOnlyFields,
@@ -535,6 +619,7 @@ const setSchema = object(
     ...flagFields,
     master: masterRef,
     netns: netnsRef,
+    addrgenmode: addrgenmodeCheck,
     slaveKind: oneOf(portKinds),
     slaveInfo: kindOptions,
     numTxQueues: refused('can only be given to link.add: the kernel ignores it on an existing link'),
@@ -546,9 +631,9 @@ const setSchema = object(
 );
 
 /** `link.list(filter)`. */
-const listSchema = object({ name: ifname, kind: kindFilter, master: linkRef, up: bool, group: u32, stats: bool }, { what: 'a filter object { name?, kind?, master?, up?, group?, stats? }' });
+const listSchema = object({ name: ifname, kind: kindFilter, master: linkRef, up: bool, group: u32, stats: bool, afSpec: bool, vf: bool }, { what: 'a filter object { name?, kind?, master?, up?, group?, stats?, afSpec?, vf? }' });
 /** `link.stream(filter)`: what the kernel filters (`up`/`group` would need the whole link, `name` is no dump). */
-const streamSchema = object({ kind: kindFilter, master: linkRef, stats: bool }, { what: 'a filter object { kind?, master?, stats? }' });
+const streamSchema = object({ kind: kindFilter, master: linkRef, stats: bool, afSpec: bool, vf: bool }, { what: 'a filter object { kind?, master?, stats?, afSpec?, vf? }' });
 /** `link.del(filter)`. */
 const delSchema = object({ name: ifname, kind: kindFilter, master: linkRef, up: bool, group: u32 }, { what: 'a filter object { name?, kind?, master?, up?, group? }' });
 
@@ -660,9 +745,19 @@ function writeLinkBody(w: Writer, o: AnyOptions, r: Resolved, where: string, wit
     if (r.master !== undefined) linkAttrs.encodeOne(w, 'master', r.master);
     nsAttr(w, r.ns);
   }
+  if (o.addrgenmode !== undefined) writeAddrGenMode(w, o.addrgenmode, where);
   const kind = withKind ? o.kind : undefined;
   const slaveKind = withSlave ? r.slaveKind : undefined;
   if (kind !== undefined || slaveKind !== undefined) writeLinkinfo(w, kind, r.info, slaveKind, r.slaveInfo, r, where, create);
+}
+
+/** IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE } }, as `ip link set DEV addrgenmode MODE` writes it. */
+function writeAddrGenMode(w: Writer, mode: AddrGenMode, where: string): void {
+  const a = linkAfSpecAttrs.beginNest(w, 'afSpec');
+  const i6 = afSpecAttrs.beginNest(w, 'inet6');
+  inet6AfAttrs.encodeOne(w, 'addrGenMode', mode, `${where}.addrgenmode`);
+  w.endAttr(i6);
+  w.endAttr(a);
 }
 
 function nsAttr(w: Writer, ns: NsTarget | undefined): void {
@@ -982,7 +1077,7 @@ export const linkOps = {
     const f = listSchema(filter, 'filter') as LinkListFilter;
     if (f.name !== undefined) {
       try {
-        const links = (yield getLinkRequest(f.name, f.stats !== false)) as Link[];
+        const links = (yield f.afSpec || f.vf ? namedLinkRequest(f) : getLinkRequest(f.name, f.stats !== false)) as Link[];
         const master = f.master !== undefined ? yield* linkIndex(f.master, 'filter.master') : undefined;
         return links.filter((l) => match(l, f) && (master === undefined || l.master === master));
       } catch (e) {
@@ -1207,6 +1302,22 @@ export const linkOps = {
   },
 };
 
+/** IFLA_EXT_MASK of a list: counters skipped when not wanted, VFs only when asked for. */
+const extMaskOf = (f: LinkListFilter) => (f.stats === false ? RTEXT_FILTER.SKIP_STATS : 0) | (f.vf ? RTEXT_FILTER.VF : 0);
+
+/** `link.list({ name, afSpec?, vf? })`: one RTM_GETLINK by name with the list's mask and parser. */
+function namedLinkRequest(f: LinkListFilter): Request<Link> {
+  return {
+    type: RTM.GETLINK,
+    body(w) {
+      ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, 'filter');
+      linkAttrs.encodeOne(w, 'name', f.name, 'filter.name');
+      linkRequestAttrs.encodeOne(w, 'extMask', extMaskOf(f));
+    },
+    parse: linkParser(f.stats !== false, f.afSpec === true, f.vf === true),
+  };
+}
+
 /** `kind: 'bridge_slave', info` (ip's words) → `slaveKind: 'bridge', slaveInfo` (likewise `slaveKind: 'bridge_slave'`). */
 function portWords(changes: unknown): unknown {
   if (!isPlain(changes)) return changes;
@@ -1260,13 +1371,13 @@ function* setGroup(target: object, changes: unknown): Op<void> {
 }
 
 function linkDump(filter: LinkListFilter, master: number | undefined): Request<Link> {
-  const parse = filter.stats === false ? parseLinkNoStats : parseLink;
+  const parse = linkParser(filter.stats !== false, filter.afSpec === true, filter.vf === true);
   return {
     type: RTM.GETLINK,
     flags: NLM_F.DUMP,
     body(w) {
       ifinfomsg.encode(w, { family: 0, type: 0, index: 0, flags: 0, change: 0 }, 'filter');
-      linkRequestAttrs.encodeOne(w, 'extMask', filter.stats === false ? RTEXT_FILTER.SKIP_STATS : 0);
+      linkRequestAttrs.encodeOne(w, 'extMask', extMaskOf(filter));
       if (master !== undefined) linkAttrs.encodeOne(w, 'master', master);
       if (filter.kind !== undefined) {
         const li = linkAttrs.beginNest(w, 'linkinfo');

@@ -36,6 +36,22 @@ export interface NativeSocket {
   /** Records of what arrived, or null after `timeoutMs` without anything. */
   recvSync(timeoutMs: number): Buffer | null;
   stats(): { submitted: number; sent: number; syncSent: number };
+  /** A new fd (close-on-exec) of the namespace the sockets were opened in, or -1 for the process's own. */
+  dupNetns(): number;
+}
+
+/** One TUN/TAP queue read on the event loop (native/tun.cc); owns its fd. */
+export interface NativeTunQueue {
+  /** Starts reading: frames arrive in batches through the constructor's callback. */
+  start(): void;
+  /** Stops reading (frames wait in the device's queue). */
+  stop(): void;
+  /** Writes one frame; the bytes written, or 0 when the queue is full (EAGAIN). Throws with the errno otherwise. */
+  write(frame: Uint8Array): number;
+  /** Stops and closes the fd (once the event loop is done with it). Idempotent. */
+  close(): void;
+  ref(): void;
+  unref(): void;
 }
 
 /** The addon's exports (native/addon.cc). */
@@ -55,6 +71,18 @@ export interface Native {
   bindSocket(fd: number, address: string, port: number): number;
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   umount(target: string, flags: number): void;
+  /**
+   * Opens /dev/net/tun inside the namespace of `nsFd` (-1: here) and attaches
+   * it to the device `name` with IFF_* `flags` (TUNSETIFF; '' lets the kernel
+   * name it). Returns the fd (non-blocking, close-on-exec) and the device's
+   * name. `takeNs`: close `nsFd` too (one the addon made, e.g. `dupNetns()`).
+   */
+  tunOpen(nsFd: number, name: string, flags: number, takeNs: boolean): { fd: number; name: string };
+  /** TUNSETPERSIST / TUNSETOWNER / TUNSETGROUP on a tun fd. */
+  tunSet(fd: number, op: 'persist' | 'owner' | 'group', value: number): void;
+  /** Closes a tun fd that {@link Native.tunOpen} returned. */
+  tunClose(fd: number): void;
+  TunQueue: new (fd: number, onFrames: (frames: Buffer[], error: Error | null) => void) => NativeTunQueue;
 }
 
 const require = createRequire(import.meta.url);

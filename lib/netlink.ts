@@ -309,6 +309,16 @@ export class Connection {
     return this.sock.stats();
   }
 
+  /**
+   * @internal A new fd of the namespace the handle works in (the caller
+   * closes it), or -1 when that is the process's own (TUN/TAP devices are
+   * opened there: a device is born in its opener's namespace).
+   */
+  netnsFd(): number {
+    if (this.closing || this.destroyed) throw Object.assign(new Error('the handle is closed'), { code: 'ERR_HANDLE_CLOSED' });
+    return this.sock.dupNetns();
+  }
+
   /** @internal What the machine and the socket hold now (for diagnosing a stuck test). */
   debugState(): Record<string, unknown> {
     const p = this.proto as unknown as Record<string, any>;

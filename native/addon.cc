@@ -24,6 +24,7 @@
 #include "netns.h"
 #include "reactor.h"
 #include "sockets.h"
+#include "tun.h"
 
 namespace {
 
@@ -171,7 +172,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
                         InstanceMethod("openSync", &Socket::OpenSync),
                         InstanceMethod("sendSync", &Socket::SendSync),
                         InstanceMethod("recvSync", &Socket::RecvSync),
-                        InstanceMethod("stats", &Socket::Stats)});
+                        InstanceMethod("stats", &Socket::Stats),
+                        InstanceMethod("dupNetns", &Socket::DupNetns)});
   }
 
   // new Socket({ netnsFd?, events?, groups?, rcvbuf?, dumpChannels?, syncSocket? }, onBlock(block | null))
@@ -473,6 +475,19 @@ class Socket : public Napi::ObjectWrap<Socket> {
     return o;
   }
 
+  // dupNetns() -> a new fd (close-on-exec) of the handle's namespace, or -1 for the caller's own
+  Napi::Value DupNetns(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!life_ || !life_->nsFd.valid()) return Napi::Number::New(env, -1);
+    int fd = fcntl(life_->nsFd.get(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+      int e = errno;
+      throwErrno(env, e, std::string("dup of the namespace fd: ") + strerror(e));
+      return env.Undefined();
+    }
+    return Napi::Number::New(env, fd);
+  }
+
   std::shared_ptr<Life> life_;
   int rcvbuf_ = 0, sndbuf_ = 0, rtnlRcvbuf_ = 0;
   rtnl::ByteBuf syncBuf_;
@@ -625,9 +640,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mount", Napi::Function::New(env, Mount));
   exports.Set("bpfObjGet", Napi::Function::New(env, BpfObjGet));
   exports.Set("umount", Napi::Function::New(env, Umount));
+  rtnl::tunInit(env, exports);
   return exports;
 }
 
 }  // namespace
+
+namespace rtnl {
+const char* errnoNameOf(int err) { return errnoName(err); }
+}  // namespace rtnl
 
 NODE_API_MODULE(rtnetlink, Init)

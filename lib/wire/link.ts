@@ -4,7 +4,8 @@
  * IFLA_LINKINFO's kind-specific contents are in ./kinds.ts.
  * @module
  */
-import { attrs, enumOf, members, readOnly, struct, t, type ValueCodec } from '../codec.js';
+import { AttrTable, attrs, enumOf, ipOf, members, pathOf, readOnly, struct, t, type AttrSpec, type ValueCodec } from '../codec.js';
+import { formatMac } from '../types.js';
 import { linkinfo } from './kinds.js';
 
 /** struct ifinfomsg (linux/rtnetlink.h). */
@@ -120,3 +121,178 @@ export const linkRequestAttrs = attrs<{ netnsPid: number; netnsFd: number; extMa
 
 /** Bits of IFLA_EXT_MASK (RTEXT_FILTER_*, linux/rtnetlink.h). */
 export const RTEXT_FILTER = { VF: 1 << 0, BRVLAN: 1 << 1, BRVLAN_COMPRESSED: 1 << 2, SKIP_STATS: 1 << 3 } as const;
+
+// ---------------------------------------------------------------------------
+// IFLA_AF_SPEC: per-family link settings (IPv4/IPv6 devconf, IPv6 token and
+// address generation mode), and IFLA_VFINFO_LIST (SR-IOV virtual functions)
+
+/** A nest read by its table (a member of a list); never written. */
+function nestOf(table: AttrTable<any>): ValueCodec<Record<string, unknown>> {
+  return {
+    encode(_w, _v, field) {
+      throw new TypeError(`${field} is read only`);
+    },
+    decode: (b, off, len, at, name) => table.decode(b, off, off + len, undefined, pathOf(at, name)),
+  };
+}
+
+/**
+ * A devconf array (IFLA_INET_CONF: u32s whose index 0 is IPV4_DEVCONF 1;
+ * IFLA_INET6_CONF: s32s indexed by DEVCONF_*), read as `{ name: value }` by
+ * the UAPI enum; entries past the table (a newer kernel's) by their index.
+ */
+function devconf(names: readonly (readonly [string, string])[], first: number, signed: boolean): ValueCodec<Record<string, number>> {
+  return {
+    encode(_w, _v, field) {
+      throw new TypeError(`${field} is read only (set it with sysctl net.ipv4/ipv6.conf.DEV.*)`);
+    },
+    decode(b, off, len) {
+      const out: Record<string, number> = {};
+      for (let i = 0; i + 4 <= len; i += 4) {
+        const id = first + i / 4;
+        const v = signed ? b.readInt32LE(off + i) : b.readUInt32LE(off + i);
+        out[names[i / 4]?.[0] ?? String(id)] = v;
+      }
+      return out;
+    },
+  };
+}
+
+/** IPV4_DEVCONF_* (linux/ip.h) in order from 1: `[field, UAPI name]` (sysctl net.ipv4.conf.DEV.*). */
+export const IPV4_DEVCONF = ([
+  'FORWARDING', 'MC_FORWARDING', 'PROXY_ARP', 'ACCEPT_REDIRECTS', 'SECURE_REDIRECTS', 'SEND_REDIRECTS', 'SHARED_MEDIA',
+  'RP_FILTER', 'ACCEPT_SOURCE_ROUTE', 'BOOTP_RELAY', 'LOG_MARTIANS', 'TAG', 'ARPFILTER', 'MEDIUM_ID', 'NOXFRM', 'NOPOLICY',
+  'FORCE_IGMP_VERSION', 'ARP_ANNOUNCE', 'ARP_IGNORE', 'PROMOTE_SECONDARIES', 'ARP_ACCEPT', 'ARP_NOTIFY', 'ACCEPT_LOCAL',
+  'SRC_VMARK', 'PROXY_ARP_PVLAN', 'ROUTE_LOCALNET', 'IGMPV2_UNSOLICITED_REPORT_INTERVAL', 'IGMPV3_UNSOLICITED_REPORT_INTERVAL',
+  'IGNORE_ROUTES_WITH_LINKDOWN', 'DROP_UNICAST_IN_L2_MULTICAST', 'DROP_GRATUITOUS_ARP', 'BC_FORWARDING', 'ARP_EVICT_NOCARRIER',
+] as const).map((n) => [camel(n), `IPV4_DEVCONF_${n}`] as const);
+
+/** DEVCONF_* (linux/ipv6.h) in order from 0: `[field, UAPI name]` (sysctl net.ipv6.conf.DEV.*). */
+export const IPV6_DEVCONF = ([
+  'FORWARDING', 'HOPLIMIT', 'MTU6', 'ACCEPT_RA', 'ACCEPT_REDIRECTS', 'AUTOCONF', 'DAD_TRANSMITS', 'RTR_SOLICITS',
+  'RTR_SOLICIT_INTERVAL', 'RTR_SOLICIT_DELAY', 'USE_TEMPADDR', 'TEMP_VALID_LFT', 'TEMP_PREFERED_LFT', 'REGEN_MAX_RETRY',
+  'MAX_DESYNC_FACTOR', 'MAX_ADDRESSES', 'FORCE_MLD_VERSION', 'ACCEPT_RA_DEFRTR', 'ACCEPT_RA_PINFO', 'ACCEPT_RA_RTR_PREF',
+  'RTR_PROBE_INTERVAL', 'ACCEPT_RA_RT_INFO_MAX_PLEN', 'PROXY_NDP', 'OPTIMISTIC_DAD', 'ACCEPT_SOURCE_ROUTE', 'MC_FORWARDING',
+  'DISABLE_IPV6', 'ACCEPT_DAD', 'FORCE_TLLAO', 'NDISC_NOTIFY', 'MLDV1_UNSOLICITED_REPORT_INTERVAL',
+  'MLDV2_UNSOLICITED_REPORT_INTERVAL', 'SUPPRESS_FRAG_NDISC', 'ACCEPT_RA_FROM_LOCAL', 'USE_OPTIMISTIC', 'ACCEPT_RA_MTU',
+  'STABLE_SECRET', 'USE_OIF_ADDRS_ONLY', 'ACCEPT_RA_MIN_HOP_LIMIT', 'IGNORE_ROUTES_WITH_LINKDOWN',
+  'DROP_UNICAST_IN_L2_MULTICAST', 'DROP_UNSOLICITED_NA', 'KEEP_ADDR_ON_DOWN', 'RTR_SOLICIT_MAX_INTERVAL', 'SEG6_ENABLED',
+  'SEG6_REQUIRE_HMAC', 'ENHANCED_DAD', 'ADDR_GEN_MODE', 'DISABLE_POLICY', 'ACCEPT_RA_RT_INFO_MIN_PLEN', 'NDISC_TCLASS',
+  'RPL_SEG_ENABLED', 'RA_DEFRTR_METRIC', 'IOAM6_ENABLED', 'IOAM6_ID', 'IOAM6_ID_WIDE', 'NDISC_EVICT_NOCARRIER',
+  'ACCEPT_UNTRACKED_NA', 'ACCEPT_RA_MIN_LFT',
+] as const).map((n) => [camel(n), `DEVCONF_${n}`] as const);
+
+function camel(n: string): string {
+  return n.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** IN6_ADDR_GEN_MODE_* (linux/if_link.h), as `ip link set DEV addrgenmode MODE` names them. */
+export const addrGenModes = { eui64: 0, none: 1, stable_secret: 2, random: 3 } as const;
+/** An IPv6 address generation mode: a name of {@link addrGenModes}. */
+export type AddrGenMode = keyof typeof addrGenModes;
+
+/** struct ifla_cacheinfo (linux/if_link.h): IFLA_INET6_CACHEINFO. */
+export interface Inet6Cacheinfo {
+  maxReasmLen: number;
+  tstamp: number;
+  reachableTime: number;
+  retransTime: number;
+}
+const inet6Cacheinfo = struct<Inet6Cacheinfo>('ifla_cacheinfo', [
+  ['maxReasmLen', 'u32', 'max_reasm_len'],
+  ['tstamp', 'u32', 'tstamp'],
+  ['reachableTime', 'u32', 'reachable_time'],
+  ['retransTime', 'u32', 'retrans_time'],
+]);
+
+/** IFLA_INET_* (linux/if_link.h): AF_INET's part of IFLA_AF_SPEC. */
+export const inetAfAttrs = attrs<{ conf: Record<string, number> }>('inet', {
+  conf: [1, readOnly(devconf(IPV4_DEVCONF, 1, false)), 'IFLA_INET_CONF'],
+});
+
+/** IFLA_INET6_* (linux/if_link.h): AF_INET6's part of IFLA_AF_SPEC. */
+export const inet6AfAttrs = attrs<{ flags: number; conf: Record<string, number>; cacheinfo: Inet6Cacheinfo; token: string; addrGenMode: AddrGenMode | number; raMtu: number }>('inet6', {
+  flags: [1, readOnly(t.u32), 'IFLA_INET6_FLAGS'],
+  conf: [2, readOnly(devconf(IPV6_DEVCONF, 0, true)), 'IFLA_INET6_CONF'],
+  cacheinfo: [5, readOnly(inet6Cacheinfo), 'IFLA_INET6_CACHEINFO'],
+  token: [7, ipOf('inet6'), 'IFLA_INET6_TOKEN'],
+  addrGenMode: [8, enumOf(t.u8, addrGenModes), 'IFLA_INET6_ADDR_GEN_MODE'],
+  raMtu: [9, readOnly(t.u32), 'IFLA_INET6_RA_MTU'],
+});
+
+/** IFLA_AF_SPEC of AF_UNSPEC/AF_INET6 link messages: one nest per address family, typed by AF_*. */
+export const afSpecAttrs = attrs<{ inet: Record<string, unknown>; inet6: Record<string, unknown> }>('afSpec', {
+  inet: { id: 2, uapi: 'AF_INET', nest: inetAfAttrs },
+  inet6: { id: 10, uapi: 'AF_INET6', nest: inet6AfAttrs },
+});
+
+/** IFLA_AF_SPEC itself (kept out of {@link linkAttrs}: decoded only when a list asks for it). */
+export const linkAfSpecAttrs = attrs<{ afSpec: Record<string, unknown> }>('link', {
+  afSpec: { id: 26, uapi: 'IFLA_AF_SPEC', nest: afSpecAttrs },
+});
+
+/** Reads `{ vf, …rest }` structs of IFLA_VF_*: the struct's members after `vf` (u32s) as named. */
+function vfStruct<T extends object>(cname: string, fields: readonly (readonly [keyof T & string, string])[]) {
+  return readOnly(struct<T & { vf: number }>(cname, [['vf', 'u32', 'vf'], ...fields.map(([n, c]) => [n, 'u32', c] as const)] as never));
+}
+
+/** struct ifla_vf_mac: vf, then 32 bytes of which an Ethernet VF uses 6 (as `ip` prints them). */
+const vfMac: ValueCodec<{ vf: number; mac: string }> = readOnly({
+  min: 4 + 6,
+  encode() {},
+  decode: (b, off) => ({ vf: b.readUInt32LE(off), mac: formatMac(b, off + 4, 6) }),
+});
+
+/** IFLA_VF_STATS_* (linux/if_link.h): a VF's counters (u64). */
+export const vfStatsAttrs = attrs<Record<string, number>>('vfStats', {
+  rxPackets: [0, t.u64, 'IFLA_VF_STATS_RX_PACKETS'],
+  txPackets: [1, t.u64, 'IFLA_VF_STATS_TX_PACKETS'],
+  rxBytes: [2, t.u64, 'IFLA_VF_STATS_RX_BYTES'],
+  txBytes: [3, t.u64, 'IFLA_VF_STATS_TX_BYTES'],
+  broadcast: [4, t.u64, 'IFLA_VF_STATS_BROADCAST'],
+  multicast: [5, t.u64, 'IFLA_VF_STATS_MULTICAST'],
+  rxDropped: [7, t.u64, 'IFLA_VF_STATS_RX_DROPPED'],
+  txDropped: [8, t.u64, 'IFLA_VF_STATS_TX_DROPPED'],
+});
+
+/** IFLA_VF_LINK_STATE_* (linux/if_link.h), as `ip link set DEV vf N state auto|enable|disable` names them. */
+export const vfLinkStates = { auto: 0, enable: 1, disable: 2 } as const;
+
+/** IFLA_VF_* (linux/if_link.h): one IFLA_VF_INFO nest, read as the kernel sends it (each member a struct led by `vf`). */
+export const vfInfoAttrs = attrs<Record<string, unknown>>('vfInfo', {
+  mac: [1, vfMac, 'IFLA_VF_MAC'],
+  vlan: [2, vfStruct<{ vlan: number; qos: number }>('ifla_vf_vlan', [['vlan', 'vlan'], ['qos', 'qos']]), 'IFLA_VF_VLAN'],
+  txRate: [3, vfStruct<{ rate: number }>('ifla_vf_tx_rate', [['rate', 'rate']]), 'IFLA_VF_TX_RATE'],
+  spoofchk: [4, vfStruct<{ setting: number }>('ifla_vf_spoofchk', [['setting', 'setting']]), 'IFLA_VF_SPOOFCHK'],
+  linkState: [5, vfStruct<{ linkState: number }>('ifla_vf_link_state', [['linkState', 'link_state']]), 'IFLA_VF_LINK_STATE'],
+  rate: [6, vfStruct<{ minTxRate: number; maxTxRate: number }>('ifla_vf_rate', [['minTxRate', 'min_tx_rate'], ['maxTxRate', 'max_tx_rate']]), 'IFLA_VF_RATE'],
+  rssQueryEn: [7, vfStruct<{ setting: number }>('ifla_vf_rss_query_en', [['setting', 'setting']]), 'IFLA_VF_RSS_QUERY_EN'],
+  stats: { id: 8, uapi: 'IFLA_VF_STATS', nest: vfStatsAttrs },
+  trust: [9, vfStruct<{ setting: number }>('ifla_vf_trust', [['setting', 'setting']]), 'IFLA_VF_TRUST'],
+});
+
+/** IFLA_NUM_VF and IFLA_VFINFO_LIST (kept out of {@link linkAttrs}: sent only with RTEXT_FILTER_VF, decoded when asked for). */
+export const linkVfAttrs = attrs<{ numVf: number; vfinfoList: Record<string, unknown>[] }>('link', {
+  numVf: [21, readOnly(t.u32), 'IFLA_NUM_VF'],
+  vfinfoList: [22, readOnly(members(nestOf(vfInfoAttrs), { id: 1, uapi: 'IFLA_VF_INFO' })), 'IFLA_VFINFO_LIST'],
+});
+
+const tables = new Map<string, AttrTable<Record<string, unknown>>>();
+/** The link table with what a list asked for: counters or not, IFLA_AF_SPEC, VF info (one table per combination, made once). */
+export function linkTableFor(stats: boolean, afSpec: boolean, vf: boolean): AttrTable<Record<string, unknown>> {
+  if (!afSpec && !vf) return stats ? linkAttrs : linkAttrsNoStats;
+  const key = `${+stats}${+afSpec}${+vf}`;
+  let table = tables.get(key);
+  if (!table) {
+    const specs: Record<string, AttrSpec> = Object.fromEntries((stats ? linkAttrs : linkAttrsNoStats).byName);
+    if (afSpec) Object.assign(specs, Object.fromEntries(linkAfSpecAttrs.byName));
+    if (vf) Object.assign(specs, Object.fromEntries(linkVfAttrs.byName));
+    tables.set(key, (table = new AttrTable('link', specs)));
+  }
+  return table;
+}
+
+/** IFLA_PROTINFO of an AF_INET6 link message (`ip token list` reads its IFLA_INET6_* there). */
+export const inet6ProtinfoAttrs = attrs<{ protinfo: Record<string, unknown> }>('link', {
+  protinfo: { id: 12, uapi: 'IFLA_PROTINFO', nest: inet6AfAttrs },
+});

@@ -1,5 +1,6 @@
 /** Every family's bad-input cases and property inputs, by family. */
 import * as address from './address.cases.js';
+import * as bridge from './bridge.cases.js';
 import * as facade from './facade.cases.js';
 import type { BadCase, PropCase } from './harness.js';
 import * as link from './link.cases.js';
@@ -10,7 +11,7 @@ import * as route from './route.cases.js';
 import * as rule from './rule.cases.js';
 import * as tc from './tc.cases.js';
 
-const families = { link, address, route, rule, neigh, nsid, tc, objects, facade };
+const families = { link, address, route, rule, neigh, nsid, tc, objects, facade, bridge };
 
 /** The cases, by family. */
 export const cases: Record<string, BadCase[]> = Object.fromEntries(Object.entries(families).map(([k, m]) => [k, m.cases]));
