@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NetlinkError, type Handle, type Route } from '../lib/index.js';
+import { parseRoute } from '../lib/route.js';
 import { captureLib, captureTool, haveStrace, hex, type TcCase } from './golden.js';
 import { haveIp, ipJson, withNs, type TestNetns } from './helpers.js';
 
@@ -39,8 +40,19 @@ function maskPads(msg: Buffer): Buffer {
   return b;
 }
 
-/** Like golden.ts' goldenCases, the padding masked on both sides: each case in two fresh namespaces with veth v0/v1 up. */
-function goldenCases(title: string, cases: TcCase[]): void {
+/** A case, and what list() must read back from iproute2's own request (an RTM_NEWROUTE reads like a dump message). */
+interface EncapCase extends TcCase {
+  /** The route's `encap` as decoded (default: the one passed, `want: null` for none), or the nexthops' encaps. */
+  want?: unknown;
+  nexthops?: unknown[];
+}
+
+/**
+ * Like golden.ts' goldenCases, the padding masked on both sides: each case in
+ * two fresh namespaces with veth v0/v1 up. Then iproute2's request is decoded
+ * by parseRoute, so the decoder is checked against bytes this library did not write.
+ */
+function goldenCases(title: string, cases: EncapCase[]): void {
   describe.skipIf(!haveStrace())(title, () => {
     for (const c of cases)
       it(c.name, async () => {
@@ -54,6 +66,10 @@ function goldenCases(title: string, cases: TcCase[]): void {
         const ours = await withNs(async (ns) => (await prepare(ns), (await captureLib(ns, () => c.lib(ns.nl as Handle))).messages));
         expect(theirs.length, `ip sent no request for: ip ${c.tc.join(' ')}`).toBeGreaterThan(0);
         expect(ours.map((m) => hex(maskPads(m))), `ip ${c.tc.join(' ')}`).toEqual(theirs.map((m) => hex(maskPads(m))));
+        const m = theirs[theirs.length - 1];
+        const r = parseRoute(m, 16, m.length)!;
+        if (c.nexthops) expect(r.nexthops?.map((n) => n.encap)).toEqual(c.nexthops);
+        else expect(r.encap).toEqual(c.want);
       });
   });
 }
@@ -68,6 +84,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR],
     tc: ['route', 'add', '10.2.0.0/24', 'via', '10.0.0.2', 'encap', 'mpls', '100/200', 'ttl', '5', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '10.2.0.0/24', via: '10.0.0.2', dev: 'v0', encap: { type: 'mpls', labels: [100, 200], ttl: 5 } }),
+    want: { type: 'mpls', labels: [100, 200], ttl: 5 },
   },
   {
     name: 'encap mpls, one label',
@@ -75,6 +92,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR],
     tc: ['route', 'add', '10.2.0.0/24', 'encap', 'mpls', '1048575', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '10.2.0.0/24', dev: 'v0', encap: { type: 'mpls', labels: [1048575] } }),
+    want: { type: 'mpls', labels: [1048575] },
   },
   {
     name: 'encap ip, every field and flag',
@@ -82,6 +100,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR],
     tc: ['route', 'add', '10.1.0.0/24', 'encap', 'ip', 'id', '5', 'dst', '10.0.0.9', 'src', '10.0.0.1', 'ttl', '10', 'tos', '4', 'key', 'csum', 'seq', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '10.1.0.0/24', dev: 'v0', encap: { type: 'ip', id: 5, dst: '10.0.0.9', src: '10.0.0.1', ttl: 10, tos: 4, key: true, csum: true, seq: true } }),
+    want: { type: 'ip', id: 5, dst: '10.0.0.9', src: '10.0.0.1', ttl: 10, tos: 4, key: true, csum: true, seq: true },
   },
   {
     name: 'encap ip, a 64-bit id',
@@ -89,6 +108,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR],
     tc: ['route', 'add', '10.1.0.0/24', 'encap', 'ip', 'id', '18446744073709551615', 'dst', '10.0.0.9', 'key', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '10.1.0.0/24', dev: 'v0', encap: { type: 'ip', id: 0xffffffffffffffffn, dst: '10.0.0.9', key: true } }),
+    want: { type: 'ip', id: 0xffffffffffffffffn, dst: '10.0.0.9', key: true },
   },
   {
     name: 'encap ip6 on an IPv6 route',
@@ -96,6 +116,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:1::/64', 'encap', 'ip6', 'id', '7', 'dst', '2001:db8:9::1', 'src', '2001:db8:ff::1', 'hoplimit', '20', 'tc', '8', 'csum', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:1::/64', dev: 'v0', encap: { type: 'ip6', id: 7, dst: '2001:db8:9::1', src: '2001:db8:ff::1', hoplimit: 20, tc: 8, csum: true } }),
+    want: { type: 'ip6', id: 7, dst: '2001:db8:9::1', src: '2001:db8:ff::1', hoplimit: 20, tc: 8, csum: true },
   },
   {
     name: 'encap seg6 mode encap',
@@ -103,6 +124,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:2::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', '2001:db8::1,2001:db8::2,2001:db8::3', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:2::/64', dev: 'v0', encap: { type: 'seg6', mode: 'encap', segs: ['2001:db8::1', '2001:db8::2', '2001:db8::3'] } }),
+    want: { type: 'seg6', mode: 'encap', segs: ['2001:db8::1', '2001:db8::2', '2001:db8::3'] },
   },
   {
     name: 'encap seg6 mode inline (slot 0 left for the destination)',
@@ -110,6 +132,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:2::/64', 'encap', 'seg6', 'mode', 'inline', 'segs', '2001:db8::1,2001:db8::2', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:2::/64', dev: 'v0', encap: { type: 'seg6', mode: 'inline', segs: ['2001:db8::1', '2001:db8::2'] } }),
+    want: { type: 'seg6', mode: 'inline', segs: ['2001:db8::1', '2001:db8::2'] },
   },
   {
     name: 'encap seg6 mode l2encap.red with hmac',
@@ -117,6 +140,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:2::/64', 'encap', 'seg6', 'mode', 'l2encap.red', 'segs', '2001:db8::1', 'hmac', '7', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:2::/64', dev: 'v0', encap: { type: 'seg6', mode: 'l2encap.red', segs: ['2001:db8::1'], hmac: 7 } }),
+    want: { type: 'seg6', mode: 'l2encap.red', segs: ['2001:db8::1'], hmac: 7 },
   },
   {
     name: 'encap seg6 on an IPv4 route',
@@ -124,6 +148,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR],
     tc: ['route', 'add', '10.6.0.0/24', 'encap', 'seg6', 'mode', 'encap.red', 'segs', '2001:db8::1', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '10.6.0.0/24', dev: 'v0', encap: { type: 'seg6', mode: 'encap.red', segs: ['2001:db8::1'] } }),
+    want: { type: 'seg6', mode: 'encap.red', segs: ['2001:db8::1'] },
   },
   {
     name: 'encap seg6local End',
@@ -131,6 +156,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End' } }),
+    want: { type: 'seg6local', action: 'End' },
   },
   {
     name: 'encap seg6local End.X nh6 oif',
@@ -138,6 +164,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End.X', 'nh6', '2001:db8::5', 'oif', 'v1', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.X', nh6: '2001:db8::5', oif: 'v1' } }),
+    want: { type: 'seg6local', action: 'End.X', nh6: '2001:db8::5', oif: expect.any(Number) },
   },
   {
     name: 'encap seg6local End.DX4 nh4',
@@ -145,6 +172,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End.DX4', 'nh4', '10.0.0.5', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.DX4', nh4: '10.0.0.5' } }),
+    want: { type: 'seg6local', action: 'End.DX4', nh4: '10.0.0.5' },
   },
   {
     name: 'encap seg6local End.T table',
@@ -152,6 +180,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End.T', 'table', '100', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.T', table: 100 } }),
+    want: { type: 'seg6local', action: 'End.T', table: 100 },
   },
   {
     name: 'encap seg6local End.DT4 vrftable',
@@ -159,6 +188,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End.DT4', 'vrftable', '10', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.DT4', vrftable: 10 } }),
+    want: { type: 'seg6local', action: 'End.DT4', vrftable: 10 },
   },
   {
     name: 'encap seg6local End.B6 srh',
@@ -166,6 +196,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End.B6', 'srh', 'segs', '2001:db8::1,2001:db8::2', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.B6', srh: { segs: ['2001:db8::1', '2001:db8::2'] } } }),
+    want: { type: 'seg6local', action: 'End.B6', srh: { segs: ['2001:db8::1', '2001:db8::2'] } },
   },
   {
     name: 'encap seg6local End.B6.Encaps srh hmac',
@@ -173,6 +204,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR6],
     tc: ['-6', 'route', 'add', '2001:db8:3::/64', 'encap', 'seg6local', 'action', 'End.B6.Encaps', 'srh', 'segs', '2001:db8::1', 'hmac', '9', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.B6.Encaps', srh: { segs: ['2001:db8::1'], hmac: 9 } } }),
+    want: { type: 'seg6local', action: 'End.B6.Encaps', srh: { segs: ['2001:db8::1'], hmac: 9 } },
   },
   {
     name: 'multipath: a path with encap mpls, a path without',
@@ -180,6 +212,7 @@ goldenCases('route encap: iproute2 bytes', [
     setup: [ADDR],
     tc: ['route', 'add', '10.5.0.0/24', 'nexthop', 'via', '10.0.0.2', 'dev', 'v0', 'encap', 'mpls', '300', 'nexthop', 'via', '10.0.0.3', 'dev', 'v0'],
     lib: (nl) => nl.route.add({ dst: '10.5.0.0/24', nexthops: [{ via: '10.0.0.2', dev: 'v0', encap: { type: 'mpls', labels: [300] } }, { via: '10.0.0.3', dev: 'v0' }] }),
+    nexthops: [{ type: 'mpls', labels: [300] }, undefined],
   },
   {
     name: 'multipath: encap ip in both paths',
@@ -194,6 +227,7 @@ goldenCases('route encap: iproute2 bytes', [
           { via: '10.0.0.3', dev: 'v0', encap: { type: 'ip', id: 2, dst: '10.9.0.2' } },
         ],
       }),
+    nexthops: [{ type: 'ip', id: 1, dst: '10.9.0.1' }, { type: 'ip', id: 2, dst: '10.9.0.2' }],
   },
 ]);
 
