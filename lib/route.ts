@@ -40,7 +40,7 @@ import {
   type IpProto,
   type Scope,
 } from './vocab.js';
-import { metricFeatures, metricLockBits, prefs, routeAttrs, rtmsg, writeGateway, type NexthopIn, type RouteMetrics, type RtaAttrs, type RtMsg } from './wire/route.js';
+import { metricFeatures, metricLockBits, MPLS_LABEL_MAX, mplsRouteAttrs, prefs, routeAttrs, rtmsg, writeGateway, type NexthopIn, type RouteMetrics, type RtaAttrs, type RtMsg } from './wire/route.js';
 import {
   readEncap,
   seg6localActions,
@@ -87,6 +87,8 @@ const RTCF = {
 
 /** One path of a multipath route (`nexthop via ADDR dev DEV weight N`). */
 export interface Nexthop {
+  /** `as LABEL[/LABEL…]` — this path's outgoing labels (MPLS routes). */
+  newdst?: number[];
   /** `via ADDR` — the gateway; an IPv6 gateway of an IPv4 route is sent as RTA_VIA. */
   via?: string;
   /** The same as `via` (what `list` returns, as `ip -j` names it). */
@@ -189,10 +191,12 @@ export interface OtherEncap {
 
 /** What `route.add`/`replace`/`append`/`del` take: the words of `ip route add …`. */
 export interface RouteOptions {
-  /** `PREFIX`: `'10.1.0.0/24'`, `'2001:db8::/64'` (host bits clear: the kernel refuses them for IPv4 and drops them for IPv6), a host address, or `'default'`. */
-  dst: string;
-  /** The family when `dst` is `'default'` and no gateway says (default `'inet'`). */
-  family?: Family;
+  /** `PREFIX`: `'10.1.0.0/24'`, `'2001:db8::/64'` (host bits clear: the kernel refuses them for IPv4 and drops them for IPv6), a host address, or `'default'`; for `family: 'mpls'` the incoming label (`100` or `'100'`). */
+  dst: string | number;
+  /** The family when `dst` is `'default'` and no gateway says (default `'inet'`); `'mpls'` for an MPLS route (`ip -f mpls route add LABEL …`). */
+  family?: Family | 'mpls';
+  /** `as LABEL[/LABEL…]` — an MPLS route's outgoing labels, outermost first (RTA_NEWDST). */
+  newdst?: number[];
   /** `type` (default `unicast`). */
   type?: RouteType;
   /** `via ADDR` — the gateway; an IPv6 gateway of an IPv4 route is sent as RTA_VIA (`via inet6 ADDR`). */
@@ -243,10 +247,12 @@ export interface RouteOptions {
 
 /** A route as `route.list` and `route.get` return it (`ip -j -d route show`). */
 export interface Route {
-  family: Family;
+  family: Family | 'mpls';
   type: RouteType;
-  /** `'default'`, a prefix, or a host address (without `/32`, `/128`). */
+  /** `'default'`, a prefix, or a host address (without `/32`, `/128`); an MPLS route's incoming label as text (`'100'`, as `ip -j` shows it). */
   dst: string;
+  /** `as LABEL…` — an MPLS route's outgoing labels. */
+  newdst?: number[];
   /** `from` — the source prefix (RTA_SRC). */
   from?: string;
   table: RouteTable;
@@ -291,8 +297,8 @@ export interface Route {
 export interface RouteFilter {
   /** `table T` (default `main`); `'all'` is every table (`table all`). */
   table?: RouteTable | 'all';
-  /** `-4` / `-6`; both by default. */
-  family?: Family;
+  /** `-4` / `-6` / `-f mpls`; IPv4 and IPv6 by default. */
+  family?: Family | 'mpls';
   /** `proto P` (filtered in the kernel). */
   protocol?: RouteProtocol;
   /** `type T` (filtered in the kernel). */
@@ -354,19 +360,29 @@ interface Checked {
   oif?: number;
   metric?: number;
   metrics?: RouteMetrics;
-  nexthops?: { gateway?: ParsedIp; viaAttr: boolean; dev?: LinkRef; oif?: number; weight: number; flags: number; realm?: number; encap?: EncapIn }[];
+  nexthops?: { gateway?: ParsedIp; viaAttr: boolean; dev?: LinkRef; oif?: number; weight: number; flags: number; realm?: number; encap?: EncapIn; newdst?: number[] }[];
   encap?: EncapIn;
   pref?: number;
   expires?: number;
   nhid?: number;
   realm?: number;
+  /** An MPLS route: its incoming label and the labels it swaps in (RTA_DST, RTA_NEWDST). */
+  mpls?: { dst: number; newdst?: number[] };
 }
 
 const settableFlags = RTNH_F.onlink | RTNH_F.pervasive;
 
 /** `dst`: a network prefix, a host address, or `'default'` (`all` and `any` are its other names in `ip`). */
 const networkCheck = prefixCheck({ network: true });
-const dstCheck = custom<CheckedPrefix | 'default'>(`'default' or ${networkCheck.expects}`, networkCheck.wrong, (v, path) => {
+/** An MPLS route's `dst`: its incoming label (`ip -f mpls route add 100 …`). */
+interface Label {
+  label: number;
+}
+const labelCheck = int(0, MPLS_LABEL_MAX);
+const isLabel = (d: unknown): d is Label => typeof d === 'object' && d !== null && 'label' in d;
+const dstCheck = custom<CheckedPrefix | 'default' | Label>(`'default', ${networkCheck.expects}, or an MPLS label (family 'mpls')`, networkCheck.wrong, (v, path) => {
+  if (typeof v === 'number') return { label: labelCheck(v, path) };
+  if (typeof v === 'string' && /^[0-9]+$/.test(v)) return { label: labelCheck(Number(v), path) };
   if (typeof v !== 'string') throw new TypeError(`${path} must be ${dstCheck.expects}, got ${show(v)}`);
   return v === 'default' || v === 'all' || v === 'any' ? 'default' : networkCheck(v, path);
 });
@@ -500,13 +516,19 @@ function encapOut(type: number, raw: RawEncap, path: string): RouteEncap | Other
   return out as unknown as RouteEncap | OtherEncap;
 }
 
-const nexthopFields = { via: ipCheck, gateway: ipCheck, dev: linkRefCheck, oif: ifindex, weight: int(1, 256), onlink: bool, flags: flagsCheck(ROUTE_F), realm: u32, encap: encapCheck };
+/** `-f mpls`: a route's family, MPLS besides IPv4 and IPv6. */
+const routeFamilyCheck = oneOf(['inet', 'inet6', 'mpls'] as const);
+/** `as LABEL[/LABEL…]`: the labels an MPLS route swaps in, outermost first. */
+const labelsCheck = arrayOf(labelCheck, { min: 1, max: 30 });
+
+const nexthopFields = { newdst: labelsCheck, via: ipCheck, gateway: ipCheck, dev: linkRefCheck, oif: ifindex, weight: int(1, 256), onlink: bool, flags: flagsCheck(ROUTE_F), realm: u32, encap: encapCheck };
 const nexthopSchema = object(nexthopFields, { what: 'a nexthop object { via, dev, weight, … }' });
 const metricsSchema = object(metricsFields, { what: 'a metrics object { mtu, advmss, … }' });
 
 const routeFields = {
   dst: { check: dstCheck, required: true },
-  family: familyCheck,
+  family: routeFamilyCheck,
+  newdst: labelsCheck,
   type: oneOf(rtnNames),
   via: ipCheck,
   gateway: ipCheck,
@@ -535,7 +557,7 @@ const routeFields = {
 /** What a listed or looked-up route carries besides: taken by `del` so that such a route deletes itself, and not sent. */
 const reportedFields = { iif: ifindex, iifDev: ifnameCheck, mark: u32, uid: u32, cache: flagsCheck(RTCF) };
 
-const filterFields = { table: tableOrAllCheck, family: familyCheck, protocol: protocolCheck, type: oneOf(rtnNames), dev: linkRefCheck, scope: scopeCheck };
+const filterFields = { table: tableOrAllCheck, family: routeFamilyCheck, protocol: protocolCheck, type: oneOf(rtnNames), dev: linkRefCheck, scope: scopeCheck };
 
 const getFields = { from: ipCheck, iif: linkRefCheck, oif: linkRefCheck, mark: u32, tos: u8, uid: u32, ipproto: ipprotoCheck, sport: u16, dport: u16, fibmatch: bool };
 
@@ -581,10 +603,59 @@ function checkGateway(gw: ParsedIp, family: number, field: string): boolean {
   throw new TypeError(`${field} ${formatIp(gw.bytes)} is IPv4 but the route is IPv6 (address family mismatch)`);
 }
 
+/** What an MPLS route takes besides its label (the kernel's rtm_to_route_config refuses the rest). */
+const mplsFields = new Set(['dst', 'family', 'type', 'newdst', 'via', 'gateway', 'dev', 'oif', 'table', 'protocol', 'nexthops', 'flags']);
+
+/** Checks an MPLS route (`ip -f mpls route add LABEL [as LABEL…] [via inet|inet6 ADDR] [dev DEV]`). */
+function checkMpls(o: Snapshot<typeof routeFields> & Record<string, unknown>, op: 'add' | 'del'): Checked {
+  const where = 'route';
+  if (o.family !== 'mpls') throw new TypeError(`${where}.dst: a label is the dst of an MPLS route: add family: 'mpls'`);
+  if (!isLabel(o.dst)) throw new TypeError(`${where}.dst of an MPLS route is its incoming label (an integer in 0..${MPLS_LABEL_MAX}), got ${show(o.dst)}`);
+  for (const k of Object.keys(o)) if (!mplsFields.has(k)) throw new TypeError(`${where}.${k} does not apply to MPLS routes`);
+  if (o.type !== undefined && o.type !== 'unicast') throw new TypeError(`${where}.type of an MPLS route is unicast, got '${o.type}'`);
+  if (o.table !== undefined && o.table !== TABLES.main) throw new TypeError(`${where}.table: MPLS routes live in table main only`);
+  const gw = alias<ParsedIp>(o, 'via', 'gateway', where, sameIp);
+  checkSameLink(o.dev, o.oif, where, 'oif');
+  const c: Checked = {
+    h: { family: AF.MPLS, dstLen: 20, srcLen: 0, tos: 0, table: TABLES.main, protocol: o.protocol ?? (op === 'add' ? RTPROT.boot : 0), scope: SCOPES.global, type: RTN.unicast, flags: 0 }, // the only type an MPLS route has; ip sends it on del too
+    table: TABLES.main,
+    viaAttr: true, // an MPLS route's gateway is always RTA_VIA: its family is not the route's
+    mpls: { dst: o.dst.label, newdst: o.newdst },
+    dev: o.dev,
+    oif: o.oif,
+  };
+  if (gw !== undefined) c.gateway = gw;
+  if (o.flags !== undefined) c.h.flags |= flagBits(ROUTE_F, o.flags, `${where}.flags`) & settableFlags;
+  if (o.nexthops !== undefined) {
+    if (gw !== undefined || o.dev !== undefined || o.oif !== undefined || o.newdst !== undefined)
+      throw new TypeError(`${where}.nexthops: give via/dev/newdst inside each of nexthops, not beside them`);
+    c.nexthops = o.nexthops.map((nh, i) => {
+      const f = `${where}.nexthops[${i}]`;
+      for (const k of ['onlink', 'realm', 'encap'] as const) if (nh[k] !== undefined) throw new TypeError(`${f}.${k} does not apply to MPLS routes`);
+      const g = alias<ParsedIp>(nh, 'via', 'gateway', f, sameIp);
+      checkSameLink(nh.dev, nh.oif, f, 'oif');
+      return { viaAttr: true, gateway: g, newdst: nh.newdst, weight: nh.weight ?? 1, flags: nh.flags !== undefined ? flagBits(ROUTE_F, nh.flags, `${f}.flags`) & settableFlags : 0, dev: nh.dev, oif: nh.oif };
+    });
+  }
+  return c;
+}
+
+/** Writes an MPLS route: RTA_DST (the label), RTA_NEWDST, RTA_VIA, RTA_OIF or RTA_MULTIPATH, in iproute2's order. */
+function writeMpls(w: Writer, c: Checked, l: Links): void {
+  rtmsg.encode(w, c.h, 'route');
+  mplsRouteAttrs.encodeOne(w, 'dst', [c.mpls!.dst]);
+  if (c.mpls!.newdst !== undefined) mplsRouteAttrs.encodeOne(w, 'newdst', c.mpls!.newdst);
+  if (c.gateway) writeGateway(w, c.gateway, true);
+  if (l.oif !== undefined) routeAttrs.encodeOne(w, 'oif', l.oif);
+  if (c.nexthops) routeAttrs.encodeOne(w, 'multipath', c.nexthops.map((nh, i) => ({ ...nh, ifindex: l.nh?.[i] ?? 0 })) satisfies NexthopIn[], 'route.nexthops');
+}
+
 /** Checks a whole route.add/replace/append/del input (no kernel needed) and builds its message. */
 function checkRoute(input: unknown, op: 'add' | 'del'): Checked {
   const where = 'route';
   const o = routeSchemas[op](input, where);
+  if (o.family === 'mpls' || isLabel(o.dst)) return checkMpls(o, op);
+  if (o.newdst !== undefined || o.nexthops?.some((n) => n.newdst !== undefined)) throw new TypeError(`${where}.newdst applies to MPLS routes only (family 'mpls')`);
   const r = o as Record<string, unknown>;
   const gw = alias<ParsedIp>(r, 'via', 'gateway', where, sameIp);
   const src = alias<ParsedIp>(r, 'src', 'prefsrc', where, sameIp);
@@ -713,6 +784,7 @@ function* resolveLinks(c: Checked): Op<Links> {
 }
 
 function writeRoute(w: Writer, c: Checked, l: Links): void {
+  if (c.mpls) return writeMpls(w, c, l);
   rtmsg.encode(w, c.h, 'route');
   if (c.table > 255) routeAttrs.encodeOne(w, 'table', c.table); // smaller ids ride in rtm_table, as ip sends them
   if (c.dst) routeAttrs.encodeBytes(w, 'dst', c.dst.bytes);
@@ -758,7 +830,7 @@ type Filter = Snapshot<typeof filterFields> & { all?: true };
 function checkFilter(input: unknown, flush = false): { f: Filter; c: Compiled } {
   const f: Filter = (flush ? routeSchemas.flushFilter : routeSchemas.filter)(input, 'filter');
   const c: Compiled = {
-    family: f.family === undefined ? AF.UNSPEC : familyNumber(f.family, 'filter.family'),
+    family: f.family === undefined ? AF.UNSPEC : f.family === 'mpls' ? AF.MPLS : familyNumber(f.family, 'filter.family'),
     table: f.table ?? TABLES.main,
     protocol: f.protocol,
     type: f.type === undefined ? undefined : RTN[f.type],
@@ -794,6 +866,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
   // then one pass of the table's compiled decoder.
   const h = rtmsg.header(b, off, end, 'route', H);
   const family = h.family;
+  if (family === AF.MPLS) return c === undefined || c.family === AF.MPLS ? parseMpls(b, off, end, h, c) : undefined;
   if (family !== AF.INET && family !== AF.INET6) return undefined;
   if (c) {
     if (c.family && family !== c.family) return undefined;
@@ -842,6 +915,33 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
   if (a.mark !== undefined) r.mark = a.mark;
   if (a.uid !== undefined) r.uid = a.uid;
   if (flags & RTM_F_CLONED) r.cache = flagNames(RTCF, flags & 0xffff0000);
+  return r;
+}
+
+/** Decodes an AF_MPLS route (the header already read): `ip -f mpls route show`. */
+function parseMpls(b: Buffer, off: number, end: number, h: RtMsg, c?: Compiled): Route | undefined {
+  if (c?.protocol !== undefined && h.protocol !== c.protocol) return undefined;
+  if (c?.type !== undefined && h.type !== c.type) return undefined;
+  const a = mplsRouteAttrs.decode(b, off + rtmsg.size, end, undefined, 'route') as Partial<RtaAttrs & { dst: number[] }>;
+  const r: Route = {
+    family: 'mpls',
+    type: rtnNames[h.type] ?? (h.type as unknown as RouteType),
+    dst: a.dst === undefined ? 'default' : a.dst.join('/'),
+    table: tableName(a.table ?? h.table),
+    protocol: protocolName(h.protocol),
+    scope: scopeName(h.scope),
+    flags: routeFlags(h.flags & 0xff),
+  };
+  if (a.newdst !== undefined) r.newdst = a.newdst;
+  if (a.via !== undefined) r.gateway = a.via;
+  if (a.oif !== undefined) r.oif = a.oif;
+  if (a.multipath !== undefined)
+    r.nexthops = a.multipath.map((nh) => {
+      const n: NonNullable<Route['nexthops']>[number] = { oif: nh.oif, weight: nh.weight, flags: flagNames(RTNH_F, nh.flags) };
+      if (nh.newdst !== undefined) n.newdst = nh.newdst;
+      if (nh.via !== undefined) n.gateway = nh.via;
+      return n;
+    });
   return r;
 }
 
@@ -899,6 +999,10 @@ function* listChecked(f: Filter, checked: Compiled): Op<Route[]> {
 
 /** A delete of exactly this listed route (its key, its first hop if single-path). */
 function delRequest(r: Route): Request {
+  if (r.family === 'mpls') {
+    const c = checkMpls({ family: 'mpls', dst: { label: Number(r.dst.split('/')[0]) } } as never, 'del');
+    return { type: RTM.DELROUTE, body: (w: Writer) => writeRoute(w, c, {}) };
+  }
   const family = r.family === 'inet' ? AF.INET : AF.INET6;
   const c: Checked = {
     h: { family, dstLen: 0, srcLen: 0, tos: r.tos ?? 0, table: 0, protocol: 0, scope: scopeNumber(r.scope, 'route.scope'), type: RTN[r.type] ?? 0, flags: 0 },

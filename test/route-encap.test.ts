@@ -45,6 +45,8 @@ interface EncapCase extends TcCase {
   /** The route's `encap` as decoded (default: the one passed, `want: null` for none), or the nexthops' encaps. */
   want?: unknown;
   nexthops?: unknown[];
+  /** Instead: fields the decoded route must have (MPLS routes). */
+  route?: Record<string, unknown>;
 }
 
 /**
@@ -68,7 +70,8 @@ function goldenCases(title: string, cases: EncapCase[]): void {
         expect(ours.map((m) => hex(maskPads(m))), `ip ${c.tc.join(' ')}`).toEqual(theirs.map((m) => hex(maskPads(m))));
         const m = theirs[theirs.length - 1];
         const r = parseRoute(m, 16, m.length)!;
-        if (c.nexthops) expect(r.nexthops?.map((n) => n.encap)).toEqual(c.nexthops);
+        if (c.route) expect(r).toMatchObject(c.route);
+        else if (c.nexthops) expect(r.nexthops?.map((n) => n.encap)).toEqual(c.nexthops);
         else expect(r.encap).toEqual(c.want);
       });
   });
@@ -228,6 +231,45 @@ goldenCases('route encap: iproute2 bytes', [
         ],
       }),
     nexthops: [{ type: 'ip', id: 1, dst: '10.9.0.1' }, { type: 'ip', id: 2, dst: '10.9.0.2' }],
+  },
+]);
+
+goldenCases('MPLS routes (ip -f mpls route): iproute2 bytes', [
+  {
+    name: 'add LABEL as LABEL/LABEL via inet ADDR dev DEV',
+    tool: 'ip',
+    tc: ['-f', 'mpls', 'route', 'add', '100', 'as', '200/300', 'via', 'inet', '10.0.0.2', 'dev', 'v0'],
+    lib: (nl) => nl.route.add({ family: 'mpls', dst: 100, newdst: [200, 300], via: '10.0.0.2', dev: 'v0' }),
+    route: { family: 'mpls', dst: '100', newdst: [200, 300], gateway: '10.0.0.2', type: 'unicast', table: 'main', protocol: 'boot' },
+  },
+  {
+    name: 'add LABEL via inet6 ADDR (the label as text)',
+    tool: 'ip',
+    tc: ['-f', 'mpls', 'route', 'add', '1048575', 'via', 'inet6', '2001:db8::2', 'dev', 'v0'],
+    lib: (nl) => nl.route.add({ family: 'mpls', dst: '1048575', via: '2001:db8::2', dev: 'v0' }),
+    route: { family: 'mpls', dst: '1048575', gateway: '2001:db8::2' },
+  },
+  {
+    name: 'replace, protocol static',
+    tool: 'ip',
+    tc: ['-f', 'mpls', 'route', 'replace', '100', 'as', '200', 'via', 'inet', '10.0.0.2', 'dev', 'v0', 'proto', 'static'],
+    lib: (nl) => nl.route.replace({ family: 'mpls', dst: 100, newdst: [200], via: '10.0.0.2', dev: 'v0', protocol: 'static' }),
+    route: { family: 'mpls', dst: '100', newdst: [200], protocol: 'static' },
+  },
+  {
+    name: 'del LABEL',
+    tool: 'ip',
+    tc: ['-f', 'mpls', 'route', 'del', '100'],
+    lib: (nl) => nl.route.del({ family: 'mpls', dst: 100 }),
+    route: { family: 'mpls', dst: '100' },
+  },
+  {
+    name: 'multipath: nexthop as LABEL via inet ADDR dev DEV …',
+    tool: 'ip',
+    tc: ['-f', 'mpls', 'route', 'add', '102', 'nexthop', 'as', '200', 'via', 'inet', '10.0.0.2', 'dev', 'v0', 'nexthop', 'as', '300', 'via', 'inet', '10.0.0.3', 'dev', 'v1'],
+    lib: (nl) =>
+      nl.route.add({ family: 'mpls', dst: 102, nexthops: [{ newdst: [200], via: '10.0.0.2', dev: 'v0' }, { newdst: [300], via: '10.0.0.3', dev: 'v1' }] }),
+    route: { family: 'mpls', dst: '102', nexthops: [expect.objectContaining({ newdst: [200], gateway: '10.0.0.2' }), expect.objectContaining({ newdst: [300], gateway: '10.0.0.3' })] },
   },
 ]);
 

@@ -445,6 +445,7 @@ export interface RawNexthop {
   flow?: number;
   encapType?: number;
   encap?: RawEncap;
+  newdst?: number[];
   oif: number;
   weight: number;
   flags: number;
@@ -459,6 +460,8 @@ export interface NexthopIn {
   viaAttr: boolean;
   realm?: number;
   encap?: EncapIn;
+  /** `as LABEL…` of an MPLS route's path. */
+  newdst?: number[];
 }
 
 /** RTA_MULTIPATH: rtnexthop heads, each followed by its own RTA_* (gateway, via, flow). */
@@ -467,6 +470,7 @@ const multipath: ValueCodec<RawNexthop[]> = {
     (v as unknown as NexthopIn[]).forEach((nh, i) => {
       const at = w.pos;
       rtnexthop.encode(w, { len: 0, flags: nh.flags, hops: nh.weight - 1, ifindex: nh.ifindex }, `${field}[${i}]`);
+      if (nh.newdst !== undefined) nexthopAttrs.encodeOne(w, 'newdst', nh.newdst);
       if (nh.gateway) writeGateway(w, nh.gateway, nh.viaAttr);
       if (nh.realm !== undefined) nexthopAttrs.encodeOne(w, 'flow', nh.realm);
       if (nh.encap !== undefined) writeEncap(w, nh.encap, `${field}[${i}].encap`);
@@ -488,6 +492,7 @@ const multipath: ValueCodec<RawNexthop[]> = {
       if (inner.flow !== undefined) nh.flow = inner.flow;
       if (inner.encap !== undefined) nh.encap = inner.encap;
       if (inner.encapType !== undefined) nh.encapType = inner.encapType;
+      if (inner.newdst !== undefined) nh.newdst = inner.newdst;
       out.push(nh);
       off += (h.len + 3) & ~3;
     }
@@ -523,8 +528,7 @@ export interface RtaAttrs {
   nhid: number;
 }
 
-/** The route table. */
-export const routeAttrs = attrs<RtaAttrs>('route', {
+const routeEntries = {
   dst: [1, t.ip, 'RTA_DST'],
   src: [2, t.ip, 'RTA_SRC'],
   iif: [3, t.u32, 'RTA_IIF'],
@@ -549,7 +553,16 @@ export const routeAttrs = attrs<RtaAttrs>('route', {
   sport: [28, t.be16, 'RTA_SPORT'],
   dport: [29, t.be16, 'RTA_DPORT'],
   nhid: [30, t.u32, 'RTA_NH_ID'],
-});
+} as const;
+/** The route table. */
+export const routeAttrs = attrs<RtaAttrs>('route', routeEntries);
+
+/** The attributes of an AF_MPLS route (`ip -f mpls route`): the same, RTA_DST a label stack (the incoming label). */
+export interface MplsRtaAttrs extends Omit<RtaAttrs, 'dst'> {
+  dst: number[];
+}
+/** The route table of AF_MPLS routes. */
+export const mplsRouteAttrs = attrs<MplsRtaAttrs>('route', { ...routeEntries, dst: [1, labelStack, 'RTA_DST'] });
 
 /** The RTA_* a path of RTA_MULTIPATH carries. */
 const nexthopAttrs = routeAttrs.pick('nexthop', ['gateway', 'via', 'flow', 'newdst', 'encapType', 'encap']);
