@@ -453,3 +453,44 @@ describe('route encap: bad input is refused before sending', () => {
       await expect(ns.nl.route.add({ dst: '10.9.0.0/24', encap: { type: 'nope' } as never })).rejects.toBeInstanceOf(TypeError);
     }));
 });
+
+describe('route encap: malformed encapsulations from the kernel are DecodeErrors (kernel-free)', () => {
+  /** An IPv6 RTM_NEWROUTE payload (rtmsg + RTA_ENCAP + RTA_ENCAP_TYPE) around `inner`, the RTA_ENCAP payload. */
+  function message(type: number, inner: Buffer): Buffer {
+    const rt = Buffer.from([10, 64, 0, 0, 254, 3, 0, 1, 0, 0, 0, 0]);
+    const nest = Buffer.alloc(4 + inner.length + ((4 - (inner.length % 4)) % 4));
+    nest.writeUInt16LE(4 + inner.length, 0);
+    nest.writeUInt16LE(22 | 0x8000, 2); // RTA_ENCAP
+    inner.copy(nest, 4);
+    const et = Buffer.from([6, 0, 21, 0, type, 0, 0, 0]); // RTA_ENCAP_TYPE
+    return Buffer.concat([rt, nest, et]);
+  }
+  const attr = (type: number, payload: Buffer) => {
+    const b = Buffer.alloc(4 + payload.length + ((4 - (payload.length % 4)) % 4));
+    b.writeUInt16LE(4 + payload.length, 0);
+    b.writeUInt16LE(type, 2);
+    payload.copy(b, 4);
+    return b;
+  };
+
+  it('an SRH whose first_segment runs past its bytes', () => {
+    const srh = Buffer.alloc(4 + 8 + 16);
+    srh[4 + 1] = 2; // hdrlen
+    srh[4 + 2] = 4;
+    srh[4 + 4] = 5; // first_segment 5, one segment present
+    const m = message(5, attr(1, srh));
+    expect(() => parseRoute(m, 0, m.length)).toThrow(/route\.encap\.srh: first_segment 5 runs past/);
+  });
+  it('a label stack that is not whole 4-byte entries', () => {
+    const m = message(1, attr(1, Buffer.from([0, 6, 65, 0, 1, 2])));
+    expect(() => parseRoute(m, 0, m.length)).toThrow(/route\.encap\.labels/);
+  });
+  it('an LWTUNNEL_IP_ID that is not 8 bytes', () => {
+    const m = message(2, attr(1, Buffer.from([0, 0, 0, 5])));
+    expect(() => parseRoute(m, 0, m.length)).toThrow(/route\.encap\.id/);
+  });
+  it('an encapsulation the library does not read keeps its type', () => {
+    const m = message(6, attr(1, Buffer.from([1, 2, 3, 4]))); // LWTUNNEL_ENCAP_BPF
+    expect(parseRoute(m, 0, m.length)!.encap).toEqual({ type: 'bpf' });
+  });
+});
