@@ -273,7 +273,6 @@ function writeSrh(w: Writer, v: Srh, slot: boolean, field: string): void {
 function readSrh(b: Buffer, off: number, len: number, slot: boolean, at: string, name: string): Srh {
   if (len < SRH_HEAD) fail(at, name, `a segment routing header of ${len} bytes is shorter than its 8-byte head`);
   const first = b[off + 4];
-  const flags = b[off + 5];
   if (SRH_HEAD + 16 * (first + 1) > len) fail(at, name, `first_segment ${first} runs past the header's ${len} bytes`);
   const segs: string[] = [];
   for (let i = first; i >= 0; i--) segs.push(formatIp(b, off + SRH_HEAD + 16 * i, 16));
@@ -284,7 +283,6 @@ function readSrh(b: Buffer, off: number, len: number, slot: boolean, at: string,
   for (let p = off + SRH_HEAD + 16 * (first + 1); p + 2 <= off + end; p += b[p] === 0 ? 1 : 2 + b[p + 1]) {
     if (b[p] === SR6_TLV_HMAC && p + 8 <= off + end) out.hmac = b.readUInt32BE(p + 4);
   }
-  if (flags & SR6_FLAG1_HMAC && out.hmac === undefined) out.hmac = 0;
   return out;
 }
 
