@@ -159,10 +159,13 @@ export interface AddressApi<M extends CallMode = 'async'> {
 export interface RouteApi<M extends CallMode = 'async'> {
   /**
    * Adds a route. Equivalent to `ip route add [TYPE] PREFIX [via ADDR] [dev DEV] [src ADDR] [table T]
-   * [proto P] [scope S] [metric N] [onlink] [mtu N …] [nexthop …]` with `ip`'s defaults
-   * (table main, proto boot); EEXIST if present.
+   * [proto P] [scope S] [metric N] [onlink] [mtu N …] [encap mpls|ip|ip6|seg6|seg6local …] [nexthop …]`
+   * with `ip`'s defaults (table main, proto boot); EEXIST if present. With `family: 'mpls'` it is
+   * `ip -f mpls route add LABEL [as LABEL…] [via inet|inet6 ADDR] [dev DEV]`.
    * @example
    * await nl.route.add({ dst: '10.9.0.0/16', via: '10.0.0.254' }); // ip route add 10.9.0.0/16 via 10.0.0.254
+   * await nl.route.add({ dst: '10.8.0.0/16', via: '10.0.0.254', encap: { type: 'mpls', labels: [100] } }); // ip route add 10.8.0.0/16 encap mpls 100 via 10.0.0.254
+   * await nl.route.add({ family: 'mpls', dst: 100, newdst: [200], via: '10.0.0.254', dev: 'veth0' }); // ip -f mpls route add 100 as 200 via inet 10.0.0.254 dev veth0
    */
   add(options: RouteOptions, ...call: Call<M>): Returns<M, void>;
   /**
@@ -198,7 +201,8 @@ export interface RouteApi<M extends CallMode = 'async'> {
   del(options: RouteDelOptions, ...call: Call<M>): Returns<M, void>;
   /**
    * Lists routes. Equivalent to `ip -d route show [table T|all] [proto P] [type T] [dev DEV] [scope S]`
-   * (both families unless `family` says; table main unless `table` says).
+   * (IPv4 and IPv6 unless `family` says; `family: 'mpls'` is `ip -f mpls route show`; table main unless
+   * `table` says). A route's `encap` comes back with the fields `add` takes.
    * @example
    * const routes = await nl.route.list({ table: 'main', family: 'inet' }); // ip -4 route show table main
    */

@@ -19,7 +19,7 @@ import * as route from '../lib/wire/route.js';
 import * as rule from '../lib/wire/rule.js';
 
 const INCLUDE = '/usr/include/linux';
-const HEADERS = ['if_link.h', 'if_addr.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'veth.h', 'if_tunnel.h', 'if_macsec.h', 'if_bridge.h', 'can/vxcan.h', 'nexthop.h', 'if_addrlabel.h', 'netconf.h'];
+const HEADERS = ['if_link.h', 'if_addr.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'veth.h', 'if_tunnel.h', 'if_macsec.h', 'if_bridge.h', 'can/vxcan.h', 'nexthop.h', 'if_addrlabel.h', 'netconf.h', 'lwtunnel.h', 'mpls_iptunnel.h', 'seg6_iptunnel.h', 'seg6_local.h'];
 
 /** Enum members of the UAPI headers (NAME → value), with `#define ALIAS NAME` aliases. */
 function uapiNumbers(): Map<string, number> {
