@@ -217,7 +217,7 @@ function loadSpecs(): { byUapi: Map<string, SpecAttr[]>; sets: Map<string, SpecA
 // ---------------------------------------------------------------------------
 // The UAPI headers: the fallback for attributes the specs do not describe
 
-const HEADERS = ['if_link.h', 'if_addr.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'pkt_sched.h', 'pkt_cls.h', 'veth.h', 'if_tunnel.h', 'if_macsec.h', 'net_namespace.h', 'if_bridge.h', 'can/vxcan.h', 'tc_act/tc_mirred.h', 'tc_act/tc_gact.h', 'tc_act/tc_skbedit.h', 'tc_act/tc_vlan.h', 'tc_act/tc_pedit.h', 'tc_act/tc_bpf.h', 'tc_act/tc_csum.h', 'tc_act/tc_tunnel_key.h', 'tc_act/tc_nat.h', 'tc_act/tc_connmark.h', 'tc_act/tc_sample.h', 'tc_act/tc_ct.h', 'tc_act/tc_mpls.h', 'tc_act/tc_ctinfo.h', 'tc_act/tc_gate.h', 'tc_act/tc_ife.h', 'tc_act/tc_defact.h'].map((h) => `/usr/include/linux/${h}`);
+const HEADERS = ['if_link.h', 'if_addr.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'pkt_sched.h', 'pkt_cls.h', 'veth.h', 'if_tunnel.h', 'if_macsec.h', 'net_namespace.h', 'if_bridge.h', 'can/vxcan.h', 'tc_act/tc_mirred.h', 'tc_act/tc_gact.h', 'tc_act/tc_skbedit.h', 'tc_act/tc_vlan.h', 'tc_act/tc_pedit.h', 'tc_act/tc_bpf.h', 'tc_act/tc_csum.h', 'tc_act/tc_tunnel_key.h', 'tc_act/tc_nat.h', 'tc_act/tc_connmark.h', 'tc_act/tc_sample.h', 'tc_act/tc_ct.h', 'tc_act/tc_mpls.h', 'tc_act/tc_ctinfo.h', 'tc_act/tc_gate.h', 'tc_act/tc_ife.h', 'tc_act/tc_defact.h', 'nexthop.h', 'if_addrlabel.h', 'netconf.h', 'lwtunnel.h', 'mpls_iptunnel.h', 'seg6_iptunnel.h', 'seg6_local.h', 'if_tun.h'].map((h) => `/usr/include/linux/${h}`);
 
 /**
  * The values of the enum constants (and `#define A B` aliases) in the UAPI
@@ -426,6 +426,7 @@ const DIFFERENCES: Record<string, string> = {
   ...Object.fromEntries(
     ['MODE', 'GUARD', 'PROTECT', 'FAST_LEAVE', 'LEARNING', 'UNICAST_FLOOD', 'PROXYARP', 'LEARNING_SYNC', 'PROXYARP_WIFI', 'MCAST_FLOOD', 'MCAST_TO_UCAST', 'VLAN_TUNNEL', 'BCAST_FLOOD', 'NEIGH_SUPPRESS', 'ISOLATED', 'LOCKED', 'MAB', 'NEIGH_VLAN_SUPPRESS'].map((n) => [`IFLA_BRPORT_${n}`, BRPORT_U8]),
   ),
+  IFLA_PROTINFO: 'the spec types it string (binary); the kernel nests attributes in it: IFLA_BRPORT_* for AF_BRIDGE (br_fill_ifinfo, net/bridge/br_netlink.c) and IFLA_INET6_* for AF_INET6 (inet6_fill_ifinfo, net/ipv6/addrconf.c); bridge link set sends it nested',
   IFLA_BR_FDB_FLUSH: 'the spec types it binary; the kernel only tests its presence (NLA_FLAG in br_policy, net/bridge/br_netlink.c), and `ip link set … type bridge fdb_flush` sends it empty',
   IFLA_LINKINFO: `IFLA_LINKINFO is a nest in the spec; ${DISPATCHED} (IFLA_INFO_KIND picks IFLA_INFO_DATA's table)`,
   IFLA_INFO_DATA: DISPATCHED,
