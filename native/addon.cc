@@ -247,7 +247,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
     life_->nsFd = std::move(keptNs);
     life_->sync = std::move(syncFd);
     life_->tsfn = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtnetlink", 0, 1);
-    life_->tsfn.Unref(env);
+    (void)napi_unref_threadsafe_function(env, life_->tsfn);
     std::weak_ptr<Life> weak = life_;
     Napi::ThreadSafeFunction tsfn = life_->tsfn;
     life_->ep = std::make_shared<rtnl::Endpoint>([tsfn, weak](rtnl::Block b) mutable {
@@ -371,13 +371,15 @@ class Socket : public Napi::ObjectWrap<Socket> {
     return info.Env().Undefined();
   }
 
+  // Raw N-API, failures ignored: while a worker is terminated these calls fail,
+  // and node-addon-api's throw of that failure would abort the process.
   Napi::Value Ref(const Napi::CallbackInfo& info) {
-    if (ep()) life_->tsfn.Ref(info.Env());
+    if (ep()) (void)napi_ref_threadsafe_function(info.Env(), life_->tsfn);
     return info.Env().Undefined();
   }
 
   Napi::Value Unref(const Napi::CallbackInfo& info) {
-    if (ep()) life_->tsfn.Unref(info.Env());
+    if (ep()) (void)napi_unref_threadsafe_function(info.Env(), life_->tsfn);
     return info.Env().Undefined();
   }
 
@@ -385,7 +387,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // sent); onBlock(null) follows once the sockets are closed. Idempotent.
   Napi::Value Destroy(const Napi::CallbackInfo& info) {
     // The loop stays alive until the last block says the sockets are closed.
-    if (life_ && !life_->detached) life_->tsfn.Ref(info.Env());
+    if (life_ && !life_->detached) (void)napi_ref_threadsafe_function(info.Env(), life_->tsfn);
     double taken = life_ ? life_->detach(false) : 0;
     if (life_) {
       life_->sync.reset();

@@ -205,12 +205,12 @@ class TunQueue : public Napi::ObjectWrap<TunQueue> {
   void hold() {
     if (!self_.IsEmpty()) return;
     self_ = Napi::Persistent(Value());
-    onFrames_.Ref();
+    (void)napi_reference_ref(Env(), onFrames_, nullptr);  // raw: a failure (worker terminating) must not throw
   }
   void unhold() {
     if (self_.IsEmpty()) return;
     self_.Reset();
-    onFrames_.Unref();
+    (void)napi_reference_unref(Env(), onFrames_, nullptr);
   }
 
   static void onReadable(uv_poll_t* h, int status, int) {
