@@ -27,6 +27,8 @@ import type { LinkRef, NetnsRef } from './types.js';
 import type { NexthopBucket, NexthopBucketFilter, NexthopDelOptions, NexthopFilter, NexthopFlushFilter, NexthopObject, NexthopOptions } from './nexthop.js';
 import type { Addrlabel, AddrlabelFilter, AddrlabelFlushFilter, AddrlabelOptions } from './addrlabel.js';
 import type { Netconf, NetconfFilter, NetconfGetOptions } from './netconf.js';
+import type { BridgeLinkFilter, BridgeLinkSetOptions, BridgePort, BridgeVlanFilter, BridgeVlanOptions, BridgeVlanPort } from './bridge.js';
+import type { LinkToken, TokenSetOptions } from './token.js';
 
 /**
  * How a family's calls run: `'async'` returns promises (`nl.link`), `'sync'`
@@ -645,6 +647,82 @@ export interface NetconfApi<M extends CallMode = 'async'> {
    * const { forwarding, rpFilter } = await nl.netconf.get({ family: 'inet', dev: 'eth0' }); // ip -4 netconf show dev eth0
    */
   get(options: NetconfGetOptions, ...call: Call<M>): Returns<M, Netconf>;
+}
+
+/** IPv6 interface tokens: `ip token` (`nl.token`). */
+export interface TokenApi<M extends CallMode = 'async'> {
+  /**
+   * Sets a link's token (the kernel wants IPv6 on and router solicitations allowed on the link).
+   * Equivalent to `ip token set TOKEN dev DEV`.
+   * @example
+   * await nl.token.set({ dev: 'eth0', token: '::1a:2b' }); // ip token set ::1a:2b dev eth0
+   */
+  set(options: TokenSetOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Removes a link's token (sets `::`). Equivalent to `ip token del dev DEV`.
+   * @example
+   * await nl.token.del('eth0'); // ip token del dev eth0
+   */
+  del(dev: LinkRef, ...call: Call<M>): Returns<M, void>;
+  /**
+   * One link's token (`::` when none): one RTM_GETLINK. Equivalent to `ip token get dev DEV`.
+   * @example
+   * const { token } = await nl.token.get('eth0'); // ip token get dev eth0
+   */
+  get(dev: LinkRef, ...call: Call<M>): Returns<M, LinkToken>;
+  /**
+   * Every link's token. Equivalent to `ip token list`.
+   * @example
+   * const tokens = await nl.token.list(); // ip token list
+   */
+  list(...call: Call<M>): Returns<M, LinkToken[]>;
+}
+
+/** Bridge ports' options over AF_BRIDGE: `bridge link` (`nl.bridge.link`). */
+export interface BridgeLinkApi<M extends CallMode = 'async'> {
+  /**
+   * Changes a port's bridge options. Equivalent to `bridge link set dev DEV [learning off] [flood off] [cost N] … [self|master]`.
+   * @example
+   * await nl.bridge.link.set('veth0', { learning: false, cost: 10 }); // bridge link set dev veth0 learning off cost 10
+   */
+  set(dev: LinkRef, options: BridgeLinkSetOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Lists bridge ports with their options. Equivalent to `bridge -d link show [dev DEV] [master BR]`.
+   * @example
+   * const ports = await nl.bridge.link.list({ master: 'br0' }); // bridge -d link show master br0
+   */
+  list(filter?: BridgeLinkFilter, ...call: Call<M>): Returns<M, BridgePort[]>;
+}
+
+/** Bridge VLANs per port: `bridge vlan` (`nl.bridge.vlan`). */
+export interface BridgeVlanApi<M extends CallMode = 'async'> {
+  /**
+   * Adds a VLAN (or range, or tunnel mapping) to a port.
+   * Equivalent to `bridge vlan add dev DEV vid VID[-END] [pvid] [untagged] [tunnel_info id ID] [self|master]`.
+   * @example
+   * await nl.bridge.vlan.add({ dev: 'veth0', vid: 10, pvid: true, untagged: true }); // bridge vlan add dev veth0 vid 10 pvid untagged
+   */
+  add(options: BridgeVlanOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Removes a VLAN (or range, or tunnel mapping). Equivalent to `bridge vlan del dev DEV vid VID[-END] [tunnel_info id ID] [self|master]`.
+   * @example
+   * await nl.bridge.vlan.del({ dev: 'veth0', vid: 10 }); // bridge vlan del dev veth0 vid 10
+   */
+  del(options: BridgeVlanOptions, ...call: Call<M>): Returns<M, void>;
+  /**
+   * Lists the ports' VLANs and tunnel mappings. Equivalent to `bridge vlan show [dev DEV]` and `bridge vlan tunnelshow`.
+   * @example
+   * const vlans = await nl.bridge.vlan.list({ dev: 'veth0' }); // bridge vlan show dev veth0
+   */
+  list(filter?: BridgeVlanFilter, ...call: Call<M>): Returns<M, BridgeVlanPort[]>;
+}
+
+/** The `bridge` tool's families (`nl.bridge.link`, `nl.bridge.vlan`). */
+export interface BridgeApi<M extends CallMode = 'async'> {
+  /** Bridge ports: `bridge link`. */
+  readonly link: BridgeLinkApi<M>;
+  /** Bridge VLANs: `bridge vlan`. */
+  readonly vlan: BridgeVlanApi<M>;
 }
 
 /** Every family of a handle in one mode: `nl.sync` is `Families<'sync'>`. */

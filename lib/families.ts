@@ -11,7 +11,7 @@ import { neighOps } from './neigh.js';
 import { netconfOps } from './netconf.js';
 import { nexthopOps } from './nexthop.js';
 import { netnsOps } from './nsid.js';
-import type { ActionApi, AddressApi, AddrlabelApi, BatchBuilder, BatchToken, ClassApi, Families, FilterApi, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, QdiscApi, RouteApi, RuleApi, TcApi } from './api.js';
+import type { ActionApi, AddressApi, AddrlabelApi, BatchBuilder, BridgeLinkApi, BridgeVlanApi, TokenApi, BatchToken, ClassApi, Families, FilterApi, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, QdiscApi, RouteApi, RuleApi, TcApi } from './api.js';
 import type { CallOptions } from './netlink.js';
 import { callOptions } from './netlink.js';
 import type { Op, StreamOp } from './request.js';
@@ -48,10 +48,6 @@ export const tcFamilies = { qdisc: qdiscOps, class: classOps, filter: filterOps,
 
 /** The `bridge` tool's families (`nl.bridge.link`, `nl.bridge.vlan`). */
 export const bridgeFamilies = { link: bridgeLinkOps, vlan: bridgeVlanOps };
-/** Promise API of the bridge families. */
-export type BridgeFamilies = { [K in keyof typeof bridgeFamilies]: AsyncOps<(typeof bridgeFamilies)[K]> };
-/** Blocking API of the bridge families. */
-export type SyncBridgeFamilies = { [K in keyof typeof bridgeFamilies]: SyncOps<(typeof bridgeFamilies)[K]> };
 /** `ip token` (`nl.token`), bound beside the declared families. */
 export const tokenFamily = tokenOps;
 /** {@link ARITY} of `nl.token`. */
@@ -100,6 +96,12 @@ export type ApiMatchesOps = [
   Assert<SameMethods<BatchBuilder['nexthop'], BatchOps<typeof nexthopOps>>>,
   Assert<SameMethods<BatchBuilder['addrlabel'], BatchOps<typeof addrlabelOps>>>,
   Assert<SameMethods<BatchBuilder['netconf'], BatchOps<typeof netconfOps>>>,
+  Assert<SameMethods<TokenApi, AsyncOps<typeof tokenOps>>>,
+  Assert<SameMethods<TokenApi<'sync'>, SyncOps<typeof tokenOps>>>,
+  Assert<SameMethods<BridgeLinkApi, AsyncOps<typeof bridgeLinkOps>>>,
+  Assert<SameMethods<BridgeLinkApi<'sync'>, SyncOps<typeof bridgeLinkOps>>>,
+  Assert<SameMethods<BridgeVlanApi, AsyncOps<typeof bridgeVlanOps>>>,
+  Assert<SameMethods<BridgeVlanApi<'sync'>, SyncOps<typeof bridgeVlanOps>>>,
   Assert<SameMethods<QdiscApi, AsyncOps<typeof qdiscOps>>>,
   Assert<SameMethods<QdiscApi<'sync'>, SyncOps<typeof qdiscOps>>>,
   Assert<SameMethods<ClassApi, AsyncOps<typeof classOps>>>,

@@ -10,8 +10,8 @@ import { netnsRef, openNetns } from './resolve.js';
 import { bool, int, object } from './validate.js';
 import { Connection, type CallOptions, type CloseOptions } from './netlink.js';
 import type { NetnsRef } from './types.js';
-import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type BridgeFamilies, type Ops, type SyncBridgeFamilies, type SyncOps, TOKEN_ARITY, tokenFamily } from './families.js';
-import type { AddressApi, AddrlabelApi, Families, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, RouteApi, RuleApi, TcApi } from './api.js';
+import { ARITY, BRIDGE_ARITY, bridgeFamilies, families, splitCall, TC_ARITY, tcFamilies, type AsyncOps, type Ops, type SyncOps, TOKEN_ARITY, tokenFamily } from './families.js';
+import type { AddressApi, AddrlabelApi, BridgeApi, Families, TokenApi, LinkApi, NeighApi, NetconfApi, NetnsIdApi, NexthopApi, RouteApi, RuleApi, TcApi } from './api.js';
 import { isStream, type Op, type Request } from './request.js';
 import { podOps, type PodOps } from './pod.js';
 import type { tokenOps } from './token.js';
@@ -23,8 +23,13 @@ import { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
 import { watch, type Watch, type WatchOptions } from './watch.js';
 import type { ListableFamily } from './monitor.js';
 
-/** The blocking families of a handle: the declared ones, and the bridge and token families. */
-export type SyncHandleFamilies = Families<'sync'> & { token: SyncOps<typeof tokenOps>; bridge: SyncBridgeFamilies };
+/** The blocking families of a handle (`nl.sync`): the declared ones, and `bridge` and `token`. */
+export interface SyncHandleFamilies extends Families<'sync'> {
+  /** IPv6 interface tokens: `ip token`. */
+  readonly token: TokenApi<'sync'>;
+  /** Bridge ports and VLANs: `bridge link`, `bridge vlan`. */
+  readonly bridge: BridgeApi<'sync'>;
+}
 
 function bindTc(conn: Connection, bind: typeof bindAsync | typeof bindSync): Record<string, unknown> {
   return Object.fromEntries(Object.entries(tcFamilies).map(([k, ops]) => [k, bind(conn, ops, TC_ARITY[k as keyof typeof tcFamilies], `tc.${k}`)]));
@@ -132,8 +137,8 @@ export class Handle {
   #netns?: NetnsIdApi;
   #tc?: TcApi;
   #sync?: SyncHandleFamilies;
-  #token?: AsyncOps<typeof tokenOps>;
-  #bridge?: BridgeFamilies;
+  #token?: TokenApi;
+  #bridge?: BridgeApi;
   #nexthop?: NexthopApi;
   #addrlabel?: AddrlabelApi;
   #netconf?: NetconfApi;
@@ -186,7 +191,7 @@ export class Handle {
     return (this.#netns ??= bindAsync(this.conn, families.netns, ARITY.netns, 'netns'));
   }
   /** IPv6 interface tokens: `ip token set|get|list|del`. */
-  get token(): AsyncOps<typeof tokenOps> {
+  get token(): TokenApi {
     return (this.#token ??= bindAsync(this.conn, tokenFamily, TOKEN_ARITY, 'token'));
   }
   /** Nexthop objects and groups: `ip nexthop` (routes use them with `nhid`). */
@@ -206,8 +211,8 @@ export class Handle {
     return (this.#tc ??= bindTc(this.conn, bindAsync) as unknown as TcApi);
   }
   /** Bridge ports and VLANs: `bridge link`, `bridge vlan` (`nl.bridge.link.set(…)`, `nl.bridge.vlan.add(…)`). */
-  get bridge(): BridgeFamilies {
-    return (this.#bridge ??= bindBridge(this.conn, bindAsync) as BridgeFamilies);
+  get bridge(): BridgeApi {
+    return (this.#bridge ??= bindBridge(this.conn, bindAsync) as unknown as BridgeApi);
   }
   /** The same families as blocking calls, for scripts and tests (`nl.sync.tc.qdisc.add(…)`, `nl.sync.bridge.link.list()` too). */
   get sync(): SyncHandleFamilies {

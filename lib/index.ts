@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-export { Handle, open, openSync, type OpenOptions } from './handle.js';
+export { Handle, open, openSync, type OpenOptions, type SyncHandleFamilies } from './handle.js';
 export type { CallOptions, CloseOptions } from './netlink.js';
 export type * from './api.js';
 export type { BatchTrace, RequestTrace } from './trace.js';
@@ -34,7 +34,7 @@ export type {
   VlanInfo, VrfInfo, VrfSlaveInfo, VxcanInfo, VxlanInfo,
 } from './wire/kinds.js';
 export type { Address, AddressDelOptions, AddressFilter, AddressFlag, AddressFlushFilter, AddressOptions, AddressProto, Lifetime, Scope } from './address.js';
-export type { Nexthop, Route, RouteDelOptions, RouteFilter, RouteFlag, RouteFlushFilter, RouteGetOptions, RouteMetrics, RouteOptions, RouteProtocol, RouteTable, RouteType } from './route.js';
+export type { Ip6Encap, IpEncap, MplsEncap, Nexthop, OtherEncap, Route, RouteEncap, Seg6Encap, Seg6localEncap, RouteDelOptions, RouteFilter, RouteFlag, RouteFlushFilter, RouteGetOptions, RouteMetrics, RouteOptions, RouteProtocol, RouteTable, RouteType } from './route.js';
 export type { Rule, RuleAction, RuleFilter, RuleFlag, RuleFlushFilter, RuleOptions, RuleRange } from './rule.js';
 export type { NeighFamily, NeighFilter, NeighFlags, NeighFlushFilter, Neighbour, NeighOptions, NeighState } from './neigh.js';
 export type {
@@ -45,6 +45,7 @@ export type {
 } from './tc.js';
 export type { NamedNetns, NetnsId } from './nsid.js';
 export type { NdaCacheinfo } from './wire/neigh.js';
+export type { Srh } from './wire/route.js';
 export type { SockFilter } from './wire/tc-bpf.js';
 export type { U32Field } from './wire/tc-filters.js';
 export type { NetemDistName } from './wire/tc-netem-dist.js';
@@ -56,12 +57,12 @@ export type {
 export type { Addrlabel, AddrlabelFilter, AddrlabelFlushFilter, AddrlabelOptions } from './addrlabel.js';
 export type { Netconf, NetconfDev, NetconfFilter, NetconfGetOptions, RpFilter } from './netconf.js';
 export type {
-  BridgeLinkFilter, BridgeLinkSetOptions, BridgeOps, BridgePort, BridgePortOptions, BridgeVlan, BridgeVlanFilter, BridgeVlanOptions, BridgeVlanPort, BridgeVlanTunnelMap,
+  BridgeLinkFilter, BridgeLinkSetOptions, BridgePort, BridgePortOptions, BridgeVlan, BridgeVlanFilter, BridgeVlanOptions, BridgeVlanPort, BridgeVlanTunnelMap,
 } from './bridge.js';
-export type { LinkToken, TokenOps, TokenSetOptions } from './token.js';
+export type { LinkToken, TokenSetOptions } from './token.js';
 export type { AddrGenMode, Inet6Cacheinfo, LinkAfSpec, VfInfo } from './link.js';
 export type { PodAddOptions, PodInfo, PodOps } from './pod.js';
-export type * from './tuntap.js';
+export type { TunStream, TuntapAddOptions, TuntapDelOptions, TuntapMode, TuntapOps, TuntapOpenOptions } from './tuntap.js';
 export { ETH_P } from './tc.js';
 export { IFF } from './link.js';
 /** Network namespaces: `ip netns add|del|list|attach|identify|exec`, sockets and processes inside them. */

@@ -188,7 +188,7 @@ function camel(n: string): string {
 
 /** IN6_ADDR_GEN_MODE_* (linux/if_link.h), as `ip link set DEV addrgenmode MODE` names them. */
 export const addrGenModes = { eui64: 0, none: 1, stable_secret: 2, random: 3 } as const;
-/** An IPv6 address generation mode: a name of {@link addrGenModes}. */
+/** An IPv6 address generation mode (`ip link set DEV addrgenmode eui64|none|stable_secret|random`). */
 export type AddrGenMode = keyof typeof addrGenModes;
 
 /** struct ifla_cacheinfo (linux/if_link.h): IFLA_INET6_CACHEINFO. */
