@@ -38,12 +38,10 @@ import {
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
-import { arch } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ClosedError } from './errors.js';
 import { openSync as openHandle, type Handle, type OpenOptions } from './handle.js';
 import { checkNetnsRef, NETNS_RUN_DIR, openNetns } from './resolve.js';
+import { findHelper } from './nsexec.js';
 import { native } from './native.js';
 import { checkInt, type NetnsRef } from './types.js';
 import { abortSignal, custom, int, object, oneOf, show, str } from './validate.js';
@@ -700,36 +698,6 @@ export function udp(ref: NetnsRef | null | undefined, options: UdpOptions = {}):
   }
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-let helper: string | null | undefined;
-
-/** The setns+exec helper built with the addon (native/nsexec.cc), if present. */
-function findHelper(): string | null {
-  if (helper !== undefined) return helper;
-  const candidates = [
-    process.env.RTNETLINK_NSEXEC,
-    join(root, 'build', 'Release', 'rtnetlink-nsexec'),
-    join(root, 'build', 'Debug', 'rtnetlink-nsexec'),
-    join(root, 'prebuilds', `linux-${arch()}`, 'rtnetlink-nsexec'),
-  ];
-  helper = null;
-  for (const c of candidates) {
-    if (!c) continue;
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      helper = c;
-      break;
-    } catch {
-      // next
-    }
-  }
-  return helper;
-}
-
-/** @internal Tests: force the helper path (null: use nsenter(1)); undefined: look again. */
-export function _setSpawnHelper(path: string | null | undefined): void {
-  helper = path;
-}
 
 interface Prepared {
   file: string;

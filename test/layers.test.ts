@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 /** The layer map, lowest first. A file may import only from its own layer or below. */
 const LAYERS: readonly { layer: number; what: string; files: readonly string[] }[] = [
-  { layer: 0, what: 'errors, shared types and pure parsing helpers, the validation layer, the addon', files: ['errors.ts', 'types.ts', 'native.ts', 'validate.ts', 'tcunits.ts'] },
+  { layer: 0, what: 'errors, shared types and pure parsing helpers, the validation layer, the addon', files: ['errors.ts', 'types.ts', 'native.ts', 'validate.ts', 'tcunits.ts', 'nsexec.ts'] },
   // wire/rtm.ts holds the RTM_* ids the engine names requests by, so it sits with the protocol
   { layer: 1, what: 'codec, requests, protocol (and the RTM_* ids)', files: ['codec.ts', 'request.ts', 'protocol.ts', 'wire/rtm.ts'] },
   { layer: 2, what: 'the connection (engine glue) and its trace channels', files: ['netlink.ts', 'trace.ts'] },

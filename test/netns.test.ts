@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClosedError, netns, open, type Handle } from '../lib/index.js';
-import { _setSpawnHelper } from '../lib/netns.js';
+import { _setSpawnHelper } from '../lib/nsexec.js';
 import { haveIp, toolEnv } from './helpers.js';
 
 let counter = 0;
