@@ -34,7 +34,10 @@ try {
 
 function run(file: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('unshare', ['--net', process.execPath, join(out, file.replace(/\.ts$/, '.js')), ...args], { timeout: 60_000, encoding: 'utf8', env: toolEnv() }, (err, stdout, stderr) =>
+    // The example is node loading the addon: under `npm run test:asan` it needs the ASan
+    // runtime preloaded as this worker has it (unshare execs node, so it only passes it on).
+    const env = process.env.LD_PRELOAD ? { ...toolEnv(), LD_PRELOAD: process.env.LD_PRELOAD } : toolEnv();
+    execFile('unshare', ['--net', process.execPath, join(out, file.replace(/\.ts$/, '.js')), ...args], { timeout: 60_000, encoding: 'utf8', env }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
