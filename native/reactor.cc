@@ -89,9 +89,13 @@ ssize_t receiveWithNsid(int fd, uint8_t* scratch, size_t room, int flags) {
   ssize_t n = recvmsg(fd, &msg, flags);
   if (n < 0) return n;
   int32_t nsid = -1;
+  // musl's CMSG_NXTHDR compares signed with unsigned inside the macro.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
     if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof nsid))
       std::memcpy(&nsid, CMSG_DATA(c), sizeof nsid);
+#pragma GCC diagnostic pop
   std::memcpy(scratch, &nsid, 4);
   return n + 4;
 }
