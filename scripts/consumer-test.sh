@@ -150,6 +150,23 @@ done
 if [ -z "$why" ]; then pass "npm pack: tarball has the 4 prebuilt addons, 2 helpers (mode 755), install script, dist"
 else fail "npm pack: tarball contents" "$why"; fi
 
+echo "--- package lint (publint, arethetypeswrong)"
+# Both from the npm registry at their current versions; unreachable: skipped with the reason.
+if out=$(cd "$repo" && npx --yes publint 2>&1); then
+  if grep -qi "all good" <<<"$out"; then pass "publint: all good"; else fail "publint" "$(tail -c 600 <<<"$out")"; fi
+else
+  if grep -qiE "ENOTFOUND|EAI_AGAIN|ECONNREFUSED|network" <<<"$out"; then skip "publint" "npm registry unreachable"; else fail "publint" "$(tail -c 600 <<<"$out")"; fi
+fi
+# The one warning README "Package checks" explains: ESM only, so TypeScript's node16 model from CommonJS.
+if out=$(npx --yes @arethetypeswrong/cli --format ascii "$tarball" 2>&1) || true; then
+  if grep -qiE "ENOTFOUND|EAI_AGAIN|ECONNREFUSED" <<<"$out"; then skip "arethetypeswrong" "npm registry unreachable"
+  else
+    bad=$(grep -E "❌|🐛|🥴|💀|❗️|🚭|⚠️" <<<"$out" | grep -v "node16 (from CJS): ⚠️ ESM (dynamic import only)" | grep -v "A require call resolved to an ESM JavaScript file" || true)
+    if grep -qi "ESM (dynamic import only)\|No problems found" <<<"$out" && [ -z "$bad" ]; then pass "arethetypeswrong: only the explained node16-from-CJS note (README, Package checks)"
+    else fail "arethetypeswrong" "$(tail -c 800 <<<"$out")"; fi
+  fi
+fi
+
 echo "--- install into a fresh project with no compiler"
 proj=$tmp/consumer
 mkdir -p "$proj" "$tmp/bin"
