@@ -85,8 +85,7 @@ bool openHere(const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysErr
 
 struct Job {
   int nsFd;
-  const std::vector<SocketSpec>* specs;
-  std::vector<Fd>* out;
+  const std::function<bool(SysError*)>* work;
   SysError* err;
   bool ok = false;
   std::atomic<bool> done{false};
@@ -100,7 +99,7 @@ constexpr int64_t kCallerSpinNs = 2 * 1000 * 1000;
 // The one thread that enters other namespaces to create sockets there.
 class Opener {
  public:
-  bool run(int nsFd, const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysError* err) {
+  bool run(int nsFd, const std::function<bool(SysError*)>& work, SysError* err) {
     std::lock_guard<std::mutex> one(callMu_);  // callers (JS threads of several workers) take turns
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -117,7 +116,7 @@ class Opener {
         running_ = true;
       }
     }
-    Job job{nsFd, &specs, out, err};
+    Job job{nsFd, &work, err};
     {
       std::lock_guard<std::mutex> lock(mu_);
       job_.store(&job);
@@ -161,7 +160,7 @@ class Opener {
         fail(job->err, "setns");
       } else {
         goHome = true;
-        job->ok = openHere(*job->specs, job->out, job->err);
+        job->ok = (*job->work)(job->err);
       }
       // A thread that cannot go back would keep the namespace alive: it ends instead.
       bool lost = goHome && (!home.valid() || setns(home.get(), CLONE_NEWNET) != 0);
@@ -194,9 +193,13 @@ Opener& opener() {
 
 }  // namespace
 
+bool runInNetns(int nsFd, const std::function<bool(SysError*)>& work, SysError* err) {
+  if (nsFd < 0) return work(err);
+  return opener().run(nsFd, work, err);
+}
+
 bool openSockets(int nsFd, const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysError* err) {
-  if (nsFd < 0) return openHere(specs, out, err);
-  return opener().run(nsFd, specs, out, err);
+  return runInNetns(nsFd, [&](SysError* e) { return openHere(specs, out, e); }, err);
 }
 
 int receiveBuffer(int fd) { return getOpt(fd, SOL_SOCKET, SO_RCVBUF); }

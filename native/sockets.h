@@ -7,6 +7,7 @@
 // never keeps a foreign namespace alive). No other thread changes namespace.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ struct SocketSpec {
 // Opens one socket per spec in the namespace open on `nsFd` (-1: the
 // caller's own, opened on the calling thread). Blocks until done.
 bool openSockets(int nsFd, const std::vector<SocketSpec>& specs, std::vector<Fd>* out, SysError* err);
+
+// Runs `work` inside the namespace open on `nsFd` (-1: here, on the calling
+// thread), on the process's one opener thread; blocks until done. What it
+// opens (fds) stays in that namespace. `work` reports failures in `err`.
+bool runInNetns(int nsFd, const std::function<bool(SysError*)>& work, SysError* err);
 
 // SO_RCVBUF as the kernel accounts it (twice what was asked for).
 int receiveBuffer(int fd);

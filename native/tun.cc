@@ -15,10 +15,10 @@
 
 #include <cstring>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "fd.h"
+#include "sockets.h"
 
 namespace rtnl {
 
@@ -32,36 +32,39 @@ Napi::Error errnoError(Napi::Env env, int err, const std::string& what) {
   return e;
 }
 
-// Opens /dev/net/tun and attaches it to the device `name` (TUNSETIFF) on a
-// thread of its own that entered `nsFd` first (-1: this namespace, this thread).
-// Returns the fd (non-blocking, close-on-exec) or -errno; `name` gets the
-// kernel's name for the device, `what` the call that failed.
+// Opens /dev/net/tun and attaches it to the device `name` (TUNSETIFF) inside
+// `nsFd` (-1: this namespace), on the opener thread that makes the handles'
+// sockets there. Returns the fd (non-blocking, close-on-exec) or -errno;
+// `name` gets the kernel's name for the device, `what` the call that failed.
 int openTun(int nsFd, std::string* name, int flags, std::string* what) {
-  auto run = [&]() -> int {
-    if (nsFd >= 0 && setns(nsFd, CLONE_NEWNET) != 0) {
-      *what = "setns";
-      return -errno;
-    }
-    Fd fd(open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK));
-    if (!fd.valid()) {
-      *what = "open /dev/net/tun";
-      return -errno;
-    }
-    ifreq ifr;
-    std::memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = static_cast<short>(flags);
-    std::strncpy(ifr.ifr_name, name->c_str(), IFNAMSIZ - 1);
-    if (ioctl(fd.get(), TUNSETIFF, &ifr) != 0) {
-      *what = "ioctl(TUNSETIFF)";
-      return -errno;
-    }
-    *name = std::string(ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ));
-    return fd.release();
-  };
-  if (nsFd < 0) return run();
-  int result = 0;
-  std::thread([&] { result = run(); }).join();  // the thread dies with its namespace change
-  return result;
+  int result = -1;
+  rtnl::SysError err;
+  bool ok = rtnl::runInNetns(
+      nsFd,
+      [&](rtnl::SysError* e) {
+        Fd fd(open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK));
+        if (!fd.valid()) {
+          e->err = errno;
+          e->call = "open /dev/net/tun";
+          return false;
+        }
+        ifreq ifr;
+        std::memset(&ifr, 0, sizeof ifr);
+        ifr.ifr_flags = static_cast<short>(flags);
+        std::strncpy(ifr.ifr_name, name->c_str(), IFNAMSIZ - 1);
+        if (ioctl(fd.get(), TUNSETIFF, &ifr) != 0) {
+          e->err = errno;
+          e->call = "ioctl(TUNSETIFF)";
+          return false;
+        }
+        *name = std::string(ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ));
+        result = fd.release();
+        return true;
+      },
+      &err);
+  if (ok) return result;
+  *what = err.call;
+  return -(err.err ? err.err : EIO);
 }
 
 // tunOpen(nsFd, name, flags, takeNs) -> { fd, name }; with takeNs, nsFd is
