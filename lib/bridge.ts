@@ -14,7 +14,8 @@ import { NLM_F } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { linkIndex, lookupMissing } from './resolve.js';
 import { AF, checkIfname, type LinkRef } from './types.js';
-import { bool, custom, ifindex, int, isPlain, object, oneOf, show, type Check } from './validate.js';
+import { bool, custom, int, isPlain, object, oneOf, show, type Check } from './validate.js';
+import { linkRefCheck } from './vocab.js';
 import {
   BRIDGE_FLAGS,
   BRIDGE_VLAN_INFO,
@@ -137,12 +138,6 @@ export interface BridgeOps {
 // ---------------------------------------------------------------------------
 // Input
 
-const LINK = 'a link name (1..15 bytes; no NUL, "/", ":" or white space) or index (1..2^31-1)';
-const linkRef = custom<LinkRef>(LINK, ['', 'a\0b', 'x'.repeat(16), 'a b', 0, -1, 1.5, NaN, 2 ** 31, null, true, {}, 1n], (v, path) => {
-  if (typeof v === 'number') return ifindex(v, path);
-  if (typeof v === 'string') return checkIfname(v, path);
-  throw new TypeError(`${path} must be ${LINK}, got ${show(v)}`);
-});
 const vid = int(1, 4094);
 /** A tunnel id (IFLA_BRIDGE_VLAN_TUNNEL_ID is a u32; vxlan takes 24 bits, checked by the kernel per device). */
 const tunnelId = int(1, 0xffffffff);
@@ -165,7 +160,7 @@ const linkSetControl = object({ hwmode: oneOf<'veb' | 'vepa'>(['veb', 'vepa']), 
 
 const vlanSchema = object(
   {
-    dev: { check: linkRef, required: true },
+    dev: { check: linkRefCheck, required: true },
     vid: { check: vid, required: true },
     vidEnd: vid,
     pvid: bool,
@@ -177,8 +172,8 @@ const vlanSchema = object(
   },
   { what: 'a plain object { dev, vid, vidEnd?, pvid?, untagged?, tunnelId?, self?, master? }' },
 );
-const linkFilterSchema = object({ dev: linkRef, master: linkRef }, { what: 'a filter object { dev?, master? }' });
-const vlanFilterSchema = object({ dev: linkRef }, { what: 'a filter object { dev? }' });
+const linkFilterSchema = object({ dev: linkRefCheck, master: linkRefCheck }, { what: 'a filter object { dev?, master? }' });
+const vlanFilterSchema = object({ dev: linkRefCheck }, { what: 'a filter object { dev? }' });
 
 /** The schemas of the bridge calls (for the property test). */
 export const bridgeSchemas = { vlan: vlanSchema, linkFilter: linkFilterSchema, vlanFilter: vlanFilterSchema };
@@ -402,7 +397,7 @@ export const bridgeLinkOps = {
    * [isolated …] [locked …] [backup_port DEV] [hwmode veb|vepa] [self] [master]`.
    */
   *set(dev: LinkRef, options: BridgeLinkSetOptions): Op<void> {
-    const ref = linkRef(dev, 'dev');
+    const ref = linkRefCheck(dev, 'dev');
     const { port, ctl } = checkLinkSet(options);
     dryRun((w) => writeLinkSet(w, 1, typeof port.backupPort === 'string' ? { ...port, backupPort: 0 } : port, ctl));
     const index = yield* linkIndex(ref, 'dev');

@@ -11,7 +11,8 @@ import { NLM_F } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { getLinkRequest, linkIndex } from './resolve.js';
 import { AF, checkIfname, parseIp, type LinkRef } from './types.js';
-import { custom, ifindex, object, show } from './validate.js';
+import { custom, object, show } from './validate.js';
+import { linkRefCheck } from './vocab.js';
 import { afSpecAttrs, ifinfomsg, inet6AfAttrs, inet6ProtinfoAttrs, linkAfSpecAttrs, linkAttrs } from './wire/link.js';
 import { RTM } from './wire/rtm.js';
 
@@ -42,12 +43,6 @@ export interface TokenOps {
   list(): Op<LinkToken[]>;
 }
 
-const LINK = 'a link name (1..15 bytes; no NUL, "/", ":" or white space) or index (1..2^31-1)';
-const linkRef = custom<LinkRef>(LINK, ['', 'a\0b', 'x'.repeat(16), 'a b', 0, -1, 1.5, null, true, {}], (v, path) => {
-  if (typeof v === 'number') return ifindex(v, path);
-  if (typeof v === 'string') return checkIfname(v, path);
-  throw new TypeError(`${path} must be ${LINK}, got ${show(v)}`);
-});
 const TOKEN = "an IPv6 address, optionally with a prefix length ('::1:2', '::1:2/64')";
 const token = custom<string>(TOKEN, ['10.0.0.1', '::1/129', 'x', '', '::1%eth0', 42, null], (v, path) => {
   if (typeof v !== 'string') throw new TypeError(`${path} must be ${TOKEN}, got ${show(v)}`);
@@ -57,7 +52,7 @@ const token = custom<string>(TOKEN, ['10.0.0.1', '::1/129', 'x', '', '::1%eth0',
   if (parseIp(addr, path).family !== 'inet6') throw new TypeError(`${path} must be ${TOKEN}, got the IPv4 address ${show(v)}`);
   return addr;
 });
-const setSchema = object({ dev: { check: linkRef, required: true }, token: { check: token, required: true } }, { what: 'a plain object { dev, token }' });
+const setSchema = object({ dev: { check: linkRefCheck, required: true }, token: { check: token, required: true } }, { what: 'a plain object { dev, token }' });
 
 /** The schemas of the token calls (for the property test). */
 export const tokenSchemas = { set: setSchema };
@@ -106,12 +101,12 @@ export const tokenOps = {
   },
   /** Removes a link's token. Equivalent to `ip token del dev DEV`. */
   *del(dev: LinkRef): Op<void> {
-    const index = yield* linkIndex(linkRef(dev, 'dev'), 'dev');
+    const index = yield* linkIndex(linkRefCheck(dev, 'dev'), 'dev');
     yield setRequest(index, '::');
   },
   /** One link's token (`::` when none). Equivalent to `ip token get dev DEV`: one RTM_GETLINK, no dump. */
   *get(dev: LinkRef): Op<LinkToken> {
-    const [t] = (yield getLinkRequest(linkRef(dev, 'dev'), false, parseOne)) as LinkToken[];
+    const [t] = (yield getLinkRequest(linkRefCheck(dev, 'dev'), false, parseOne)) as LinkToken[];
     return t;
   },
   /** Every link's token. Equivalent to `ip token list` (the AF_INET6 link dump). */
