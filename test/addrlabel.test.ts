@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkError, type Addrlabel } from '../lib/index.js';
 import { captureAll, captureLib, goldenCases, haveStrace, hex } from './golden.js';
-import { clean, haveIp, ipJson, makeNetns, withNs, type TestNetns } from './helpers.js';
+import { clean, haveIp, ipJson, makeNetns, withNs, type TestNetns, why } from './helpers.js';
 
 /** `ip -j addrlabel list` reshaped into what `addrlabel.list` returns. */
 function ipLabels(ns: TestNetns): Record<string, unknown>[] {
@@ -132,7 +132,7 @@ goldenCases('addrlabel: golden bytes against iproute2', [
 ]);
 
 // Dumps (sent with sendto by iproute2) and flush, which deletes each label exactly as dumped (ifal_seq included).
-describe.skipIf(!haveStrace())('addrlabel: list and flush against iproute2', () => {
+describe.skipIf(!haveStrace())('addrlabel: list and flush against iproute2' + why(!haveStrace(), 'strace cannot run here (not installed, or no ptrace)'), () => {
   it('ip addrlabel list', async () => {
     const theirs = await withNs(async (ns) => captureAll(ns, 'ip', ['addrlabel', 'list']));
     const mine = await withNs(async (ns) => (await captureLib(ns, () => ns.nl.addrlabel.list())).messages);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Handle } from '../lib/index.js';
 import { IPV4_DEVCONF, IPV6_DEVCONF } from '../lib/wire/link.js';
 import { captureLib, captureTool, haveStrace, hex } from './golden.js';
-import { haveIp, toolEnv, withNs, type TestNetns } from './helpers.js';
+import { haveIp, toolEnv, withNs, type TestNetns, why } from './helpers.js';
 
 async function veth(nl: Handle): Promise<void> {
   await nl.link.add({ name: 'va', kind: 'veth', info: { peer: { name: 'vb' } } });
@@ -136,7 +136,7 @@ describe('ip token', () => {
   });
 });
 
-describe.skipIf(!haveStrace())('the same bytes as ip (strace)', () => {
+describe.skipIf(!haveStrace())('the same bytes as ip (strace)' + why(!haveStrace(), 'strace cannot run here (not installed, or no ptrace)'), () => {
   const cases: { name: string; ip: string[]; lib: (nl: Handle, index: number) => Promise<unknown> }[] = [
     { name: 'ip link set dev va addrgenmode none', ip: ['link', 'set', 'dev', 'va', 'addrgenmode', 'none'], lib: (nl, i) => nl.link.set(i, { addrgenmode: 'none' }) },
     { name: 'ip link set dev va addrgenmode stable_secret', ip: ['link', 'set', 'dev', 'va', 'addrgenmode', 'stable_secret'], lib: (nl, i) => nl.link.set(i, { addrgenmode: 'stable_secret' }) },

@@ -13,7 +13,7 @@ import { BRIDGE_VLAN_INFO, bridgeAfAttrs, bridgeLinkAttrs, bridgeVlanTunnelAttrs
 import { ifinfomsg, linkAttrs } from '../lib/wire/link.js';
 import { captureLib, captureTool, haveStrace, hex } from './golden.js';
 import { execFileSync } from 'node:child_process';
-import { haveIp, toolEnv, withNs, type TestNetns } from './helpers.js';
+import { haveIp, toolEnv, withNs, type TestNetns, why } from './helpers.js';
 
 /** br0 with ports va (peer vb) and vc (peer vd). */
 async function topology(nl: Handle): Promise<void> {
@@ -54,7 +54,7 @@ describe('bridge link (live)', () => {
     });
   });
 
-  it.skipIf(!haveIp())('list agrees with bridge -d -j link show', async () => {
+  it.skipIf(!haveIp())('list agrees with bridge -d -j link show' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), async () => {
     await withNs(async (ns) => {
       await topology(ns.nl);
       await ns.nl.bridge.link.set('vc', { learning: false, hairpin: true, cost: 9, priority: 5, mcastToUnicast: true, vlanTunnel: true });
@@ -143,7 +143,7 @@ async function golden(c: Case, side: (ns: TestNetns) => Promise<Buffer[]>): Prom
   });
 }
 
-describe.skipIf(!haveStrace())('bridge requests match iproute2 (bridge 6.1, strace)', () => {
+describe.skipIf(!haveStrace())('bridge requests match iproute2 (bridge 6.1, strace)' + why(!haveStrace(), 'strace cannot run here (not installed, or no ptrace)'), () => {
   for (const c of cases)
     it(c.name, async () => {
       const theirs = await golden(c, async (ns) => captureTool(ns, c.tool ?? 'bridge', c.bridge).messages);

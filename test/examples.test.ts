@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toolEnv } from './helpers.js';
+import { toolEnv, why } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'scripts', 'examples');
@@ -56,7 +56,7 @@ describe('README examples', () => {
     for (const f of runOnly) expect(readme).toContain(`scripts/examples/${f}`);
   });
 
-  describe.skipIf(!unshare)('each runs in a fresh network namespace (unshare --net)', () => {
+  describe.skipIf(!unshare)('each runs in a fresh network namespace (unshare --net)' + why(!unshare, 'unshare(1) cannot make a network namespace here'), () => {
     beforeAll(() => {
       // As `npm install` does: the package's dist/, then the examples against it (dist-examples/).
       const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

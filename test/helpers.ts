@@ -119,3 +119,8 @@ export function inInitialUserns(): boolean {
     return false;
   }
 }
+
+/** What a skipped block's title adds so the report says why: ` (skipped: REASON)`, or nothing when it runs. */
+export function why(skipped: boolean, reason: string): string {
+  return skipped ? ` (skipped: ${reason})` : '';
+}

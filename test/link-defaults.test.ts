@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { NetlinkError, type LinkAddOptions } from '../lib/index.js';
 import { captureLib, captureTool, haveStrace, hex } from './golden.js';
-import { haveIp, ipJson, withNs, type TestNetns } from './helpers.js';
+import { haveIp, ipJson, withNs, type TestNetns, why } from './helpers.js';
 import { sorted } from './sorted.js';
 
 interface DefaultsCase {
@@ -120,7 +120,7 @@ function comparable(l: Record<string, unknown>): Record<string, unknown> {
 
 const unknownKind = (e: unknown) => e instanceof NetlinkError && e.code === 'EOPNOTSUPP';
 
-describe.skipIf(!haveStrace() || !haveIp())('link.add sends what `ip link add` sends, defaults included', () => {
+describe.skipIf(!haveStrace() || !haveIp())('link.add sends what `ip link add` sends, defaults included' + why(!haveStrace() || !haveIp(), "strace or iproute2's ip/nsenter missing"), () => {
   for (const c of cases)
     it(`ip link add ${c.ip.join(' ')}`, async (ctx) => {
       const theirs = await withNs(async (ns) => {

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveIp, makeNetns, toolEnv, type TestNetns } from './helpers.js';
+import { haveIp, makeNetns, toolEnv, type TestNetns, why } from './helpers.js';
 import { monitor, type MonitorEvent, type MonitorSnapshot } from '../lib/index.js';
 import { objectKey, type ListableFamily } from '../lib/monitor.js';
 
@@ -43,7 +43,7 @@ class Picture {
 
 const in10 = (a: { address?: string; dst?: string }) => (a.address ?? a.dst ?? '').startsWith('10.');
 
-describe.skipIf(!haveIp())('monitor listExisting', () => {
+describe.skipIf(!haveIp())('monitor listExisting' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), () => {
   it('the snapshot and the events after it cover a concurrent burst exactly once', async () => {
     // Another process adds 300 addresses while the monitor lists and follows.
     const lines = Array.from({ length: 300 }, (_, i) => `address add 10.9.${i >> 8}.${i & 255}/32 dev lo`).join('\n') + '\n';

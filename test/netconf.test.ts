@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitor, NetlinkError, type MonitorEvent, type Netconf } from '../lib/index.js';
 import { captureAll, captureLib, haveStrace, hex } from './golden.js';
-import { clean, haveIp, ip, ipJson, makeNetns, toolEnv, withNs, type TestNetns } from './helpers.js';
+import { clean, haveIp, ip, ipJson, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
 
 /** `ip -j [-4|-6] netconf show [dev D]` reshaped into what `netconf.list` returns (the fields ip prints). */
 function ipNetconf(ns: TestNetns, ...args: string[]): Record<string, unknown>[] {
@@ -151,7 +151,7 @@ describe('netconf', () => {
 });
 
 // Lookups: `ip -4|-6 netconf show dev DEV` (iproute2 sends them with sendto; NLM_F_ACK on both sides).
-describe.skipIf(!haveStrace())('netconf: requests against iproute2', () => {
+describe.skipIf(!haveStrace())('netconf: requests against iproute2' + why(!haveStrace(), 'strace cannot run here (not installed, or no ptrace)'), () => {
   const cases: [string[], (ns: TestNetns) => Promise<unknown>][] = [
     [['-4', 'netconf', 'show', 'dev', 'v0'], (ns) => ns.nl.netconf.get({ family: 'inet', dev: 'v0' })],
     [['-6', 'netconf', 'show', 'dev', 'v0'], (ns) => ns.nl.netconf.list({ family: 'inet6', dev: 'v0' })],

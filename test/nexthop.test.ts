@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monitor, NetlinkError, type MonitorEvent, type NexthopObject } from '../lib/index.js';
 import { captureAll, captureLib, captureTool, goldenCases, haveStrace, hex } from './golden.js';
-import { clean, haveIp, ipJson, makeNetns, withNs, type TestNetns } from './helpers.js';
+import { clean, haveIp, ipJson, makeNetns, withNs, type TestNetns, why } from './helpers.js';
 
 /** `ip -j nexthop show` reshaped into what `nexthop.list` returns (the fields `ip` prints). */
 function ipNexthops(ns: TestNetns, ...args: string[]): Record<string, unknown>[] {
@@ -109,7 +109,7 @@ describe('nexthop', () => {
     await nl.nexthop.del(auto[0]);
   });
 
-  it.skipIf(!haveIp())('lists what `ip -j nexthop show` shows, filters included', async () => {
+  it.skipIf(!haveIp())('lists what `ip -j nexthop show` shows, filters included' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), async () => {
     expect(ours(await ns.nl.nexthop.list())).toEqual(ipNexthops(ns));
     expect(ours(await ns.nl.nexthop.list({ dev: 'va' }))).toEqual(ipNexthops(ns, 'dev', 'va'));
     expect(ours(await ns.nl.nexthop.list({ groups: true }))).toEqual(ipNexthops(ns, 'groups'));
@@ -368,7 +368,7 @@ goldenCases('nexthop: golden bytes against iproute2', [
 
 // Lookups by id: the same bytes but for NLM_F_ACK, which the library asks on every request that is not a
 // dump (its answer then ends with an ack whatever the kernel sends), where `ip nexthop get` asks none.
-describe.skipIf(!haveStrace())('nexthop: lookups by id against iproute2 (NLM_F_ACK aside)', () => {
+describe.skipIf(!haveStrace())('nexthop: lookups by id against iproute2 (NLM_F_ACK aside)' + why(!haveStrace(), 'strace cannot run here (not installed, or no ptrace)'), () => {
   const cases: [string[], (ns: TestNetns) => Promise<unknown>][] = [
     [['nexthop', 'get', 'id', '2'], (ns) => ns.nl.nexthop.get(2)],
     [['nexthop', 'show', 'id', '2'], (ns) => ns.nl.nexthop.list({ id: 2 })],
@@ -392,7 +392,7 @@ describe.skipIf(!haveStrace())('nexthop: lookups by id against iproute2 (NLM_F_A
 });
 
 // Dumps: iproute2 sends them with sendto; the same comparison, for the dump filters.
-describe.skipIf(!haveStrace())('nexthop: dump requests against iproute2', () => {
+describe.skipIf(!haveStrace())('nexthop: dump requests against iproute2' + why(!haveStrace(), 'strace cannot run here (not installed, or no ptrace)'), () => {
   const cases: [string[], (ns: TestNetns) => Promise<unknown>][] = [
     [['nexthop', 'show'], (ns) => ns.nl.nexthop.list()],
     [['-6', 'nexthop', 'show'], (ns) => ns.nl.nexthop.list({ family: 'inet6' })],

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { NetlinkError, type Handle, type Route } from '../lib/index.js';
 import { parseRoute } from '../lib/route.js';
 import { captureLib, captureTool, haveStrace, hex, type TcCase } from './golden.js';
-import { haveIp, ipJson, withNs, type TestNetns } from './helpers.js';
+import { haveIp, ipJson, withNs, type TestNetns, why } from './helpers.js';
 
 /**
  * Zeroes the padding after each attribute of a route request (ip leaves
@@ -298,7 +298,7 @@ async function refused(p: Promise<unknown>): Promise<boolean> {
 
 const find = (l: Route[], dst: string) => l.find((r) => r.dst === dst);
 
-describe.skipIf(!haveIp())('route encap: live kernel state', () => {
+describe.skipIf(!haveIp())('route encap: live kernel state' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), () => {
   it('encap ip: the kernel keeps it, ip -j -d shows it, list reads it back, del by the listed route', () =>
     live(async (ns) => {
       await ns.nl.route.add({ dst: '10.1.0.0/24', dev: 'v0', encap: { type: 'ip', id: 5, dst: '10.0.0.9', src: '10.0.0.1', ttl: 10, tos: 4, key: true, csum: true } });

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { NetlinkError, type Handle } from '../lib/index.js';
 import { captureLib, captureTool, haveStrace, hex } from './golden.js';
-import { haveIp, toolEnv, withNs, type TestNetns } from './helpers.js';
+import { haveIp, toolEnv, withNs, type TestNetns, why } from './helpers.js';
 import { sorted } from './sorted.js';
 
 interface VerbCase {
@@ -141,7 +141,7 @@ function steady(v: unknown): unknown {
   return v;
 }
 
-describe.skipIf(!haveStrace() || !haveIp())('verbs: the same request and the same kernel state as iproute2', () => {
+describe.skipIf(!haveStrace() || !haveIp())('verbs: the same request and the same kernel state as iproute2' + why(!haveStrace() || !haveIp(), "strace or iproute2's ip/nsenter missing"), () => {
   for (const c of cases)
     it(c.name, async () => {
       const extra = async (ns: TestNetns) => {

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { haveIp, makeNetns, toolEnv, withNs, type TestNetns } from './helpers.js';
+import { haveIp, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
 import { monitor, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
 
 function ipBatch(ns: TestNetns, lines: string[]): Promise<number | null> {
@@ -38,7 +38,7 @@ function churn(i: number): string[] {
   ];
 }
 
-describe.skipIf(!haveIp())('watch under churn', () => {
+describe.skipIf(!haveIp())('watch under churn' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), () => {
   it('verify() finds 0 differences after each of 20 churn runs by another process', async () => {
     await withNs(async (ns) => {
       await ns.nl.link.set('lo', { up: true });
