@@ -8,7 +8,7 @@
 import type { BatchBuilder, BatchToken } from './api.js';
 import { ARITY, families, TC_ARITY, tcFamilies } from './families.js';
 import { abortSignal, bool, func, int, object } from './validate.js';
-import type { CallOptions, Connection } from './netlink.js';
+import type { CallOptions, Connection, Start } from './netlink.js';
 import { isStream, type Op, type Request } from './request.js';
 import { batchStart, traceBatchEnd, traceBatchStart } from './trace.js';
 
@@ -81,16 +81,45 @@ function group(queue: (() => Op<unknown>)[], fams: Record<string, object>, ariti
 /** The options of {@link Handle.batch}. */
 export const batchOptions = object({ stopOnError: bool, window: int(1, 1 << 20), signal: abortSignal, timeout: int(0, 2 ** 31 - 1) });
 
-const settle = <T>(p: Promise<T>): Promise<BatchResult<T>> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-
 /** Operations handled per turn of the event loop: bounds the loop's lag on huge batches. */
 const SLICE = 512;
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** A batch's results as its operations end: one slot each, and how many are still running. */
+class Tally {
+  left = 0;
+  private wake: (() => void) | undefined;
+  constructor(readonly out: BatchResult[]) {}
+  put(i: number, r: BatchResult): void {
+    this.out[i] = r;
+    if (--this.left === 0 && this.wake !== undefined) {
+      const w = this.wake;
+      this.wake = undefined;
+      w();
+    }
+  }
+  /** Resolves when every operation counted so far has ended. */
+  idle(): Promise<void> {
+    return this.left === 0 ? Promise.resolve() : new Promise((r) => (this.wake = r));
+  }
+}
+
+/** One batched operation as the connection drives it: its outcome goes straight into its slot (no promise per operation). */
+class Slot implements Start {
+  constructor(
+    readonly op: Op<unknown>,
+    readonly call: CallOptions | undefined,
+    readonly tally: Tally,
+    readonly i: number,
+  ) {}
+  resolve(value: unknown): void {
+    this.tally.put(this.i, { ok: true, value });
+  }
+  reject(error: unknown): void {
+    this.tally.put(this.i, { ok: false, error });
+  }
+}
 
 /** Runs a batch on a connection (see {@link Handle.batch}). */
 export async function runBatch(conn: Connection, build: (b: BatchBuilder) => unknown, options: BatchOptions = {}): Promise<BatchResult[]> {
@@ -119,44 +148,51 @@ export async function runBatch(conn: Connection, build: (b: BatchBuilder) => unk
   }
   const call = options.signal !== undefined || options.timeout !== undefined ? { signal: options.signal, timeout: options.timeout } : undefined;
   const window = options.stopOnError ? Math.max(1, options.window ?? 64) : SLICE;
-  const results: Promise<BatchResult>[] = [];
+  const out: BatchResult[] = new Array(ops.length);
+  const tally = new Tally(out);
   const trace = batchStart.hasSubscribers ? traceBatchStart(conn, ops.length, options.stopOnError === true) : undefined;
   for (let i = 0; i < ops.length; i += window) {
-    const part = launch(conn, ops.slice(i, i + window), steps.slice(i, i + window), call);
-    results.push(...part);
+    const end = Math.min(ops.length, i + window);
+    launch(conn, ops, steps, i, end, tally, call);
     if (options.stopOnError) {
-      const settled = await Promise.all(part);
-      if (settled.some((r) => !r.ok)) {
-        for (let j = i + window; j < ops.length; j++) {
+      await tally.idle();
+      let failed = false;
+      for (let j = i; j < end; j++) if (!out[j].ok) failed = true;
+      if (failed) {
+        for (let j = end; j < ops.length; j++) {
           ops[j].return(undefined);
-          results.push(Promise.resolve({ ok: false, error: new BatchSkippedError(), skipped: true }));
+          out[j] = { ok: false, error: new BatchSkippedError(), skipped: true };
         }
         break;
       }
-    } else if (i + window < ops.length) await turn(); // let acks of earlier slices be handled
+    } else if (end < ops.length) await turn(); // let acks of earlier slices be handled
   }
-  const out = await Promise.all(results);
+  await tally.idle();
   if (trace !== undefined) traceBatchEnd(trace, out);
   return out;
 }
 
-/** Sends the first requests of a window together, then lets each op go on alone. */
-function launch(conn: Connection, ops: Op<unknown>[], steps: IteratorResult<Request<any> | Request<any>[], unknown>[], call: CallOptions | undefined): Promise<BatchResult>[] {
-  const flat: Request<any>[] = [];
-  for (const s of steps) if (!s.done) flat.push(...(Array.isArray(s.value) ? s.value : [s.value]));
-  let sent: Promise<unknown[]>[];
-  try {
-    sent = conn.requestMany(flat, call);
-  } catch (e) {
-    return ops.map(() => Promise.resolve({ ok: false as const, error: e }));
+/** Sends the first requests of the window [from, end) together, then lets each op go on alone. */
+function launch(conn: Connection, ops: Op<unknown>[], steps: IteratorResult<Request<any> | Request<any>[], unknown>[], from: number, end: number, tally: Tally, call: CallOptions | undefined): void {
+  tally.left += end - from;
+  const slots: Slot[] = [];
+  const firsts: IteratorYieldResult<Request<any> | Request<any>[]>[] = [];
+  for (let j = from; j < end; j++) {
+    const s = steps[j];
+    if (s.done) tally.put(j, { ok: true, value: s.value });
+    else {
+      slots.push(new Slot(ops[j], call, tally, j));
+      firsts.push(s);
+    }
   }
-  let k = 0;
-  return ops.map((op, i) => {
-    const s = steps[i];
-    if (s.done) return Promise.resolve({ ok: true as const, value: s.value });
-    const n = Array.isArray(s.value) ? s.value.length : 1;
-    const mine = sent.slice(k, (k += n));
-    const reply = Array.isArray(s.value) ? Promise.all(mine) : mine[0];
-    return settle(conn.drive(op, s, reply, call));
-  });
+  if (slots.length === 0) return;
+  try {
+    conn.startMany(slots, firsts, call);
+  } catch (e) {
+    // Nothing of the window was sent: each of its operations reports why.
+    for (const sl of slots) {
+      sl.op.return(undefined);
+      tally.put(sl.i, { ok: false, error: e });
+    }
+  }
 }

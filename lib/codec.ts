@@ -585,16 +585,55 @@ export function struct<T extends object>(
     fields: fs,
     header,
     decode,
-    encode(w, v, field) {
-      if (v !== undefined && (typeof v !== 'object' || v === null)) throw new TypeError(`${field} must be an object`);
-      const o = (v ?? {}) as Record<string, unknown>;
-      for (const [name, ty] of fs) {
-        const [n, codec] = typeof ty === 'string' ? fieldTypes[ty] : [ty.size, ty];
-        if (!codec) w.zeros(n);
-        else (codec as ValueCodec<unknown>).encode(w, o[name] ?? (typeof ty === 'string' ? 0 : undefined), `${field}.${name}`);
-      }
-    },
+    encode: compileStructEncoder(cname, fs),
   };
+}
+
+/** The inline check (a value the member's type can hold) and write of each integer member type. */
+const fastWrites: Partial<Record<FieldType, string>> = {
+  u8: '(x & 0xff) === x',
+  u16: '(x & 0xffff) === x',
+  be16: '(x & 0xffff) === x',
+  u32: '(x >>> 0) === x',
+  be32: '(x >>> 0) === x',
+  s16: '((x << 16) >> 16) === x',
+  s32: '(x | 0) === x',
+};
+
+/**
+ * Generates a struct's encoder: a member that passes its inline check is
+ * written at once; anything else goes through its codec, which throws the
+ * error naming `field.member` (the path string is built only then).
+ */
+function compileStructEncoder(cname: string, fs: readonly StructField[]): Struct<any>['encode'] {
+  const C: ValueCodec<unknown>[] = [];
+  const body: string[] = [];
+  for (const [name, ty] of fs) {
+    const lit = JSON.stringify(name);
+    const sub = JSON.stringify(`.${name}`);
+    if (typeof ty !== 'string') {
+      body.push(`C[${C.push(ty) - 1}].encode(w, o[${lit}], field + ${sub});`);
+      continue;
+    }
+    const [n, codec] = fieldTypes[ty];
+    if (!codec) {
+      body.push(`w.zeros(${n});`);
+      continue;
+    }
+    const slow = `C[${C.push(codec as ValueCodec<unknown>) - 1}].encode(w, x, field + ${sub});`;
+    const fast = fastWrites[ty];
+    body.push(`x = o[${lit}] ?? 0; ${fast ? `if (${fast}) w.${ty}(x); else ` : ''}${slow}`);
+  }
+  return new Function(
+    'C',
+    'E',
+    `return function encode_${cname.replace(/\W/g, '_')}(w, v, field) {
+      if (v !== undefined && (typeof v !== 'object' || v === null)) throw new TypeError(field + ' must be an object');
+      const o = v ?? E;
+      let x;
+      ${body.join('\n      ')}
+    };`,
+  )(C, Object.freeze({})) as Struct<any>['encode'];
 }
 
 // ---------------------------------------------------------------------------
@@ -685,9 +724,13 @@ export class AttrTable<T = Record<string, unknown>> {
   }
 
   /** Writes one attribute by its field name (through its codec or nest table). */
-  encodeOne(w: Writer, name: keyof T & string, value: unknown, path = `${this.name}.${name}`): void {
-    encodeAttr(w, this.spec(name), value, path);
+  encodeOne(w: Writer, name: keyof T & string, value: unknown, path?: string): void {
+    // The default path is made once per attribute, not per call (it is read only in errors).
+    let e = this.ones.get(name);
+    if (e === undefined) this.ones.set(name, (e = { spec: this.spec(name), path: `${this.name}.${name}` }));
+    encodeAttr(w, e.spec, value, path ?? e.path);
   }
+  private readonly ones = new Map<string, { spec: AttrSpec; path: string }>();
 
   /** Writes one attribute whose payload the caller has already made (an address parsed earlier). */
   encodeBytes(w: Writer, name: keyof T & string, payload: Uint8Array): void {

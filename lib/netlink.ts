@@ -111,7 +111,8 @@ function deliverTo(weak: WeakRef<Connection>): (block: Buffer | null) => void {
 
 /** One request in flight: its exchange with the machine, collecting its replies, mapping its outcome to a value or an error. */
 class Pending extends Exchange implements Handler {
-  results: unknown[] = [];
+  /** Replies parsed so far (made on the first: an ack-only request, the usual one, never needs it while in flight). */
+  results: unknown[] | undefined = undefined;
   deadline = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
@@ -150,11 +151,11 @@ class Pending extends Exchange implements Handler {
     const v = this.req.parse?.(b, off + HDR, off + len, type);
     if (v === undefined) return;
     if (this.sink) this.sink(v);
-    else this.results.push(v);
+    else (this.results ??= []).push(v);
   }
 
   restart(): void {
-    this.results = [];
+    this.results = undefined;
   }
 
   settle(o: Outcome): void {
@@ -162,9 +163,10 @@ class Pending extends Exchange implements Handler {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
     const error = o.kind === 'ok' ? undefined : this.failure(o);
+    const results = this.results ?? [];
     if (this.trace !== undefined) traceEnd(this.trace, this, o, error);
-    if (this.owner !== undefined) this.conn.resume(this.owner, o.kind === 'ok' ? this.results : error, o.kind !== 'ok');
-    else if (o.kind === 'ok') this.resolve(this.results);
+    if (this.owner !== undefined) this.conn.resume(this.owner, o.kind === 'ok' ? results : error, o.kind !== 'ok');
+    else if (o.kind === 'ok') this.resolve(results);
     else this.reject(error);
     this.conn.settled();
   }
@@ -181,7 +183,7 @@ class Pending extends Exchange implements Handler {
       case 'intr': {
         const e = new NetlinkError(4, syscall, {}, `dump interrupted by concurrent changes ${o.tries} time${o.tries > 1 ? 's' : ''}${this.sink ? '; the items streamed may be inconsistent' : ''}`);
         e.sent = true;
-        e.partial = this.results;
+        e.partial = this.results ?? [];
         return e;
       }
       case 'error':
@@ -209,8 +211,8 @@ class Pending extends Exchange implements Handler {
   }
 }
 
-/** An operation started by {@link Connection.run}: its generator and the caller's promise. */
-interface Start {
+/** An operation started by {@link Connection.run} (its generator and the caller's promise) or by a batch. */
+export interface Start {
   op: Op<unknown>;
   call: CallOptions | undefined;
   resolve: (v: unknown) => void;
@@ -773,6 +775,46 @@ export class Connection {
     }
   }
 
+  /**
+   * @internal Starts operations whose first steps have run (a batch's window).
+   * Their first requests are encoded together: if one fails to encode, none
+   * is sent and the error is thrown (the caller ends the operations). Each then
+   * goes on alone, as {@link run}'s do, its outcome handed to its `Start`.
+   */
+  startMany(ss: readonly Start[], firsts: readonly IteratorYieldResult<Request<any> | Request<any>[]>[], call: CallOptions | undefined): void {
+    const signal = this.admit(call);
+    const timeout = call?.timeout ?? this.timeout;
+    const start = this.w.pos;
+    const before = this.fresh.length;
+    // No early flush while the window is encoded: a failure must find nothing sent.
+    this.delivering++;
+    try {
+      for (let i = 0; i < ss.length; i++) {
+        const s = ss[i];
+        const v = firsts[i].value;
+        if (Array.isArray(v)) {
+          Promise.all(this.requestMany(v, call)).then(
+            (r) => this.resume(s, r, false),
+            (e) => this.resume(s, e, true),
+          );
+        } else {
+          const p = this.make(v, ignore, ignore, undefined, signal, timeout);
+          p.owner = s;
+          this.fresh.push(p);
+        }
+      }
+    } catch (e) {
+      // Made but not handed over: dropped (a multi-request step's promises then never settle; nobody holds them).
+      this.w.pos = start;
+      this.fresh.length = before;
+      this.settled();
+      throw e;
+    } finally {
+      this.delivering--;
+    }
+    this.flushSoon();
+  }
+
   /** @internal The outcome of the step `s` waits on: continues it (called while a reply is delivered). */
   resume(s: Start, value: unknown, failed: boolean): void {
     let step: IteratorResult<Request<any> | Request<any>[], unknown>;
@@ -787,29 +829,6 @@ export class Connection {
     } finally {
       this.delivering--;
     }
-  }
-
-  /** Continues an operation from `step`; `inflight` is the reply to it, if already sent. */
-  async drive<T>(
-    op: Op<T>,
-    step: IteratorResult<Request<any> | Request<any>[], T>,
-    inflight?: Promise<unknown>,
-    call?: CallOptions,
-  ): Promise<T> {
-    while (!step.done) {
-      let reply: unknown;
-      try {
-        const v = step.value;
-        reply = await (inflight ?? (Array.isArray(v) ? Promise.all(this.requestMany(v, call)) : this.request(v, call)));
-      } catch (e) {
-        inflight = undefined;
-        step = op.throw(e);
-        continue;
-      }
-      inflight = undefined;
-      step = op.next(reply);
-    }
-    return step.value;
   }
 
   /** Runs a multi-step operation synchronously. */
@@ -831,6 +850,16 @@ export class Connection {
 
   /** @internal A request settled: drop references and the loop's hold when nothing is left. */
   settled(): void {
+    // Settled requests leave the deadline queue from its head (they mostly settle in
+    // order): a long burst must not keep every finished request reachable until it ends.
+    const d = this.deadlines;
+    let h = this.deadlineHead;
+    while (h < d.length && d[h].done) h++;
+    if (h > 1024 && h * 2 > d.length) {
+      d.splice(0, h);
+      h = 0;
+    }
+    this.deadlineHead = h;
     if (this.outstanding === 0) {
       // An armed timer would keep a dropped handle reachable: none while idle.
       if (this.deadlineTimer !== undefined) {

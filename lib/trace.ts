@@ -94,7 +94,7 @@ export interface Traced {
   readonly bytes: Uint8Array;
   readonly seq: number;
   readonly dump: boolean;
-  readonly results: unknown[];
+  readonly results: unknown[] | undefined;
   readonly sink: unknown;
   readonly tries: number;
 }
@@ -205,7 +205,7 @@ export function traceEnd(t: RequestTrace, p: Traced, o: Outcome, error: unknown)
   t.duration = performance.now() - t.start;
   t.tries = p.tries;
   if (o.kind === 'ok') {
-    t.replies = p.sink === undefined ? p.results.length : undefined;
+    t.replies = p.sink === undefined ? (p.results?.length ?? 0) : undefined;
     requestEnd.publish(t);
     return;
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeNetns, type TestNetns } from './helpers.js';
-import { BatchSkippedError, NetlinkError } from '../lib/index.js';
+import { AbortError, BatchSkippedError, ClosedError, NetlinkError, OutcomeUnknownError, openSync } from '../lib/index.js';
 
 let ns: TestNetns;
 beforeAll(() => {
@@ -65,5 +65,92 @@ describe('batch', () => {
     expect(results[0].ok).toBe(false);
     expect(results.slice(1).every((r) => !r.ok && r.skipped && r.error instanceof BatchSkippedError)).toBe(true);
     expect(await ns.nl.link.list({ name: 'sa0' })).toEqual([]);
+  });
+
+  describe('large batches, abort and close', () => {
+    const v4 = (i: number) => `10.${60 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+    const routes = async () => new Set((await ns.nl.route.list({ table: 'main', family: 'inet' })).map((r) => r.dst));
+    beforeAll(async () => {
+      await ns.nl.link.add({ name: 'rb0', kind: 'veth', info: { peer: { name: 'rb1' } } });
+      await ns.nl.link.set('rb0', { up: true });
+      await ns.nl.link.set('rb1', { up: true });
+    });
+
+    it('a batch across many windows: each result in call order, the kernel holds exactly the successes', async () => {
+      const n = 3000;
+      const index = (await ns.nl.link.get('rb0')).index;
+      // by name (a lookup step first) and by index (one request) in turn
+      const results = await ns.nl.batch((b) => {
+        for (let i = 0; i < n; i++) b.route.add({ dst: `${v4(i % 2900)}/32`, dev: i % 2 ? 'rb0' : index });
+      });
+      expect(results).toHaveLength(n);
+      // the last 100 repeat the first 100: EEXIST each
+      for (let i = 0; i < n; i++) {
+        const r = results[i];
+        if (i < 2900) expect(r.ok, `result ${i}`).toBe(true);
+        else expect(!r.ok && (r.error as NetlinkError).code, `result ${i}`).toBe('EEXIST');
+      }
+      const have = await routes();
+      for (let i = 0; i < 2900; i++) expect(have.has(v4(i))).toBe(true);
+      const left = await ns.nl.batch((b) => {
+        for (let i = 0; i < 2900; i++) b.route.del({ dst: `${v4(i)}/32`, dev: 'rb0' });
+      });
+      expect(left.every((r) => r.ok)).toBe(true);
+      expect([...(await routes())].filter((d) => d?.startsWith('10.60.'))).toEqual([]);
+    });
+
+    it('aborted while in flight: every operation settles once, each failure says whether it was sent, and the kernel agrees', async () => {
+      const ac = new AbortController();
+      const n = 4000;
+      const p = ns.nl.batch(
+        (b) => {
+          for (let i = 0; i < n; i++) b.route.add({ dst: `${v4(10000 + i)}/32`, dev: 'rb0' });
+        },
+        { signal: ac.signal },
+      );
+      setImmediate(() => ac.abort());
+      const results = await p;
+      expect(results).toHaveLength(n);
+      const have = await routes();
+      let aborted = 0;
+      for (let i = 0; i < n; i++) {
+        const r = results[i];
+        const dst = v4(10000 + i);
+        if (r.ok) expect(have.has(dst), dst).toBe(true);
+        else {
+          expect(r.error).toBeInstanceOf(AbortError);
+          aborted++;
+          if ((r.error as AbortError).sent === false) expect(have.has(dst), dst).toBe(false);
+        }
+      }
+      expect(aborted).toBeGreaterThan(0);
+      await ns.nl.batch((b) => {
+        for (let i = 0; i < n; i++) b.route.del({ dst: `${v4(10000 + i)}/32`, dev: 'rb0' });
+      });
+    });
+
+    it('its handle closed while in flight: the batch resolves, each failure is ClosedError (not sent) or OutcomeUnknownError, and the kernel agrees', async () => {
+      const h = openSync({ netns: { fd: ns.fd } });
+      const n = 4000;
+      const p = h.batch((b) => {
+        for (let i = 0; i < n; i++) b.route.add({ dst: `${v4(20000 + i)}/32`, dev: 'rb0' });
+      });
+      setImmediate(() => void h.close());
+      const results = await p;
+      expect(results).toHaveLength(n);
+      const have = await routes();
+      let failed = 0;
+      for (let i = 0; i < n; i++) {
+        const r = results[i];
+        const dst = v4(20000 + i);
+        if (r.ok) expect(have.has(dst), dst).toBe(true);
+        else {
+          failed++;
+          expect([ClosedError, OutcomeUnknownError].some((c) => r.error instanceof c), String(r.error)).toBe(true);
+          if (r.error instanceof ClosedError) expect(have.has(dst), dst).toBe(false);
+        }
+      }
+      expect(failed).toBeGreaterThan(0);
+    });
   });
 });
