@@ -325,7 +325,10 @@ function writeAddr(w: Writer, m: AddrMsg, index: number, op: 'add' | 'del'): voi
 
 function* modify(o: unknown, type: number, flags: number, op: 'add' | 'del'): Op<void> {
   const m = checkAddress(o, op);
-  const index = (yield* linkOf(m.dev, m.index, 'address'))!;
+  // By index: nothing to look up, no lookup generator to run.
+  let index: number;
+  if (typeof m.dev === 'string') index = (yield* linkOf(m.dev, m.index, 'address'))!;
+  else index = (m.dev ?? m.index)!; // checkAddress checked that both name the same link
   yield { type, flags, body: (w: Writer) => writeAddr(w, m, index, op) } satisfies Request;
 }
 

@@ -55,14 +55,24 @@ export function bindAsync<O extends Ops>(conn: Connection, ops: O, arity: Record
           const call = splitCall(a, n, where);
           return runStream(conn, fn(...a) as Op<Request<unknown>>, call);
         }
-      : (...a: unknown[]) => {
-          try {
-            const call = splitCall(a, n, where);
-            return conn.run(fn(...a), call);
-          } catch (e) {
-            return Promise.reject(e);
+      : n === 1
+        ? // The common shape, `add(options, call?)`: no argument array per call.
+          function (this: unknown, a0: unknown, call?: unknown) {
+            try {
+              if (arguments.length > 1) return conn.run(fn(a0), splitCall([a0, call, ...Array.prototype.slice.call(arguments, 2)], n, where));
+              return conn.run(fn(a0));
+            } catch (e) {
+              return Promise.reject(e);
+            }
           }
-        };
+        : (...a: unknown[]) => {
+            try {
+              const call = splitCall(a, n, where);
+              return conn.run(fn(...a), call);
+            } catch (e) {
+              return Promise.reject(e);
+            }
+          };
   }
   return out as AsyncOps<O>;
 }
