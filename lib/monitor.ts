@@ -55,11 +55,26 @@ export type MonitorEvent = (
   | { type: 'resync'; action: 'listed' | 'lost'; data: null; snapshot: MonitorSnapshot }
 ) & {
   /**
+   * The notification's request flags (nlmsg_flags), when it has any: how the kernel says a
+   * `RTM_NEWROUTE` was made. `ip route add` → `['create', 'excl']`, `append` →
+   * `['create', 'append']`, `prepend` → `['create']`, `replace` of an existing route →
+   * `['replace']` (the route it replaced gets no `del` event: IPv4 and IPv6 alike).
+   */
+  nlmsgFlags?: readonly NotificationFlag[];
+  /**
    * With `allNsid`: the nsid (as this namespace numbers it, `ip netns list-id`) of the
    * namespace the event came from; absent for this namespace's own events.
    */
   nsid?: number;
 };
+
+/** A request flag a notification carries (NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND). */
+export type NotificationFlag = 'replace' | 'excl' | 'create' | 'append';
+/** The flag sets of nlmsg_flags bits 8–11, made once: an event takes one by index, no allocation. */
+const FLAG_SETS: (readonly NotificationFlag[] | undefined)[] = Array.from({ length: 16 }, (_, bits) => {
+  const names = (['replace', 'excl', 'create', 'append'] as const).filter((_, i) => bits & (1 << i));
+  return names.length ? Object.freeze(names) : undefined;
+});
 
 /** The families whose whole table a monitor can dump (`listExisting`, `resync`). */
 export type ListableFamily = 'link' | 'address' | 'route' | 'neigh' | 'rule';
@@ -170,12 +185,33 @@ const dumpsOf: Record<ListableFamily, Pick<Request, 'type' | 'flags' | 'body'>[]
   })),
 };
 
+/** A route's next hops as one string: the nexthop object, the multipath legs, or the one hop. */
+const hopsOf = (o: any): string =>
+  o.nhid !== undefined ? `nh${o.nhid}` : o.nexthops ? o.nexthops.map((n: any) => `${n.oif}/${n.gateway ?? ''}/${n.weight}`).join(',') : `${o.oif ?? ''}/${o.gateway ?? ''}`;
+
+/**
+ * Whether an IPv6 route can join a multipath group (the kernel's rt6_qualify_for_ecmp):
+ * it has a gateway, is no nexthop object, and was not learnt from a router advertisement.
+ */
+export const ecmpCapable = (o: any): boolean => o.nhid === undefined && o.protocol !== 'ra' && (o.nexthops !== undefined || o.gateway !== undefined);
+
+/**
+ * The kernel's lookup identity of a route, which `replace` and `append` act on:
+ * IPv4 (a fib alias group) table, destination, TOS and priority; IPv6 (a fib6
+ * node's same-metric run) table, destination, source prefix and metric.
+ */
+export function routeGroup(o: any): string {
+  return o.family === 'inet6' ? `inet6|${o.table}|${o.dst}|${o.from ?? ''}|${o.metric ?? 0}` : `${o.family}|${o.table}|${o.dst}|${o.tos ?? 0}|${o.metric ?? 0}`;
+}
+
 /**
  * The identity of an object within its table, as the kernel keys it: a link by
- * index; an address by link, family, address, length and peer; a route by
- * family, table, destination, source, TOS and metric (and output link for IPv6,
- * whose per-link routes share a destination); a neighbour by family, link and
- * address (FDB: link, MAC, VLAN); a rule by all its fields.
+ * index; an address by link, family, address, length and peer; a neighbour by
+ * family, link and address (FDB: link, MAC, VLAN); a rule by all its fields.
+ * A route by its {@link routeGroup} and then, for IPv4, what tells the aliases
+ * `ip route append` makes apart (type and the fib_info: protocol, scope,
+ * preferred source, next hops); for IPv6, one entry per multipath group (all
+ * gateway routes of one metric are siblings: `ecmp`) or per output link.
  */
 export function objectKey(family: ListableFamily, o: any): string {
   switch (family) {
@@ -184,7 +220,9 @@ export function objectKey(family: ListableFamily, o: any): string {
     case 'address':
       return `${o.family}|${o.index}|${o.address}/${o.prefixlen}|${o.peer ?? ''}`;
     case 'route':
-      return `${o.family}|${o.table}|${o.dst}|${o.from ?? ''}|${o.tos ?? 0}|${o.metric ?? 0}|${o.family === 'inet6' ? (o.oif ?? '') : ''}`;
+      if (o.family === 'inet6') return `${routeGroup(o)}|${ecmpCapable(o) ? 'ecmp' : o.nhid !== undefined ? `nh${o.nhid}` : (o.oif ?? '')}`;
+      if (o.family === 'inet') return `${routeGroup(o)}|${o.type}|${o.protocol}|${o.scope}|${o.prefsrc ?? ''}|${hopsOf(o)}`;
+      return `${o.family}|${o.table}|${o.dst}|${o.from ?? ''}|${o.tos ?? 0}|${o.metric ?? 0}`;
     case 'neigh':
       return o.family === 'bridge' ? `bridge|${o.index}|${o.lladdr}|${o.vlan ?? ''}|${o.dst ?? ''}` : `${o.family}|${o.index}|${o.address ?? ''}|${o.proxy ? 'proxy' : ''}`;
     case 'rule':
@@ -359,6 +397,9 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     if (data === undefined) return;
     received++;
     const ev = { type: d.family, action: d.action, data } as MonitorEvent;
+    // nlmsg_flags sit 10 bytes before the payload (struct nlmsghdr: len u32, type u16, flags u16, …).
+    const fl = FLAG_SETS[(b.readUInt16LE(off - 10) >> 8) & 15];
+    if (fl !== undefined) ev.nlmsgFlags = fl;
     if (nsid !== undefined && nsid >= 0) ev.nsid = nsid;
     if (window !== undefined) window.push(ev);
     else queue.push(ev);

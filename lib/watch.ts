@@ -9,7 +9,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { DUMP, monitor, objectKey, PENDING, type ListableFamily, type Monitor, type MonitorEvent, type MonitorSnapshot } from './monitor.js';
+import { DUMP, ecmpCapable, monitor, objectKey, PENDING, routeGroup, type ListableFamily, type Monitor, type MonitorEvent, type MonitorSnapshot } from './monitor.js';
 import { netnsRef } from './resolve.js';
 import type { NetnsRef } from './types.js';
 import { abortSignal, arrayOf, int, object, oneOf } from './validate.js';
@@ -107,14 +107,21 @@ function stable(table: WatchTable, o: any): unknown {
       return rest;
     }
     case 'route': {
-      const { expires: _e, ...rest } = o;
-      return rest;
+      // A multipath group's legs: an append's event lists the new leg first, a dump in the kernel's list order.
+      const { expires: _e, nexthops, ...rest } = o;
+      return nexthops ? { ...rest, nexthops: [...nexthops].map((n) => JSON.stringify(n)).sort() } : rest;
     }
     default:
       return o;
   }
 }
-const same = (t: WatchTable, a: unknown, b: unknown) => JSON.stringify(stable(t, a)) === JSON.stringify(stable(t, b));
+/** JSON with every object's keys sorted (two objects built in different orders compare equal). */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+const same = (t: WatchTable, a: unknown, b: unknown) => {
+  const x = stable(t, a), y = stable(t, b);
+  return JSON.stringify(x) === JSON.stringify(y) || canonical(x) === canonical(y);
+};
 const usesLink = (r: Route, index: number) => r.oif === index || (r.nexthops?.some((n) => n.oif === index) ?? false);
 /**
  * Not mirrored: FDB entries (the dump of AF_BRIDGE holds every link's own
@@ -130,6 +137,8 @@ const isUp = (l: Link) => (l.flags as string[] | undefined)?.includes('UP') ?? f
  */
 export class Watch extends EventEmitter {
   readonly #tables = new Map<WatchTable, Map<string, any>>();
+  /** Routes of one {@link routeGroup}, in the kernel's order (a replace acts on the first). */
+  readonly #groups = new Map<string, string[]>();
   readonly #mon: Monitor;
   #closed = false;
   #error: unknown;
@@ -173,12 +182,21 @@ export class Watch extends EventEmitter {
     this.emit(c.action, c);
   }
 
-  #put(table: WatchTable, o: any, cause: WatchChange['cause'], quiet = false): void {
+  /** `at`: where a new route goes in its group (the kernel's append, prepend, or the place of the one it replaced). */
+  #put(table: WatchTable, o: any, cause: WatchChange['cause'], quiet = false, at: 'front' | 'back' | number = 'back'): void {
     const t = this.#tables.get(table);
     if (!t) return;
     const key = objectKey(table, o);
     const prev = t.get(key);
     t.set(key, o);
+    if (table === 'route' && prev === undefined && (o.family === 'inet' || o.family === 'inet6')) {
+      const g = routeGroup(o);
+      let keys = this.#groups.get(g);
+      if (!keys) this.#groups.set(g, (keys = []));
+      if (at === 'front') keys.unshift(key);
+      else if (at === 'back') keys.push(key);
+      else keys.splice(at, 0, key);
+    }
     if (quiet) return;
     if (prev === undefined) this.#emit({ table, action: 'add', key, value: o, cause });
     else if (!same(table, prev, o)) this.#emit({ table, action: 'change', key, value: o, previous: prev, cause });
@@ -189,7 +207,71 @@ export class Watch extends EventEmitter {
     const prev = t?.get(key);
     if (prev === undefined) return;
     t!.delete(key);
+    if (table === 'route') this.#ungroup(prev, key);
     this.#emit({ table, action: 'delete', key, value: prev, cause });
+  }
+
+  /** Takes a route out of its group; returns where it was (-1: not there). */
+  #ungroup(o: any, key: string): number {
+    const g = routeGroup(o);
+    const keys = this.#groups.get(g);
+    const i = keys?.indexOf(key) ?? -1;
+    if (i >= 0) {
+      keys!.splice(i, 1);
+      if (!keys!.length) this.#groups.delete(g);
+    }
+    return i;
+  }
+
+  /**
+   * A RTM_NEWROUTE: where it goes and what it replaced, as the kernel does it.
+   * IPv4 (fib_table_insert): `replace` takes the place of the group's first alias,
+   * `append` goes last, any other create (add, prepend) first. IPv6
+   * (fib6_add_rt2node): `replace` overwrites the entry of the same key, else the
+   * group's first entry as able to join a multipath group as the new one is,
+   * else its first; whatever else is added goes last. The replaced route gets no
+   * event from the kernel: the mirror deletes it (cause 'event').
+   */
+  #newRoute(r: Route, flags: readonly string[] | undefined): void {
+    const t = this.#tables.get('route')!;
+    const key = objectKey('route', r);
+    if (r.family !== 'inet' && r.family !== 'inet6') return this.#put('route', r, 'event');
+    const keys = this.#groups.get(routeGroup(r)) ?? [];
+    if (flags?.includes('replace') && keys.length) {
+      let victim = keys[0];
+      if (r.family === 'inet6') victim = keys.find((k) => ecmpCapable(t.get(k)) === ecmpCapable(r)) ?? victim;
+      if (victim === key) return this.#put('route', r, 'event');
+      const at = keys.indexOf(victim);
+      this.#drop('route', victim, 'event');
+      return this.#put('route', r, 'event', false, at);
+    }
+    if (t.has(key)) return this.#put('route', r, 'event');
+    this.#put('route', r, 'event', false, r.family === 'inet' && !flags?.includes('append') && flags?.includes('create') ? 'front' : 'back');
+  }
+
+  /**
+   * A RTM_DELROUTE. Deleting one leg of an IPv6 multipath group (`ip -6 route del
+   * P via G dev D`) names that leg alone; the group stays with the others (as a
+   * plain route once one is left), and the kernel sends nothing about it.
+   */
+  #delRoute(r: Route): void {
+    const t = this.#tables.get('route')!;
+    const key = objectKey('route', r);
+    const m = t.get(key) as Route | undefined;
+    if (r.family === 'inet6' && m?.nexthops && !r.nexthops && r.gateway !== undefined) {
+      const rest = m.nexthops.filter((n) => !(n.oif === r.oif && n.gateway === r.gateway));
+      if (rest.length && rest.length < m.nexthops.length) {
+        const { nexthops: _n, ...base } = m;
+        const [only] = rest;
+        const next: Route =
+          rest.length > 1
+            ? { ...m, nexthops: rest }
+            : ({ ...base, gateway: only.gateway, oif: only.oif, flags: only.flags, ...(only.encap !== undefined ? { encap: only.encap } : {}) } as Route);
+        this.#put('route', next, 'event');
+        return;
+      }
+    }
+    this.#drop('route', key, 'event');
   }
 
   #dropWhere(table: WatchTable, pick: (o: any) => boolean): void {
@@ -205,11 +287,22 @@ export class Watch extends EventEmitter {
         const fresh = new Map<string, any>(((snap[table] ?? []) as any[]).filter((o) => !unmirrored(table, o)).map((o) => [objectKey(table, o), o]));
         for (const [k] of [...t]) if (!fresh.has(k)) this.#drop(table, k, 'resync');
         for (const o of fresh.values()) this.#put(table, o, 'resync', first);
+        if (table === 'route') {
+          // The dump lists each group in the kernel's order.
+          this.#groups.clear();
+          for (const [k, o] of fresh) if (o.family === 'inet' || o.family === 'inet6') {
+            const g = routeGroup(o);
+            const keys = this.#groups.get(g);
+            if (keys) keys.push(k);
+            else this.#groups.set(g, [k]);
+          }
+        }
       }
       return;
     }
     const table = e.type as WatchTable;
     if (!this.#tables.has(table) || unmirrored(table, e.data)) return;
+    if (table === 'route') return e.action === 'new' ? this.#newRoute(e.data as Route, e.nlmsgFlags) : this.#delRoute(e.data as Route);
     if (e.action === 'new') {
       const prev = table === 'link' ? this.#tables.get('link')!.get(objectKey('link', e.data)) : undefined;
       this.#put(table, e.data, 'event');

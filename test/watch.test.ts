@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { haveIp, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
+import { haveIp, ip, ipJson, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
 import { monitor, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
 
 function ipBatch(ns: TestNetns, lines: string[]): Promise<number | null> {
@@ -210,4 +210,92 @@ describe('lifecycle', () => {
       expect(count('/proc/self/task')).toBeLessThanOrEqual(tasks0);
     });
   }, 120_000);
+});
+
+describe.skipIf(!haveIp())('watch: routes keyed as the kernel keys them; replace and append' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), () => {
+  /** Two links up with addresses, then each `ip route` step; after every step the mirror holds what `ip route` shows. */
+  async function steps(family: '-4' | '-6', prefix: string, cmds: string[][], expected: number[]) {
+    await withNs(async (ns) => {
+      ip(ns, 'link', 'add', 'ra', 'type', 'veth', 'peer', 'name', 'rb');
+      ip(ns, 'link', 'add', 'rc', 'type', 'veth', 'peer', 'name', 'rd');
+      for (const d of ['ra', 'rb', 'rc', 'rd']) ip(ns, 'link', 'set', d, 'up');
+      ip(ns, 'address', 'add', '10.1.0.1/24', 'dev', 'ra');
+      ip(ns, 'address', 'add', '10.2.0.1/24', 'dev', 'rc');
+      await using w = await ns.nl.watch({ tables: ['link', 'address', 'route'] });
+      const seen: number[] = [];
+      for (const c of cmds) {
+        ip(ns, family, 'route', ...c);
+        const kernel = ipJson(ns, family, 'route', 'show', prefix);
+        expect(await w.verify(), `after ip route ${c.join(' ')}`).toEqual([]);
+        const mine = w.list('route', { family: family === '-4' ? 'inet' : 'inet6' }).filter((r) => r.dst === prefix);
+        const legs = (rs: any[]) => rs.map((r) => (r.nexthops ? r.nexthops.map((n: any) => `${n.gateway ?? ''}@${n.dev ?? n.oif}`).sort().join('+') : `${r.gateway ?? ''}@${r.dev ?? r.oif}`));
+        const name = (i: number) => w.get('link', i)!.name;
+        const mineLegs = legs(mine.map((r) => (r.nexthops ? { ...r, nexthops: r.nexthops.map((n) => ({ ...n, dev: name(n.oif) })) } : { ...r, dev: name(r.oif!) }))).sort();
+        expect(mineLegs, `after ip route ${c.join(' ')}`).toEqual(legs(kernel).sort());
+        seen.push(mine.length);
+      }
+      expect(seen).toEqual(expected);
+    });
+  }
+
+  it('IPv4: append makes aliases of one prefix (one entry each); replace takes the first alias; prepend goes first', async () => {
+    const p = '10.9.0.0/16';
+    await steps('-4', p, [
+      ['add', p, 'dev', 'ra'],
+      ['append', p, 'dev', 'rc'],
+      ['append', p, 'via', '10.2.0.2', 'dev', 'rc'],
+      ['replace', p, 'via', '10.1.0.2', 'dev', 'ra'], // replaces `dev ra`, the first alias
+      ['prepend', p, 'via', '10.2.0.3', 'dev', 'rc'],
+      ['replace', p, 'via', '10.2.0.4', 'dev', 'rc'], // replaces the prepended one
+      ['del', p, 'dev', 'rc'],
+      ['del', p],
+    ], [1, 2, 3, 3, 4, 4, 3, 2]);
+  });
+
+  it('IPv6: replace moves a route to another link (no del event for the old); appended gateways join one multipath entry', async () => {
+    const p = 'fd09::/64';
+    await steps('-6', p, [
+      ['add', p, 'dev', 'ra'],
+      ['replace', p, 'dev', 'rc'],
+      ['append', p, 'via', 'fe80::1', 'dev', 'ra'],
+      ['append', p, 'via', 'fe80::2', 'dev', 'rc'], // a second leg of the multipath entry
+      ['append', p, 'via', 'fe80::3', 'dev', 'rc'],
+      ['del', p, 'via', 'fe80::2', 'dev', 'rc'], // one leg goes; the kernel says nothing of the rest
+      ['del', p, 'via', 'fe80::3', 'dev', 'rc'], // one leg left: a plain route again
+      ['replace', p, 'via', 'fe80::4', 'dev', 'rc'], // replaces the gateway route
+      ['append', p, 'dev', 'rb'],
+      ['replace', p, 'dev', 'ra'], // replaces the first link route (`dev rc`), not the gateway one
+      ['add', p, 'metric', '7', 'nexthop', 'via', 'fe80::5', 'dev', 'ra', 'nexthop', 'via', 'fe80::6', 'dev', 'rc'],
+      ['replace', p, 'dev', 'rc', 'metric', '7'], // the multipath group is replaced whole
+      ['del', p],
+    ], [1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 4, 4, 3]);
+  });
+
+  it('events carry the request flags of the notification (nlmsgFlags)', async () => {
+    await withNs(async (ns) => {
+      ip(ns, 'link', 'add', 'fa', 'type', 'veth', 'peer', 'name', 'fb');
+      ip(ns, 'link', 'set', 'fa', 'up');
+      const mon = monitor({ netns: { fd: ns.fd }, families: ['route'] });
+      try {
+        const p = '10.3.0.0/16';
+        for (const c of [['add', p], ['append', p, 'proto', 'static'], ['prepend', p, 'proto', '98'], ['replace', p, 'proto', '99'], ['del', p], ['del', p], ['del', p]]) ip(ns, 'route', ...c, 'dev', 'fa');
+        const got: unknown[] = [];
+        while (got.length < 7) {
+          const e = (await mon.next()).value as MonitorEvent;
+          if (e.type === 'route' && e.data.family === 'inet' && e.data.table === 'main') got.push([e.action, e.data.dst, e.nlmsgFlags]);
+        }
+        expect(got).toEqual([
+          ['new', '10.3.0.0/16', ['excl', 'create']],
+          ['new', '10.3.0.0/16', ['create', 'append']],
+          ['new', '10.3.0.0/16', ['create']],
+          ['new', '10.3.0.0/16', ['replace']],
+          ['del', '10.3.0.0/16', undefined],
+          ['del', '10.3.0.0/16', undefined],
+          ['del', '10.3.0.0/16', undefined],
+        ]);
+      } finally {
+        await mon.close();
+      }
+    });
+  });
 });
