@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { haveIp, ip, ipJson, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
-import { monitor, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
+import { monitor, netns, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
 
 function ipBatch(ns: TestNetns, lines: string[]): Promise<number | null> {
   const child = spawn('nsenter', [`--net=${ns.path}`, 'ip', '-batch', '-'], { env: toolEnv(), stdio: ['pipe', 'ignore', 'inherit'] });
@@ -297,5 +297,138 @@ describe.skipIf(!haveIp())('watch: routes keyed as the kernel keys them; replace
         await mon.close();
       }
     });
+  });
+});
+
+/** Polls `ok` every 10 ms for up to `ms`. */
+async function until(ok: () => boolean, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return ok();
+}
+
+describe('watch({ allNsid }): the links and addresses of every namespace with an nsid here', () => {
+  it('lists the peers, follows them, lists one given an id later, and empties one when the kernel destroys it (RTM_DELNSID)', async () => {
+    const b = makeNetns();
+    let c: TestNetns | undefined = makeNetns();
+    try {
+      await withNs(async (ns) => {
+        await b.nl.link.add({ name: 'pb1', kind: 'veth', info: { peer: { name: 'pb2' } } });
+        await b.nl.address.add({ dev: 'pb1', address: '10.51.0.1/24' });
+        expect(await ns.nl.netns.setId({ fd: b.fd }, 5)).toBe(5);
+        await using w = await ns.nl.watch({ tables: ['link', 'address', 'route'], allNsid: true });
+        const changes: WatchChange[] = [];
+        for (const k of ['add', 'change', 'delete'] as const) w.on(k, (ch: WatchChange) => changes.push(ch));
+        expect(w.peers()).toEqual([{ nsid: 5 }]);
+        expect(w.list('link', { nsid: 5 }).map((l) => l.name).sort()).toEqual(['lo', 'pb1', 'pb2']);
+        expect(w.list('address', { nsid: 5, dev: 'pb1' }).map((a) => a.address)).toEqual(['10.51.0.1']);
+        expect(w.get('link', 'pb1')).toBeUndefined(); // not this namespace's
+        expect(() => w.list('route', { nsid: 5 })).toThrow(/links and addresses/);
+        // Followed: a change in b reaches the mirror under b's nsid.
+        await b.nl.address.add({ dev: 'pb2', address: '10.52.0.1/24' });
+        expect(await until(() => w.list('address', { nsid: 5, dev: 'pb2' }).length === 1)).toBe(true);
+        expect(changes.find((ch) => ch.table === 'address' && (ch.value as any).address === '10.52.0.1')).toMatchObject({ action: 'add', nsid: 5, cause: 'event' });
+        // A namespace given an id after the mirror started is listed then.
+        await c!.nl.link.add({ name: 'pc1', kind: 'veth', info: { peer: { name: 'pc2' } } });
+        await c!.nl.address.add({ dev: 'pc1', address: '10.53.0.1/24' });
+        const idC = await ns.nl.netns.setId({ fd: c!.fd });
+        expect(await until(() => w.list('address', { nsid: idC }).length === 1)).toBe(true);
+        expect(w.peers().map((p) => p.nsid)).toEqual([5, idC].sort((x, y) => x - y));
+        // A link deleted in a peer takes its addresses with it.
+        await c!.nl.link.del('pc1');
+        expect(await until(() => w.list('address', { nsid: idC }).length === 0 && !w.get('link', 'pc1', { nsid: idC }))).toBe(true);
+        expect(await w.verify()).toEqual([]);
+        await c!.nl.link.add({ name: 'pc3', kind: 'veth', info: { peer: { name: 'pc4' } } });
+        await c!.nl.address.add({ dev: 'pc3', address: '10.55.0.1/24' });
+        expect(await until(() => w.list('address', { nsid: idC }).length === 1)).toBe(true);
+        // c destroyed (its last fd and sockets closed): the kernel sends RTM_DELNSID, and no
+        // event for the links and addresses that go with the namespace: the mirror deletes them.
+        const before = changes.length;
+        await c!.close();
+        c = undefined;
+        expect(await until(() => !w.peers().some((p) => p.nsid === idC))).toBe(true);
+        const gone = changes.slice(before).filter((ch) => ch.nsid === idC && ch.action === 'delete');
+        expect(gone.map((ch) => [ch.table, ch.table === 'link' ? (ch.value as any).name : (ch.value as any).address, ch.cause]).sort()).toEqual([
+          ['address', '10.55.0.1', 'cascade'],
+          ['link', 'lo', 'cascade'],
+          ['link', 'pc3', 'cascade'],
+          ['link', 'pc4', 'cascade'],
+        ]);
+        expect(w.list('link', { nsid: idC })).toEqual([]);
+        // b is still there, and this namespace's own tables never had any of it.
+        expect(w.list('link', { nsid: 5 }).length).toBe(3);
+        expect(w.list('address').some((a) => a.address.startsWith('10.5'))).toBe(false);
+        expect(await w.verify()).toEqual([]);
+      });
+    } finally {
+      await c?.close();
+      await b.close();
+    }
+  });
+
+  it('events and changes carry the name of a named namespace (/run/netns)', async (ctx) => {
+    const name = `rtnl-mirror-${process.pid}`;
+    const b = makeNetns();
+    try {
+      await netns.attach(name, { fd: b.fd });
+    } catch (e) {
+      await b.close();
+      // Without a writable /run/netns (rootless without its own /run) there are no names to carry.
+      return ctx.skip(`no named namespace could be made: ${(e as Error).message}`);
+    }
+    try {
+      await withNs(async (ns) => {
+        const id = await ns.nl.netns.setId({ fd: b.fd });
+        const mon = monitor({ netns: { fd: ns.fd }, families: ['link'], allNsid: true });
+        await using w = await ns.nl.watch({ tables: ['link'], allNsid: true });
+        expect(w.peers()).toEqual([{ nsid: id, netnsName: name }]);
+        const changes: WatchChange[] = [];
+        w.on('add', (ch: WatchChange) => changes.push(ch));
+        await b.nl.link.add({ name: 'nb1', kind: 'veth', info: { peer: { name: 'nb2' } } });
+        try {
+          for (;;) {
+            const e = (await mon.next()).value as MonitorEvent;
+            if (e.type === 'link' && e.data.name === 'nb1') {
+              expect(e).toMatchObject({ nsid: id, netnsName: name });
+              break;
+            }
+          }
+        } finally {
+          await mon.close();
+        }
+        expect(await until(() => changes.some((ch) => (ch.value as any).name === 'nb1'))).toBe(true);
+        expect(changes.find((ch) => (ch.value as any).name === 'nb1')).toMatchObject({ nsid: id, netnsName: name });
+      });
+    } finally {
+      await netns.del(name).catch(() => undefined);
+      await b.close();
+    }
+  });
+
+  it("`ip netns del` of the mirror's own namespace removes its name only: the mirror's socket keeps it alive and followed", async (ctx) => {
+    const name = `rtnl-mirror-own-${process.pid}`;
+    const made = makeNetns();
+    try {
+      await netns.attach(name, { fd: made.fd });
+    } catch (e) {
+      await made.close();
+      return ctx.skip(`no named namespace could be made: ${(e as Error).message}`);
+    }
+    const nl = openSync({ netns: name });
+    await made.close(); // from here on, the name and the sockets hold the namespace
+    try {
+      await using w = await watch({ netns: name, tables: ['link', 'address'] });
+      await netns.del(name); // ip netns del NAME: the bind mount goes, the namespace does not
+      expect(await netns.exists(name)).toBe(false);
+      await nl.link.add({ name: 'od1', kind: 'veth', info: { peer: { name: 'od2' } } });
+      await nl.address.add({ dev: 'od1', address: '10.54.0.1/24' });
+      expect(await until(() => w.list('address', { dev: 'od1' }).length === 1)).toBe(true);
+      expect(await w.verify()).toEqual([]);
+    } finally {
+      await nl.close();
+      await netns.del(name).catch(() => undefined);
+    }
   });
 });
