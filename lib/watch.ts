@@ -49,7 +49,8 @@ export interface WatchOptions {
    * under its nsid (`get`/`list` with `nsid`, changes with `nsid` and `netnsName`). When
    * such a namespace is destroyed (RTM_DELNSID) its objects leave the mirror with
    * 'delete' changes (cause 'cascade'). Their routes, neighbours and rules are not
-   * mirrored: the kernel dumps those of this namespace only.
+   * mirrored: the kernel dumps those of this namespace only; nor their links'
+   * `linkNetnsid` (an event numbers it in the sender's namespace, a dump in the mirror's).
    */
   allNsid?: boolean;
 }
@@ -126,6 +127,16 @@ const nsidOption = object({ nsid: int(0, 0x7fffffff) });
 /** The tables a mirror holds of other namespaces (those the kernel dumps by nsid). */
 type PeerTable = 'link' | 'address';
 const isPeerTable = (t: string): t is PeerTable => t === 'link' || t === 'address';
+/**
+ * Another namespace's object as the mirror holds it: a link without `linkNetnsid`, which
+ * the kernel numbers in the sender's namespace for an event and in the listener's for a
+ * dump by nsid, so that neither number can be kept for both.
+ */
+function peerForm(table: PeerTable, o: any): any {
+  if (table !== 'link' || o.linkNetnsid === undefined) return o;
+  const { linkNetnsid: _n, ...rest } = o;
+  return rest;
+}
 interface Peer {
   netnsName?: string;
   tables: Map<PeerTable, Map<string, any>>;
@@ -348,6 +359,7 @@ export class Watch extends EventEmitter {
   #peerPut(nsid: number, table: PeerTable, o: any, cause: WatchChange['cause'], quiet = false): void {
     const t = this.#peer(nsid).tables.get(table);
     if (!t) return;
+    o = peerForm(table, o);
     const key = objectKey(table, o);
     const prev = t.get(key);
     t.set(key, o);
@@ -388,7 +400,16 @@ export class Watch extends EventEmitter {
     if (!isPeerTable(e.type) || !this.#peerTables.includes(e.type)) return;
     const p = this.#peer(nsid);
     if (e.netnsName !== undefined) p.netnsName = e.netnsName;
-    if (e.action === 'new') return this.#peerPut(nsid, e.type, e.data, 'event');
+    if (e.action === 'new') {
+      this.#peerPut(nsid, e.type, e.data, 'event');
+      // A veth pair made there: the first half's peer index is learnt from the second's event (see #peerOf).
+      const l = e.data as Link;
+      if (e.type === 'link' && l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
+        const other = p.tables.get('link')!.get(String(l.link)) as Link | undefined;
+        if (other && other.kind === 'veth' && !other.link) this.#peerPut(nsid, 'link', { ...other, link: l.index }, 'cascade');
+      }
+      return;
+    }
     this.#peerDrop(nsid, e.type, objectKey(e.type, e.data), 'event');
     if (e.type === 'link') {
       const index = (e.data as Link).index;
@@ -462,7 +483,13 @@ export class Watch extends EventEmitter {
    * names the first, which then names it back.
    */
   #peerOf(l: Link): void {
-    if (l.kind !== 'veth' || !l.link || l.linkNetnsid !== undefined) return; // a peer elsewhere: its index is another namespace's
+    if (l.kind !== 'veth' || !l.link) return;
+    if (l.linkNetnsid !== undefined) {
+      // Its peer is in the namespace of that nsid: when the mirror holds it, that half was announced first, with `link` 0.
+      const other = this.#peers.get(l.linkNetnsid)?.tables.get('link')?.get(String(l.link)) as Link | undefined;
+      if (other && other.kind === 'veth' && !other.link) this.#peerPut(l.linkNetnsid, 'link', { ...other, link: l.index }, 'cascade');
+      return;
+    }
     const peer = this.#tables.get('link')!.get(String(l.link)) as Link | undefined;
     if (peer && peer.kind === 'veth' && !peer.link) this.#put('link', { ...peer, link: l.index }, 'cascade');
   }
@@ -595,7 +622,7 @@ export class Watch extends EventEmitter {
           const p = listed.get(n);
           for (const table of this.#peerTables) {
             const t = this.#peers.get(n)?.tables.get(table) ?? new Map<string, any>();
-            const fresh = new Map<string, any>(((p?.[table] ?? []) as any[]).map((o) => [objectKey(table, o), o]));
+            const fresh = new Map<string, any>(((p?.[table] ?? []) as any[]).map((o) => [objectKey(table, o), peerForm(table, o)]));
             for (const [k, o] of fresh) {
               const m = t.get(k);
               if (m === undefined) out.push({ table, nsid: n, key: k, kind: 'missing', kernel: o });
