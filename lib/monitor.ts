@@ -4,7 +4,7 @@
  * carry the same field names.
  * @module
  */
-import { closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { AbortError, NetlinkError } from './errors.js';
 import { eventKind, type MonitorFamily } from './events.js';
 import './families.js'; // loads the families, which register their event decoders
@@ -166,6 +166,12 @@ export interface MonitorOptions {
    * When one of them is destroyed the kernel sends RTM_DELNSID (an `nsid` event with
    * `action: 'del'`; followed with or without the `nsid` family). Routes, neighbours and
    * rules of other namespaces are yielded as events but never listed.
+   *
+   * A namespace can hold an nsid for itself (the kernel makes one when it must number this
+   * namespace for another's link, e.g. while listing a veth across by nsid); from then on its
+   * own events come with that id. The monitor asks which id is its own (RTM_GETNSID) at the
+   * start and on each RTM_NEWNSID, and yields those events as its own (no `nsid`); events
+   * that came with it before the answer are repaired by a re-listing (`action: 'lost'`).
    */
   allNsid?: boolean;
 }
@@ -337,14 +343,18 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   let conn: Connection;
   /** With allNsid: a request socket beside the event socket, for the names (RTM_GETNSID answered there carried no id on 6.18). */
   let namesConn: Connection | undefined;
+  /** With allNsid: an fd of the monitor's namespace, to ask the id it may give itself. */
+  let selfFd: number | undefined;
   try {
     // The engine sizes only request sockets by default: an event socket would get the kernel's ~208 KiB.
     conn = new Connection({ netnsFd: ns?.fd, groups: [...new Set([...fams.flatMap((f) => groupsOf[f]), ...(options.allNsid ? [RTNLGRP.NSID] : [])])], rcvbuf: options.rcvbuf ?? DEFAULT_RCVBUF, allNsid: options.allNsid });
     if (options.allNsid) {
       try {
         namesConn = new Connection({ netnsFd: ns?.fd });
+        selfFd = openSync(ns === undefined ? '/proc/thread-self/ns/net' : ns.fd !== undefined ? `/proc/self/fd/${ns.fd}` : `/proc/${ns.pid}/ns/net`, 'r');
       } catch (e) {
         void conn.close({ force: true });
+        void namesConn?.close({ force: true });
         throw e;
       }
     }
@@ -371,18 +381,36 @@ export function monitor(options: MonitorOptions = {}): Monitor {
   /** nsid → name under /run/netns (with allNsid): refreshed on start and on each RTM_NEWNSID/RTM_DELNSID. */
   const names = new Map<number, string>();
   let namesGen = 0;
+  /**
+   * The id this namespace gives itself, if it has one: the kernel makes one when it must
+   * number this namespace for another's link (a veth across), and from then on this
+   * namespace's own events carry it under NETLINK_LISTEN_ALL_NSID. They are its own.
+   */
+  let selfId: number | undefined;
+  let selfKnown = false;
   const refreshNames = async (): Promise<void> => {
     const gen = ++namesGen;
-    let named: { name: string; id?: number }[];
+    if (!namesConn || done) return;
+    let self: number | undefined;
     try {
-      if (!namesConn || done) return;
+      self = await namesConn.run(netnsOps.getId({ fd: selfFd! }));
+    } catch {
+      self = selfId;
+    }
+    let named: { name: string; id?: number }[] = [];
+    try {
       named = await namesConn.run(netnsOps.list());
     } catch {
-      return; // /run/netns unreadable (rootless, or absent): names stay unknown
+      // /run/netns unreadable (rootless, or absent): names stay unknown
     }
-    if (gen !== namesGen) return;
+    if (gen !== namesGen || done) return;
+    const learnt = selfKnown && self !== undefined && self !== selfId;
+    selfId = self;
+    selfKnown = true;
     names.clear();
-    for (const n of named) if (n.id !== undefined && !names.has(n.id)) names.set(n.id, n.name);
+    for (const n of named) if (n.id !== undefined && n.id !== selfId && !names.has(n.id)) names.set(n.id, n.name);
+    // Events of this namespace that came with its new id meanwhile were taken for another's: list again.
+    if (learnt && peerTables.length) schedule('lost');
   };
   let namesFresh: Promise<void> = options.allNsid ? refreshNames() : Promise.resolve();
 
@@ -415,6 +443,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
           const rows = await conn.request<Record<string, unknown>>({ type: RTM.GETNSID, flags: NLM_F.DUMP, body: (w) => rtgenmsg.encode(w, { family: 0 }, 'netns'), parse: (b, off, end, type) => eventKind(type)?.decode(b, off, end, type) });
           nsids = rows.map((r) => r.nsid as number).filter((n) => typeof n === 'number' && n >= 0);
         }
+        nsids = nsids.filter((n) => n !== selfId);
         peerParts = await Promise.all(
           nsids.map((n) =>
             Promise.all(peerTables.map((fam) => dumpOne(fam, peerDumpsOf[fam](n), into, n))).then(
@@ -465,6 +494,9 @@ export function monitor(options: MonitorOptions = {}): Monitor {
 
   /** Lists the state, then queues the snapshot and the events of the dump's time that it does not cover. */
   const resync = async (action: 'listed' | 'lost' | 'peer', peer?: number) => {
+    // Which id is this namespace's own is known before the listing opens its window.
+    if (options.allNsid) await namesFresh;
+    if (action === 'peer' && peer === selfId) return;
     for (let tries = 0; ; tries++) {
       window = [];
       lostInWindow = false;
@@ -553,7 +585,8 @@ export function monitor(options: MonitorOptions = {}): Monitor {
       return;
     }
     if (data === undefined) return;
-    if (d.family === 'nsid' && options.allNsid && !(nsid !== undefined && nsid >= 0)) {
+    if (nsid !== undefined && (nsid < 0 || nsid === selfId)) nsid = undefined; // this namespace's own
+    if (d.family === 'nsid' && options.allNsid && nsid === undefined) {
       // This namespace gave (or took back) an id: names change, and a new peer is listed.
       if (d.action === 'del') names.delete(data.nsid as number);
       namesFresh = refreshNames();
@@ -565,7 +598,7 @@ export function monitor(options: MonitorOptions = {}): Monitor {
     // nlmsg_flags sit 10 bytes before the payload (struct nlmsghdr: len u32, type u16, flags u16, …).
     const fl = FLAG_SETS[(b.readUInt16LE(off - 10) >> 8) & 15];
     if (fl !== undefined) ev.nlmsgFlags = fl;
-    if (nsid !== undefined && nsid >= 0) {
+    if (nsid !== undefined) {
       ev.nsid = nsid;
       const name = names.get(nsid);
       if (name !== undefined) ev.netnsName = name;
@@ -588,6 +621,10 @@ export function monitor(options: MonitorOptions = {}): Monitor {
       done = true;
       options.signal?.removeEventListener('abort', onAbort);
       notify();
+    }
+    if (selfFd !== undefined) {
+      closeSync(selfFd);
+      selfFd = undefined;
     }
     await Promise.all([conn.close({ force: true }), namesConn?.close({ force: true })]);
   };
