@@ -18,9 +18,9 @@ export type * from './api.js';
 export type { BatchTrace, RequestTrace } from './trace.js';
 
 export { AbortError, ClosedError, DecodeError, NetlinkError, OutcomeUnknownError, TimeoutError, type ExtAck } from './errors.js';
-export { monitor, type ListableFamily, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions, type MonitorSnapshot } from './monitor.js';
+export { monitor, type ListableFamily, type Monitor, type MonitorEvent, type MonitorFamily, type MonitorOptions, type MonitorPeerSnapshot, type MonitorSnapshot, type NotificationFlag } from './monitor.js';
 export { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
-export { watch, Watch, type WatchChange, type WatchDrift, type WatchFilter, type WatchObjects, type WatchOptions, type WatchTable } from './watch.js';
+export { watch, Watch, type WatchChange, type WatchDrift, type WatchFilter, type WatchObjects, type WatchOptions, type WatchPeer, type WatchTable } from './watch.js';
 export { BatchSkippedError, type BatchOptions, type BatchResult, type BatchResults, type TokenValue } from './batch.js';
 export type { Abortable, Family, LinkAttributes, LinkPeer, LinkRef, NetnsRef } from './types.js';
 export type {

@@ -57,6 +57,10 @@ bool openOne(const SocketSpec& spec, Fd* out, SysError* err) {
     setOpt(fd.get(), SOL_NETLINK, NETLINK_EXT_ACK, 1);
     setOpt(fd.get(), SOL_NETLINK, NETLINK_CAP_ACK, 1);
     setOpt(fd.get(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);  // absent before 4.20: ignored
+  } else if (spec.allNsid) {
+    // A monitor of every nsid lists the other namespaces' addresses on this socket: the
+    // kernel reads IFA_TARGET_NETNSID of a RTM_GETADDR dump only under strict checking.
+    setOpt(fd.get(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
   }
   sockaddr_nl sa{};
   sa.nl_family = AF_NETLINK;

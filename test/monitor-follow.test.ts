@@ -188,6 +188,41 @@ describe('monitor allNsid (NETLINK_LISTEN_ALL_NSID)', () => {
     }
   });
 
+  it('with listExisting: the snapshot lists the peers (links, addresses); a peer destroyed yields RTM_DELNSID', async () => {
+    const a = makeNetns();
+    const b = makeNetns();
+    let bOpen = true;
+    try {
+      await b.nl.link.add({ name: 'lb1', kind: 'veth', info: { peer: { name: 'lb2' } } });
+      await b.nl.address.add({ dev: 'lb1', address: '10.61.0.1/24' });
+      const id = await a.nl.netns.setId({ fd: b.fd });
+      const mon = monitor({ netns: { fd: a.fd }, families: ['link', 'address', 'nsid'], listExisting: true, allNsid: true });
+      try {
+        const first = (await mon.next()).value as MonitorEvent;
+        expect(first.type === 'resync' && first.action).toBe('listed');
+        const peers = first.type === 'resync' ? first.snapshot.peers : undefined;
+        expect(peers?.map((p) => p.nsid)).toEqual([id]);
+        expect(peers![0].link!.map((l) => l.name).sort()).toEqual(['lb1', 'lb2', 'lo']);
+        expect(peers![0].address!.map((x) => x.address)).toEqual(['10.61.0.1']);
+        expect(first.type === 'resync' && first.snapshot.link!.map((l) => l.name)).toEqual(['lo']); // a's own
+        await b.close();
+        bOpen = false;
+        for (;;) {
+          const e = (await mon.next()).value as MonitorEvent;
+          if (e.type === 'nsid') {
+            expect([e.action, e.data.nsid, e.nsid]).toEqual(['del', id, undefined]);
+            break;
+          }
+        }
+      } finally {
+        await mon.close();
+      }
+    } finally {
+      await a.close();
+      if (bOpen) await b.close();
+    }
+  });
+
   it('takes allNsid as a boolean only', () => {
     expect(() => monitor({ allNsid: 1 as never })).toThrow(/allNsid/);
   });

@@ -313,7 +313,8 @@ describe('nexthop', () => {
         if (seen.length === 2) break;
       }
       expect(seen).toEqual([
-        { type: 'nexthop', action: 'new', data: { id: 60, group: [{ id: 2, weight: 4 }], type: 'mpath', flags: [] } },
+        // nlmsgFlags: the notification's request flags (`ip nexthop add` is NLM_F_CREATE|NLM_F_EXCL)
+        { type: 'nexthop', action: 'new', data: { id: 60, group: [{ id: 2, weight: 4 }], type: 'mpath', flags: [] }, nlmsgFlags: ['excl', 'create'] },
         { type: 'nexthop', action: 'del', data: { id: 60, group: [{ id: 2, weight: 4 }], type: 'mpath', flags: [] } },
       ]);
     } finally {

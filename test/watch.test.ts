@@ -8,8 +8,8 @@ import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { haveIp, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
-import { monitor, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
+import { haveIp, ip, ipJson, makeNetns, toolEnv, withNs, type TestNetns, why } from './helpers.js';
+import { monitor, netns, openSync, watch, type MonitorEvent, type WatchChange } from '../lib/index.js';
 
 function ipBatch(ns: TestNetns, lines: string[]): Promise<number | null> {
   const child = spawn('nsenter', [`--net=${ns.path}`, 'ip', '-batch', '-'], { env: toolEnv(), stdio: ['pipe', 'ignore', 'inherit'] });
@@ -210,4 +210,264 @@ describe('lifecycle', () => {
       expect(count('/proc/self/task')).toBeLessThanOrEqual(tasks0);
     });
   }, 120_000);
+});
+
+describe.skipIf(!haveIp())('watch: routes keyed as the kernel keys them; replace and append' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), () => {
+  /** Two links up with addresses, then each `ip route` step; after every step the mirror holds what `ip route` shows. */
+  async function steps(family: '-4' | '-6', prefix: string, cmds: string[][], expected: number[]) {
+    await withNs(async (ns) => {
+      ip(ns, 'link', 'add', 'ra', 'type', 'veth', 'peer', 'name', 'rb');
+      ip(ns, 'link', 'add', 'rc', 'type', 'veth', 'peer', 'name', 'rd');
+      for (const d of ['ra', 'rb', 'rc', 'rd']) ip(ns, 'link', 'set', d, 'up');
+      ip(ns, 'address', 'add', '10.1.0.1/24', 'dev', 'ra');
+      ip(ns, 'address', 'add', '10.2.0.1/24', 'dev', 'rc');
+      // The links' IPv6 link-local addresses finish DAD first (a busy machine can take its events past verify's settle time).
+      for (let i = 0; i < 100 && (await ns.nl.address.list()).some((a) => a.flags.includes('tentative')); i++) await new Promise((r) => setTimeout(r, 50));
+      await using w = await ns.nl.watch({ tables: ['link', 'address', 'route'] });
+      const seen: number[] = [];
+      for (const c of cmds) {
+        ip(ns, family, 'route', ...c);
+        const kernel = ipJson(ns, family, 'route', 'show', prefix);
+        expect(await w.verify(), `after ip route ${c.join(' ')}`).toEqual([]);
+        const mine = w.list('route', { family: family === '-4' ? 'inet' : 'inet6' }).filter((r) => r.dst === prefix);
+        const legs = (rs: any[]) => rs.map((r) => (r.nexthops ? r.nexthops.map((n: any) => `${n.gateway ?? ''}@${n.dev ?? n.oif}`).sort().join('+') : `${r.gateway ?? ''}@${r.dev ?? r.oif}`));
+        const name = (i: number) => w.get('link', i)!.name;
+        const mineLegs = legs(mine.map((r) => (r.nexthops ? { ...r, nexthops: r.nexthops.map((n) => ({ ...n, dev: name(n.oif) })) } : { ...r, dev: name(r.oif!) }))).sort();
+        expect(mineLegs, `after ip route ${c.join(' ')}`).toEqual(legs(kernel).sort());
+        seen.push(mine.length);
+      }
+      expect(seen).toEqual(expected);
+    });
+  }
+
+  it('IPv4: append makes aliases of one prefix (one entry each); replace takes the first alias; prepend goes first', async () => {
+    const p = '10.9.0.0/16';
+    await steps('-4', p, [
+      ['add', p, 'dev', 'ra'],
+      ['append', p, 'dev', 'rc'],
+      ['append', p, 'via', '10.2.0.2', 'dev', 'rc'],
+      ['replace', p, 'via', '10.1.0.2', 'dev', 'ra'], // replaces `dev ra`, the first alias
+      ['prepend', p, 'via', '10.2.0.3', 'dev', 'rc'],
+      ['replace', p, 'via', '10.2.0.4', 'dev', 'rc'], // replaces the prepended one
+      ['del', p, 'dev', 'rc'],
+      ['del', p],
+    ], [1, 2, 3, 3, 4, 4, 3, 2]);
+  });
+
+  it('IPv6: replace moves a route to another link (no del event for the old); appended gateways join one multipath entry', async () => {
+    const p = 'fd09::/64';
+    await steps('-6', p, [
+      ['add', p, 'dev', 'ra'],
+      ['replace', p, 'dev', 'rc'],
+      ['append', p, 'via', 'fe80::1', 'dev', 'ra'],
+      ['append', p, 'via', 'fe80::2', 'dev', 'rc'], // a second leg of the multipath entry
+      ['append', p, 'via', 'fe80::3', 'dev', 'rc'],
+      ['del', p, 'via', 'fe80::2', 'dev', 'rc'], // one leg goes; the kernel says nothing of the rest
+      ['del', p, 'via', 'fe80::3', 'dev', 'rc'], // one leg left: a plain route again
+      ['replace', p, 'via', 'fe80::4', 'dev', 'rc'], // replaces the gateway route
+      ['append', p, 'dev', 'rb'],
+      ['replace', p, 'dev', 'ra'], // replaces the first link route (`dev rc`), not the gateway one
+      ['add', p, 'metric', '7', 'nexthop', 'via', 'fe80::5', 'dev', 'ra', 'nexthop', 'via', 'fe80::6', 'dev', 'rc'],
+      ['replace', p, 'dev', 'rc', 'metric', '7'], // the multipath group is replaced whole
+      ['del', p],
+    ], [1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 4, 4, 3]);
+  });
+
+  it('events carry the request flags of the notification (nlmsgFlags)', async () => {
+    await withNs(async (ns) => {
+      ip(ns, 'link', 'add', 'fa', 'type', 'veth', 'peer', 'name', 'fb');
+      ip(ns, 'link', 'set', 'fa', 'up');
+      const mon = monitor({ netns: { fd: ns.fd }, families: ['route'] });
+      try {
+        const p = '10.3.0.0/16';
+        for (const c of [['add', p], ['append', p, 'proto', 'static'], ['prepend', p, 'proto', '98'], ['replace', p, 'proto', '99'], ['del', p], ['del', p], ['del', p]]) ip(ns, 'route', ...c, 'dev', 'fa');
+        const got: unknown[] = [];
+        while (got.length < 7) {
+          const e = (await mon.next()).value as MonitorEvent;
+          if (e.type === 'route' && e.data.family === 'inet' && e.data.table === 'main') got.push([e.action, e.data.dst, e.nlmsgFlags]);
+        }
+        expect(got).toEqual([
+          ['new', '10.3.0.0/16', ['excl', 'create']],
+          ['new', '10.3.0.0/16', ['create', 'append']],
+          ['new', '10.3.0.0/16', ['create']],
+          ['new', '10.3.0.0/16', ['replace']],
+          ['del', '10.3.0.0/16', undefined],
+          ['del', '10.3.0.0/16', undefined],
+          ['del', '10.3.0.0/16', undefined],
+        ]);
+      } finally {
+        await mon.close();
+      }
+    });
+  });
+});
+
+/** Polls `ok` every 10 ms for up to `ms`. */
+async function until(ok: () => boolean, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return ok();
+}
+
+describe('watch({ allNsid }): the links and addresses of every namespace with an nsid here', () => {
+  it('lists the peers, follows them, lists one given an id later, and empties one when the kernel destroys it (RTM_DELNSID)', async () => {
+    const b = makeNetns();
+    let c: TestNetns | undefined = makeNetns();
+    try {
+      await withNs(async (ns) => {
+        await b.nl.link.add({ name: 'pb1', kind: 'veth', info: { peer: { name: 'pb2' } } });
+        await b.nl.address.add({ dev: 'pb1', address: '10.51.0.1/24' });
+        expect(await ns.nl.netns.setId({ fd: b.fd }, 5)).toBe(5);
+        await using w = await ns.nl.watch({ tables: ['link', 'address', 'route'], allNsid: true });
+        const changes: WatchChange[] = [];
+        for (const k of ['add', 'change', 'delete'] as const) w.on(k, (ch: WatchChange) => changes.push(ch));
+        expect(w.peers()).toEqual([{ nsid: 5 }]);
+        expect(w.list('link', { nsid: 5 }).map((l) => l.name).sort()).toEqual(['lo', 'pb1', 'pb2']);
+        expect(w.list('address', { nsid: 5, dev: 'pb1' }).map((a) => a.address)).toEqual(['10.51.0.1']);
+        expect(w.get('link', 'pb1')).toBeUndefined(); // not this namespace's
+        expect(() => w.list('route', { nsid: 5 })).toThrow(/links and addresses/);
+        // Followed: a change in b reaches the mirror under b's nsid.
+        await b.nl.address.add({ dev: 'pb2', address: '10.52.0.1/24' });
+        expect(await until(() => w.list('address', { nsid: 5, dev: 'pb2' }).length === 1)).toBe(true);
+        expect(changes.find((ch) => ch.table === 'address' && (ch.value as any).address === '10.52.0.1')).toMatchObject({ action: 'add', nsid: 5, cause: 'event' });
+        // A namespace given an id after the mirror started is listed then.
+        await c!.nl.link.add({ name: 'pc1', kind: 'veth', info: { peer: { name: 'pc2' } } });
+        await c!.nl.address.add({ dev: 'pc1', address: '10.53.0.1/24' });
+        const idC = await ns.nl.netns.setId({ fd: c!.fd });
+        expect(await until(() => w.list('address', { nsid: idC }).length === 1)).toBe(true);
+        expect(w.peers().map((p) => p.nsid)).toEqual([5, idC].sort((x, y) => x - y));
+        // A link deleted in a peer takes its addresses with it.
+        await c!.nl.link.del('pc1');
+        expect(await until(() => w.list('address', { nsid: idC }).length === 0 && !w.get('link', 'pc1', { nsid: idC }))).toBe(true);
+        expect(await w.verify()).toEqual([]);
+        await c!.nl.link.add({ name: 'pc3', kind: 'veth', info: { peer: { name: 'pc4' } } });
+        await c!.nl.address.add({ dev: 'pc3', address: '10.55.0.1/24' });
+        expect(await until(() => w.list('address', { nsid: idC }).length === 1)).toBe(true);
+        // c destroyed (its last fd and sockets closed): the kernel sends RTM_DELNSID, and no
+        // event for the links and addresses that go with the namespace: the mirror deletes them.
+        const before = changes.length;
+        await c!.close();
+        c = undefined;
+        expect(await until(() => !w.peers().some((p) => p.nsid === idC))).toBe(true);
+        const gone = changes.slice(before).filter((ch) => ch.nsid === idC && ch.action === 'delete');
+        expect(gone.map((ch) => [ch.table, ch.table === 'link' ? (ch.value as any).name : (ch.value as any).address, ch.cause]).sort()).toEqual([
+          ['address', '10.55.0.1', 'cascade'],
+          ['link', 'lo', 'cascade'],
+          ['link', 'pc3', 'cascade'],
+          ['link', 'pc4', 'cascade'],
+        ]);
+        expect(w.list('link', { nsid: idC })).toEqual([]);
+        // b is still there, and this namespace's own tables never had any of it.
+        expect(w.list('link', { nsid: 5 }).length).toBe(3);
+        expect(w.list('address').some((a) => a.address.startsWith('10.5'))).toBe(false);
+        expect(await w.verify()).toEqual([]);
+      });
+    } finally {
+      await c?.close();
+      await b.close();
+    }
+  });
+
+  it.skipIf(!haveIp())('verify() finds 0 differences in the peers too after churn there by another process, 10 of 10' + why(!haveIp(), "iproute2's ip (with -j) or nsenter missing"), async () => {
+    const b = makeNetns();
+    try {
+      await withNs(async (ns) => {
+        const id = await ns.nl.netns.setId({ fd: b.fd });
+        await using w = await ns.nl.watch({ allNsid: true });
+        const results: number[] = [];
+        for (let i = 1; i <= 10; i++) {
+          expect(await ipBatch(b, churn(i))).toBe(0);
+          const drift = await w.verify();
+          if (drift.length) console.error(`peer run ${i}:`, JSON.stringify(drift.slice(0, 3).map((d) => [d.table, d.nsid, d.key, d.kind])));
+          results.push(drift.length);
+        }
+        expect(results).toEqual(Array(10).fill(0));
+        // A veth pair across the two namespaces: each half names the other's namespace.
+        await ns.nl.link.add({ name: 'xa', kind: 'veth', info: { peer: { name: 'xb', netns: { fd: b.fd } } } });
+        expect(await until(() => w.get('link', 'xb', { nsid: id }) !== undefined)).toBe(true);
+        const across = await w.verify();
+        if (across.length) console.error('across:', JSON.stringify(across.map((d) => { const { stats64: _a, ...m } = d.mirror as any; const { stats64: _b, ...k } = d.kernel as any; return [m, k]; })));
+        expect(across).toEqual([]);
+        // Listing xb by nsid made the kernel give this namespace an nsid for itself (xb's
+        // link-netnsid, as this namespace numbers it): this namespace's own events now carry it.
+        const self = await ns.nl.netns.getId({ path: `/proc/${process.pid}/fd/${ns.fd}` });
+        await ns.nl.address.add({ dev: 'xa', address: '10.56.0.1/24' });
+        expect(await until(() => w.list('address', { dev: 'xa' }).length === 1)).toBe(true);
+        expect(w.peers().map((p) => p.nsid)).toEqual([id]);
+        expect(self === undefined || self !== id).toBe(true);
+        expect(await w.verify()).toEqual([]);
+        expect(w.get('link', 'c1c', { nsid: id })).toMatchObject({ name: 'c1c' });
+        expect(w.get('link', 'c1a', { nsid: id })).toBeUndefined();
+        expect(w.list('address', { nsid: id, dev: 'c1c' }).map((a) => a.address)).toContain('10.1.2.1');
+      });
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
+
+  it('events and changes carry the name of a named namespace (/run/netns)', async (ctx) => {
+    const name = `rtnl-mirror-${process.pid}`;
+    const b = makeNetns();
+    try {
+      await netns.attach(name, { fd: b.fd });
+    } catch (e) {
+      await b.close();
+      // Without a writable /run/netns (rootless without its own /run) there are no names to carry.
+      return ctx.skip(`no named namespace could be made: ${(e as Error).message}`);
+    }
+    try {
+      await withNs(async (ns) => {
+        const id = await ns.nl.netns.setId({ fd: b.fd });
+        const mon = monitor({ netns: { fd: ns.fd }, families: ['link'], allNsid: true });
+        await using w = await ns.nl.watch({ tables: ['link'], allNsid: true });
+        expect(w.peers()).toEqual([{ nsid: id, netnsName: name }]);
+        const changes: WatchChange[] = [];
+        w.on('add', (ch: WatchChange) => changes.push(ch));
+        await b.nl.link.add({ name: 'nb1', kind: 'veth', info: { peer: { name: 'nb2' } } });
+        try {
+          for (;;) {
+            const e = (await mon.next()).value as MonitorEvent;
+            if (e.type === 'link' && e.data.name === 'nb1') {
+              expect(e).toMatchObject({ nsid: id, netnsName: name });
+              break;
+            }
+          }
+        } finally {
+          await mon.close();
+        }
+        expect(await until(() => changes.some((ch) => (ch.value as any).name === 'nb1'))).toBe(true);
+        expect(changes.find((ch) => (ch.value as any).name === 'nb1')).toMatchObject({ nsid: id, netnsName: name });
+      });
+    } finally {
+      await netns.del(name).catch(() => undefined);
+      await b.close();
+    }
+  });
+
+  it("`ip netns del` of the mirror's own namespace removes its name only: the mirror's socket keeps it alive and followed", async (ctx) => {
+    const name = `rtnl-mirror-own-${process.pid}`;
+    const made = makeNetns();
+    try {
+      await netns.attach(name, { fd: made.fd });
+    } catch (e) {
+      await made.close();
+      return ctx.skip(`no named namespace could be made: ${(e as Error).message}`);
+    }
+    const nl = openSync({ netns: name });
+    await made.close(); // from here on, the name and the sockets hold the namespace
+    try {
+      await using w = await watch({ netns: name, tables: ['link', 'address'] });
+      await netns.del(name); // ip netns del NAME: the bind mount goes, the namespace does not
+      expect(await netns.exists(name)).toBe(false);
+      await nl.link.add({ name: 'od1', kind: 'veth', info: { peer: { name: 'od2' } } });
+      await nl.address.add({ dev: 'od1', address: '10.54.0.1/24' });
+      expect(await until(() => w.list('address', { dev: 'od1' }).length === 1)).toBe(true);
+      expect(await w.verify()).toEqual([]);
+    } finally {
+      await nl.close();
+      await netns.del(name).catch(() => undefined);
+    }
+  });
 });

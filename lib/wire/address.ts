@@ -53,6 +53,8 @@ export interface IfaAttrs {
   ifaFlags: number;
   metric: number;
   proto: AddressProto;
+  /** A dump request's: the namespace of this nsid (replies carry it back; not decoded). */
+  targetNetnsid: number;
 }
 /** The address table. */
 export const addrAttrs = attrs<IfaAttrs>('address', {
@@ -65,5 +67,6 @@ export const addrAttrs = attrs<IfaAttrs>('address', {
   multicast: [7, t.ip, 'IFA_MULTICAST'],
   ifaFlags: [8, t.u32, 'IFA_FLAGS'],
   metric: [9, t.u32, 'IFA_RT_PRIORITY'],
+  targetNetnsid: { id: 10, uapi: 'IFA_TARGET_NETNSID', codec: t.s32, writeOnly: true },
   proto: [11, enumOf(t.u8, addressProtos), 'IFA_PROTO'],
 });
