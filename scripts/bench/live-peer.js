@@ -22,19 +22,13 @@
 // Prints { steps: { name: { n, ms, … } }, checks: { name: count } }.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { countRouteLines, ipMonitorErrors, ours, parseProducer } from './live-parse.js';
 
 const [variant, workload, ...rest] = process.argv.slice(2);
 const steps = {};
 const checks = {};
 const notes = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** The producer's JSON line ({ steps: { add: { n, ms } } }), or a thrown error. */
-function parseProducer(stdout) {
-  const out = JSON.parse(stdout.trim().split('\n').pop());
-  if (out.error) throw new Error(`producer: ${out.error}`);
-  return out;
-}
 
 /** Starts the producer (in namespace `nsPath`, or this one); resolves with its JSON and the time it exited. */
 function produce(raw, n, from, nsPath) {
@@ -55,7 +49,6 @@ function produce(raw, n, from, nsPath) {
   });
 }
 
-const ours = (r) => r.family === 'inet' && (r.table === 'main' || r.table === 254) && /^10\.\d+\.\d+\.\d+(\/32)?$/.test(r.dst ?? ''); // /32: the library writes no prefix length
 
 // ---- event-loop lag (as lib-peer.js: every tick of a 1 ms timer) ---------------------
 let lags = [];
@@ -189,15 +182,6 @@ async function libMirror(nRoutes, nLinks, burst, raw) {
 }
 
 // ---- ip monitor ----------------------------------------------------------------------
-/** Counts the lines of `ip monitor route` that are the producer's adds ("10.… dev lo …", not "Deleted …"). */
-export function countRouteLines(state, chunk) {
-  const text = state.partial + chunk;
-  const lines = text.split('\n');
-  state.partial = lines.pop();
-  for (const l of lines) if (/^10\.\d+\.\d+\.\d+ dev lo /.test(l)) state.count++;
-  return state.count;
-}
-
 async function ipMonitor(n, raw) {
   spawnSync('ip', ['link', 'set', 'lo', 'up']);
   const ipmon = spawn('ip', ['monitor', 'route'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -228,15 +212,17 @@ async function ipMonitor(n, raw) {
     if (r === 'all' || state.count === seen) break;
   }
   ipmon.kill();
-  const lostLines = (errors.match(/No buffer space available|ENOBUFS/g) ?? []).length;
-  steps.consume = { n: state.count, ms: tLast - t0, lost: n - state.count, ratePerS: tLast > tFirst ? state.count / ((tLast - tFirst) / 1000) : null, producerMs: p.steps.add.ms, enobufs: lostLines };
-  if (errors.trim()) notes.push(`ip monitor stderr: ${errors.trim().split('\n').slice(0, 2).join(' | ')}`);
+  const errs = ipMonitorErrors(errors);
+  const enobufs = errs.filter((l) => /No buffer space available/.test(l)).length;
+  steps.consume = { n: state.count, ms: tLast - t0, lost: n - state.count, ratePerS: tLast > tFirst ? state.count / ((tLast - tFirst) / 1000) : null, producerMs: p.steps.add.ms, enobufs };
+  const other = errs.filter((l) => !/No buffer space available/.test(l));
+  if (other.length) notes.push(`ip monitor stderr: ${other.slice(0, 2).join(' | ')}`);
   const ipr = spawnSync('ip', ['-4', 'route', 'show', 'table', 'main'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   checks.routes = ipr.stdout.split('\n').filter((l) => /^10\./.test(l)).length;
 }
 
 // ---- main ----------------------------------------------------------------------------
-if (import.meta.url === `file://${process.argv[1]}`) {
+{
   try {
     const num = rest.slice(0, -1).map(Number);
     const raw = rest[rest.length - 1];
