@@ -51,26 +51,43 @@ function produce(raw, n, from, nsPath) {
 
 
 // ---- event-loop lag (as lib-peer.js: every tick of a 1 ms timer) ---------------------
+// Beside each tick's lag, the time the main thread spent runnable but waiting for a CPU
+// meanwhile (/proc/…/schedstat, second field): a late tick on a loaded machine is
+// often the scheduler's, not the loop's work. `net` is the lag without that wait.
+const schedstat = () => readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
 let lags = [];
+let nets = [];
 let last = performance.now();
+let lastSched;
+let firstSched;
 let lagTimer;
 const lagStart = () => {
   lags = [];
+  nets = [];
   last = performance.now();
+  lastSched = firstSched = schedstat();
   lagTimer = setInterval(() => {
     const t = performance.now();
-    lags.push(Math.max(0, t - last - 1));
+    const s = schedstat();
+    const lag = Math.max(0, t - last - 1);
+    lags.push(lag);
+    nets.push(Math.max(0, lag - (s[1] - lastSched[1]) / 1e6));
     last = t;
+    lastSched = s;
   }, 1);
 };
 const bucket = (x) => (x < 10 ? Math.ceil(x * 100) / 100 : x < 100 ? Math.ceil(x * 10) / 10 : Math.ceil(x));
+const p99 = (sorted) => sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)];
 function lagStop() {
   clearInterval(lagTimer);
-  if (!lags.length) return { lagMs: 0, lagP99Ms: 0, lagSamples: 0, lagHist: {} };
+  const s = schedstat();
+  const sched = { mainCpuMs: (s[0] - firstSched[0]) / 1e6, mainWaitMs: (s[1] - firstSched[1]) / 1e6 };
+  if (!lags.length) return { lagMs: 0, lagP99Ms: 0, lagSamples: 0, lagHist: {}, ...sched };
   const sorted = Float64Array.from(lags).sort();
+  const net = Float64Array.from(nets).sort();
   const lagHist = {};
   for (const x of sorted) lagHist[bucket(x)] = (lagHist[bucket(x)] ?? 0) + 1;
-  return { lagMs: sorted[sorted.length - 1], lagP99Ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)], lagSamples: sorted.length, lagHist };
+  return { lagMs: sorted[sorted.length - 1], lagP99Ms: p99(sorted), lagSamples: sorted.length, lagHist, netLagMs: net[net.length - 1], netLagP99Ms: p99(net), ...sched };
 }
 
 // ---- the library ---------------------------------------------------------------------

@@ -509,25 +509,30 @@ function liveTables(results) {
   if (results.W7) {
     const n = params('W7', { id: 'x' }).n;
     out.push(`W7, monitor: ${fmtN(n)} route adds made by another process (raw C pipelined, \`raw produce\`, the same producer for every consumer), consumed as they come:`, '');
-    out.push('| consumer | events/s | events lost | producer start → last event | producer\'s own time | event-loop lag p99 / max | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|');
+    out.push('| consumer | events/s | events lost | producer start → last event | producer\'s own time | event-loop lag p99 / max | the same without the main thread\'s waits for a CPU | main thread on a CPU / waiting for one | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const p of consumers('W7')) {
       const res = results.W7[p.id];
-      const row = broken({ ...p, label: label[p.id] }, res, 6);
+      const row = broken({ ...p, label: label[p.id] }, res, 8);
       if (row) {
         out.push(row);
         continue;
       }
       const c = res.steps.consume;
       const lost = `${c.lost}${c.enobufs !== undefined ? ` (${c.enobufs} ENOBUFS)` : ''}`;
-      const lag = p.id === 'lib-live' ? `${fmtMs(c.lagP99Ms)} / ${fmtMs(c.lagMs)}` : '—';
+      const lib = p.id === 'lib-live';
+      const lag = lib ? `${fmtMs(c.lagP99Ms)} / ${fmtMs(c.lagMs)}` : '—';
+      const net = lib && c.netLagMs !== undefined ? `${fmtMs(c.netLagP99Ms)} / ${fmtMs(c.netLagMs)}` : '—';
+      const sched = lib && c.mainCpuMs !== undefined ? `${fmtMs(c.mainCpuMs)} / ${fmtMs(c.mainWaitMs)}` : '—';
       for (const t of res.notes ?? []) note(`${label[p.id]}, W7: ${t}`);
-      out.push(`| ${label[p.id]} | ${c.ratePerS ? fmtRate(c.ratePerS) : '—'} | ${lost} | ${fmtMs(c.ms)} | ${fmtMs(c.producerMs)} | ${lag} | ${res.rssKiB ? `${(res.rssKiB / 1024).toFixed(0)} MiB` : '—'} |`);
+      out.push(`| ${label[p.id]} | ${c.ratePerS ? fmtRate(c.ratePerS) : '—'} | ${lost} | ${fmtMs(c.ms)} | ${fmtMs(c.producerMs)} | ${lag} | ${net} | ${sched} | ${res.rssKiB ? `${(res.rssKiB / 1024).toFixed(0)} MiB` : '—'} |`);
     }
     out.push('', 'Events/s: the consumer\'s count from its first to its last event; lost: adds it never got (a kernel ENOBUFS drops a whole socket buffer). '
       + 'lib: `monitor({ netns, families: [\'route\'] })` iterated with `for await`, the defaults (highWaterMark 4096, 8 MiB rcvbuf), lag from a 1 ms interval timer; '
       + '`ip monitor route`: iproute2\'s default buffer, its stdout read by a Node driver that counts the lines (time until all its lines are out; lost lines = adds without one, ENOBUFS from its stderr); '
       + 'pyroute2: `IPRoute().bind()` (default groups, 1 MiB rcvbuf) and a `get()` loop behind `select()`, ENOBUFS counted and the loop carried on. '
-      + 'The producer\'s time shows how much each consumer slowed it (2 processes on the same cores).', '');
+      + 'The producer\'s time shows how much each consumer slowed it (2 processes on the same cores). '
+      + 'Lag without the waits: each tick\'s lag less the time the main thread was runnable but not running meanwhile (`/proc/self/task/PID/schedstat`); '
+      + 'on a loaded machine most of the worst ticks are the scheduler\'s (the main thread ready, no CPU free), not work on the loop.', '');
   }
   if (results.W8) {
     const sz = params('W8', { id: 'x' });
