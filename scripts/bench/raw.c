@@ -7,6 +7,8 @@
 //                                             windowed so acks fit rcvbuf)
 //   raw probe                     waits until an rtnl-taking request is fast
 //   raw W6 MODE N D               pod network: N pods, the first D deleted one by one
+//   raw produce MODE N [FROM]     only adds N /32 routes dev lo (10.0.0.1+FROM …),
+//                                 the producer of the monitor and mirror workloads
 //
 // It runs inside the network namespace it was started in (`unshare -n`) and
 // prints one JSON object: { steps: { name: { n, ms } }, checks: { name: count } }.
@@ -465,6 +467,20 @@ static void w3(long n) {
   check("afterDel", count_routes());
 }
 
+// The producer of W7/W8: N route adds on lo (which must be up), nothing else;
+// the consumers under test are other sockets in the same namespace.
+static void produce(long n, long from) {
+  int lo = (int)if_nametoindex("lo");
+  if (!lo) die("if_nametoindex lo", errno);
+  double t = now_ms();
+  for (long i = from; i < from + n; i++) {
+    route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, lo, v4((uint32_t)i));
+    done_msg();
+  }
+  flush_msgs();
+  step("add", n, now_ms() - t);
+}
+
 static void w4(long n, long rounds) {
   int saved = pipelined;
   pipelined = 1;  // setup, not measured
@@ -821,7 +837,7 @@ static void probe(void) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: raw W1|W2|W3|W4|W5|W6 sync|pipe [N] [N2] | raw probe\n");
+    fprintf(stderr, "usage: raw W1|W2|W3|W4|W5|W6 sync|pipe [N] [N2] | raw produce sync|pipe N [FROM] | raw probe\n");
     return 1;
   }
   nl_open();
@@ -839,6 +855,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "W4")) w4(n, n2);
   else if (!strcmp(argv[1], "W5")) w5(n);
   else if (!strcmp(argv[1], "W6")) w6(n, n2 < n ? n2 : n / 5);
+  else if (!strcmp(argv[1], "produce")) produce(n, argc > 4 ? n2 : 0);
   else return 1;
   emit();
   return 0;

@@ -3,7 +3,8 @@
 //
 //   npm run bench [-- --quick] [--workloads=W1,W3] [--peers=c-pipe,lib-batch]
 //                 [--w1=1000 --w1-del=200 --w2=10000 --w3=100000 --w4=1000
-//                  --w4-rounds=20 --w5=100 --w6=200 --fork-max=1000]
+//                  --w4-rounds=20 --w5=100 --w6=200 --fork-max=1000
+//                  --w7=100000 --w8=100000 --w8-links=2000 --w8-burst=10000 --w8-ndb-max=N]
 //                 [--repeat=K] [--nice=-10] [--timeout=300]
 //                 [--write | --no-write] [--no-build] [--no-install]
 //
@@ -19,6 +20,8 @@
 // touch the machine's /run/netns (W6's pod namespaces too). Between runs the kernel's background
 // namespace teardown is waited out (net_namespace objects back to the count
 // before the run, then an rtnl-taking probe request fast 10 times running).
+// W7 (monitor) and W8 (mirror) are issue 19's: consumers of route adds that
+// another process makes (raw.c's `produce` mode), with their own tables.
 // Results: a table on stdout, results.json in the build folder, and (full runs,
 // or with --write) BENCHMARKS.md at the repository root.
 import { spawnSync } from 'node:child_process';
@@ -42,11 +45,14 @@ const opt = (name) => {
 };
 const quick = flag('quick') || process.env.BENCH_QUICK === '1';
 const sizes = quick
-  ? { w1: 200, 'w1-del': 40, w2: 2000, w3: 20000, w4: 200, 'w4-rounds': 10, w5: 20, w6: 40, 'fork-max': 300 }
-  : { w1: 1000, 'w1-del': 200, w2: 10000, w3: 100000, w4: 1000, 'w4-rounds': 20, w5: 100, w6: 200, 'fork-max': 1000 };
+  ? { w1: 200, 'w1-del': 40, w2: 2000, w3: 20000, w4: 200, 'w4-rounds': 10, w5: 20, w6: 40, 'fork-max': 300, w7: 10000, w8: 5000, 'w8-links': 200, 'w8-burst': 1000 }
+  : { w1: 1000, 'w1-del': 200, w2: 10000, w3: 100000, w4: 1000, 'w4-rounds': 20, w5: 100, w6: 200, 'fork-max': 1000, w7: 100000, w8: 100000, 'w8-links': 2000, 'w8-burst': 10000 };
+// NDB's size in W8 (pyroute2 only): the full size unless capped (NDB took ~25 s for 100k routes on a 2-core VM).
+sizes['w8-ndb-max'] = sizes.w8;
 for (const k of Object.keys(sizes)) if (opt(k) !== undefined) sizes[k] = Number(opt(k));
 for (const [k, v] of Object.entries(sizes)) if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${k} must be a positive integer`);
 if (sizes['w1-del'] >= sizes.w1) sizes['w1-del'] = sizes.w1 - 1;
+if (sizes['w8-links'] % 2) sizes['w8-links'] += 1; // veth pairs
 const timeoutS = Number(opt('timeout') ?? (quick ? 120 : 300));
 const repeat = Math.max(1, Number(opt('repeat') ?? 1));
 const niceness = Number(opt('nice') ?? -10);
@@ -77,7 +83,8 @@ function ensurePackages() {
       ['time', () => existsSync('/usr/bin/time')],
       ['gcc', () => ok('cc', ['--version'])],
     ]],
-    ['pyroute2', [['python3-pyroute2', () => ok('/usr/bin/python3', ['-c', 'import pyroute2'])]]],
+    // W8 uses NDB too (its in-memory SQLite: python3's sqlite3 module, part of Debian's python3).
+    ['pyroute2', [['python3-pyroute2', () => ok('/usr/bin/python3', ['-c', 'import pyroute2; from pyroute2 import NDB'])]]],
     ['go', [
       ['golang-go', () => ok('go', ['version'])],
       ['golang-github-vishvananda-netlink-dev', () => existsSync('/usr/share/gocode/src/github.com/vishvananda/netlink/netlink.go')],
@@ -227,8 +234,16 @@ const PEERS = [
   { id: 'lib-concurrent', label: 'lib concurrent', lib: true, cmd: (w, a) => [node, join(here, 'lib-peer.js'), 'concurrent', w, ...a] },
   { id: 'lib-batch', label: 'lib batch', lib: true, cmd: (w, a) => [node, join(here, 'lib-peer.js'), 'batch', w, ...a] },
   { id: 'lib-sync', label: 'lib sync', lib: true, cmd: (w, a) => [node, join(here, 'lib-peer.js'), 'sync', w, ...a] },
+  // Issue 19's consumers (W7, W8; pyroute2 above runs them too): columns of their own tables, not of the main one.
+  { id: 'lib-live', label: 'lib monitor() / watch()', lib: true, live: true, only: ['W7', 'W8'], cmd: (w, a) => [node, '--expose-gc', join(here, 'live-peer.js'), 'lib', w, ...a] },
+  { id: 'ip-monitor', label: '`ip monitor route`', ext: true, live: true, only: ['W7'], cmd: (w, a) => [node, join(here, 'live-peer.js'), 'ip', w, ...a] },
 ];
+/** W7/W8's consumers: the library's, `ip monitor` (W7), pyroute2. */
+const LIVE = new Set(['lib-live', 'ip-monitor', 'pyroute2']);
+const isLive = (w) => w === 'W7' || w === 'W8';
 const peers = PEERS.filter((p) => !onlyPeers || onlyPeers.includes(p.id));
+/** The columns of the main tables (W1–W6). */
+const mainPeers = peers.filter((p) => !p.live);
 
 /** The sizes a peer runs a workload with (forking `ip` 100,000 times would take minutes). */
 function params(w, peer) {
@@ -240,6 +255,11 @@ function params(w, peer) {
     case 'W4': return { n: sizes.w4, rounds: sizes['w4-rounds'], args: [sizes.w4, sizes['w4-rounds']] };
     case 'W5': return { n: sizes.w5, args: [sizes.w5] };
     case 'W6': return { n: sizes.w6, d: Math.floor(sizes.w6 / 5), args: [sizes.w6, Math.floor(sizes.w6 / 5)] };
+    case 'W7': return { n: sizes.w7, args: [sizes.w7, join(BUILD, 'raw')] };
+    case 'W8': {
+      const n = peer.id === 'pyroute2' ? Math.min(sizes.w8, sizes['w8-ndb-max']) : sizes.w8;
+      return { n, links: sizes['w8-links'], burst: sizes['w8-burst'], args: [n, sizes['w8-links'], sizes['w8-burst'], join(BUILD, 'raw')] };
+    }
   }
 }
 
@@ -252,6 +272,9 @@ function verify(w, p, checks = {}) {
     W4: { links: 2 * p.n + 1, minLinks: 2 * p.n + 1, ipLinks: 2 * p.n + 1 },
     W5: { namedLeft: 0, linksSettled: 1 },
     W6: w === 'W6' ? podWant(p.n, p.d) : {},
+    // W7: the producer's adds are all in the table (what each consumer got is the figure, losses included).
+    W7: { routes: p.n },
+    W8: { links: p.links, routes: p.n, burst: p.burst, verifyDifferences: 0 },
   }[w];
   const bad = [];
   for (const [k, v] of Object.entries(want)) if (k in checks && checks[k] !== v) bad.push(`${k}=${checks[k]} (want ${v})`);
@@ -278,6 +301,8 @@ function podWant(n, d) {
 function notRun(w, peer) {
   if (peer.only && !peer.only.includes(w)) return `n/a: ${peer.label} runs ${peer.only.join(', ')} only`;
   if (w === 'W6' && peer.id === 'rust') return 'W6 not written for the Rust peer yet';
+  if (isLive(w) && !LIVE.has(peer.id)) return `n/a: ${w} compares the library's monitor/mirror with \`ip monitor\` and pyroute2`;
+  if (isLive(w) && missing['c-pipe']) return `the producer (raw C) did not build: ${missing['c-pipe']}`;
   return undefined;
 }
 
@@ -378,6 +403,7 @@ function table(results) {
     if (i < 0) i = notes.push(text) - 1;
     return `[${i + 1}]`;
   };
+  const peers = mainPeers;
   const head = ['workload', ...peers.map((p) => p.label)];
   const out = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`];
   for (const row of ROWS) {
@@ -404,9 +430,9 @@ function table(results) {
     out.push(`| ${row.label} (${what}) | ${cells.join(' | ')} |`);
   }
   for (const [w, byPeer] of Object.entries(results))
-    for (const p of peers) for (const n of byPeer[p.id]?.notes ?? []) note(`${p.label}, ${w}: ${n}`);
+    if (!isLive(w)) for (const p of peers) for (const n of byPeer[p.id]?.notes ?? []) note(`${p.label}, ${w}: ${n}`);
   const rss = peers.map((p) => {
-    const all = Object.values(results).map((r) => r[p.id]?.rssKiB).filter((x) => x > 0);
+    const all = Object.entries(results).filter(([w]) => !isLive(w)).map(([, r]) => r[p.id]?.rssKiB).filter((x) => x > 0);
     return all.length ? `${(Math.max(...all) / 1024).toFixed(0)} MiB` : '—';
   });
   out.push(`| peak RSS (largest of the workloads) | ${rss.join(' | ')} |`);
@@ -438,10 +464,10 @@ function lagOf(res) {
 }
 
 function lagTable(results) {
-  const libs = peers.filter((p) => p.lib);
+  const libs = mainPeers.filter((p) => p.lib);
   if (!libs.length) return '';
   const out = [`| workload | ${libs.map((p) => p.label).join(' | ')} |`, `|---|${libs.map(() => '---:').join('|')}|`];
-  for (const w of Object.keys(results)) {
+  for (const w of Object.keys(results).filter((x) => !isLive(x))) {
     const cells = libs.map((p) => {
       const l = lagOf(results[w][p.id]);
       return l ? `${fmtMs(l.p99)} / ${fmtMs(l.max)}` : '—';
@@ -452,10 +478,88 @@ function lagTable(results) {
 }
 
 function rssTable(results) {
+  const peers = mainPeers;
   const out = [`| workload | ${peers.map((p) => p.label).join(' | ')} |`, `|---|${peers.map(() => '---:').join('|')}|`];
-  for (const w of Object.keys(results)) {
+  for (const w of Object.keys(results).filter((x) => !isLive(x))) {
     out.push(`| ${w} | ${peers.map((p) => (results[w][p.id]?.rssKiB ? `${(results[w][p.id].rssKiB / 1024).toFixed(0)}` : '—')).join(' | ')} |`);
   }
+  return out.join('\n');
+}
+
+// ---- W7, W8: issue 19's live-state tables ------------------------------------------------
+const fmtBytes = (b) => (b >= 10240 ? `${(b / 1024).toFixed(0)} KiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b.toFixed(0)} B`);
+const fmtN = (n) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : `${n}`);
+
+/** W7 (monitor) and W8 (mirror): one row per consumer, one column per figure; '' when neither ran. */
+function liveTables(results) {
+  const notes = [];
+  const note = (text) => {
+    let i = notes.indexOf(text);
+    if (i < 0) i = notes.push(text) - 1;
+    return `[${i + 1}]`;
+  };
+  const out = [];
+  const consumers = (w) => peers.filter((p) => LIVE.has(p.id) && (!p.only || p.only.includes(w)) && results[w]?.[p.id]);
+  /** The row of a run that failed or did not run, or undefined. */
+  const broken = (p, res, width) => {
+    const why = res.error ? `failed ${note(`${p.label}: ${res.error}`)}` : res.missing ? `missing ${note(`${p.label}: ${res.missing}`)}` : undefined;
+    return why && `| ${p.label} | ${why} |${' |'.repeat(width - 1)}`;
+  };
+  const label = { 'lib-live': 'lib `monitor()` (default buffer)', 'ip-monitor': '`ip monitor route`', pyroute2: 'pyroute2 `IPRoute().bind()` + `get()`' };
+  if (results.W7) {
+    const n = params('W7', { id: 'x' }).n;
+    out.push(`W7, monitor: ${fmtN(n)} route adds made by another process (raw C pipelined, \`raw produce\`, the same producer for every consumer), consumed as they come:`, '');
+    out.push('| consumer | events/s | events lost | producer start → last event | producer\'s own time | event-loop lag p99 / max | the same without the main thread\'s waits for a CPU | main thread on a CPU / waiting for one | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const p of consumers('W7')) {
+      const res = results.W7[p.id];
+      const row = broken({ ...p, label: label[p.id] }, res, 8);
+      if (row) {
+        out.push(row);
+        continue;
+      }
+      const c = res.steps.consume;
+      const lost = `${c.lost}${c.enobufs !== undefined ? ` (${c.enobufs} ENOBUFS)` : ''}`;
+      const lib = p.id === 'lib-live';
+      const lag = lib ? `${fmtMs(c.lagP99Ms)} / ${fmtMs(c.lagMs)}` : '—';
+      const net = lib && c.netLagMs !== undefined ? `${fmtMs(c.netLagP99Ms)} / ${fmtMs(c.netLagMs)}` : '—';
+      const sched = lib && c.mainCpuMs !== undefined ? `${fmtMs(c.mainCpuMs)} / ${fmtMs(c.mainWaitMs)}` : '—';
+      for (const t of res.notes ?? []) note(`${label[p.id]}, W7: ${t}`);
+      out.push(`| ${label[p.id]} | ${c.ratePerS ? fmtRate(c.ratePerS) : '—'} | ${lost} | ${fmtMs(c.ms)} | ${fmtMs(c.producerMs)} | ${lag} | ${net} | ${sched} | ${res.rssKiB ? `${(res.rssKiB / 1024).toFixed(0)} MiB` : '—'} |`);
+    }
+    out.push('', 'Events/s: the consumer\'s count from its first to its last event; lost: adds it never got (a kernel ENOBUFS drops a whole socket buffer). '
+      + 'lib: `monitor({ netns, families: [\'route\'] })` iterated with `for await`, the defaults (highWaterMark 4096, 8 MiB rcvbuf), lag from a 1 ms interval timer; '
+      + '`ip monitor route`: iproute2\'s default buffer, its stdout read by a Node driver that counts the lines (time until all its lines are out; lost lines = adds without one, ENOBUFS from its stderr); '
+      + 'pyroute2: `IPRoute().bind()` (default groups, 1 MiB rcvbuf) and a `get()` loop behind `select()`, ENOBUFS counted and the loop carried on. '
+      + 'The producer\'s time shows how much each consumer slowed it (2 processes on the same cores). '
+      + 'Lag without the waits: each tick\'s lag less the time the main thread was runnable but not running meanwhile (`/proc/self/task/PID/schedstat`); '
+      + 'on a loaded machine most of the worst ticks are the scheduler\'s (the main thread ready, no CPU free), not work on the loop.', '');
+  }
+  if (results.W8) {
+    const sz = params('W8', { id: 'x' });
+    out.push(`W8, mirror: links and routes mirrored from an empty namespace while ${fmtN(sz.links)} links (\`ip -batch\`, veth pairs), then ${fmtN(sz.n)} routes, then a burst of ${fmtN(sz.burst)} are made by other processes:`, '');
+    out.push('| mirror | routes | RSS per link | RSS per route | JS heap per link / route | holds the routes after (producer\'s own time) | converged after the burst: after its end / from its start (producer\'s own time) | verify() | peak RSS |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const mlabel = { 'lib-live': 'lib `watch()`', pyroute2: 'pyroute2 `NDB()`' };
+    for (const p of consumers('W8')) {
+      const res = results.W8[p.id];
+      const row = broken({ ...p, label: mlabel[p.id] }, res, 8);
+      if (row) {
+        out.push(row);
+        continue;
+      }
+      const st = res.steps;
+      const m = st.memory;
+      let routes = fmtN(res.params.n);
+      if (res.params.n !== sz.n) routes += ` ${note(`${mlabel[p.id]} ran with ${res.params.n} routes (--w8-ndb-max), not ${sz.n}: its figures are for that size`)}`;
+      for (const t of res.notes ?? []) note(`${mlabel[p.id]}, W8: ${t}`);
+      out.push(`| ${mlabel[p.id]} | ${routes} | ${fmtBytes(m.bytesPerLink)} | ${fmtBytes(m.bytesPerRoute)} | ${m.heapPerLink !== undefined ? `${fmtBytes(m.heapPerLink)} / ${fmtBytes(m.heapPerRoute)}` : '—'} | ${fmtMs(st.routes.ms)} (${fmtMs(st.routes.producerMs)}) | ${fmtMs(st.burst.afterProducerMs)} / ${fmtMs(st.burst.ms)} (${fmtMs(st.burst.producerMs)}) | ${st.verify ? `${res.checks.verifyDifferences} differences, ${fmtMs(st.verify.ms)}` : '—'} | ${res.rssKiB ? `${(res.rssKiB / 1024).toFixed(0)} MiB` : '—'} |`);
+    }
+    out.push('', 'Memory: growth of the process\'s RSS while the links, then the routes, came in, divided by their count (the library: after a full GC, `node --expose-gc`; its JS heap growth beside it); '
+      + 'times run from the producer\'s start until the mirror holds every object (lib: counted from the mirror\'s own `\'add\'` events; NDB: `ndb.routes.count()` polled every 10 ms until it has every route); '
+      + '"0 ms" after the burst\'s end: the mirror was complete when the producer\'s exit was seen. The producer\'s own time is mostly the kernel\'s: route adds are slow with thousands of links in the namespace even with no consumer (12.5 s for 100k beside 2,000 veths, 0.43 s in an empty namespace, on the 2-core machine of this work). '
+      + 'lib: `nl.watch({ tables: [\'link\', \'route\'] })`, then `verify({ settle: 0 })` (a re-dump compared with the mirror); '
+      + 'pyroute2: `NDB()` with its default source (the namespace it runs in) and in-memory SQLite; it has no verify.', '');
+  }
+  if (notes.length) out.push(notes.map((t, i) => `${i + 1}. ${t}`).join('\n'), '');
   return out.join('\n');
 }
 
@@ -568,7 +672,7 @@ function merge(a, b) {
 }
 
 const results = {};
-for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6']) {
+for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8']) {
   if (onlyWorkloads && !onlyWorkloads.includes(w)) continue;
   results[w] = {};
   // Repetitions alternate the peers' order, so no peer always runs right after the same one.
@@ -586,21 +690,22 @@ const main = table(results);
 const elapsed = ((Date.now() - started) / 1000).toFixed(0);
 const legend = `Figures are operations per second (higher is better; W6: pods per second) or milliseconds (lower is better); the ratio in brackets is the figure divided by raw C pipelined's (W6 "awaited per pod": raw C sync's; for times, above 1× is slower than C). "—": not applicable to that peer (W6: a peer fills the "awaited" or the "concurrent" row, whichever it does).`;
 const noteList = main.notes.map((n, i) => `${i + 1}. ${n}`).join('\n');
+const hasMain = Object.keys(results).some((w) => !isLive(w));
+const live = liveTables(results);
 const report = [
-  main.text,
-  '',
-  legend,
-  noteList ? `\n${noteList}` : '',
-  '',
-  'Event-loop lag of the library during each workload, p99 / max (every tick of a 1 ms interval timer during the timed steps, pooled over the workload\'s steps; `sync` blocks the loop by design):',
-  '',
-  lagTable(results),
-  '',
-  'Peak RSS per workload (MiB, `/usr/bin/time -f %M` of the peer process; for `ip` fork/op, `ip -batch` and the CNI plugin, the largest of the driver and its forks — the CNI driver is a shell, so its figure is the largest `bridge` fork\'s):',
-  '',
-  rssTable(results),
-  '',
-  targets(results),
+  ...(hasMain ? [main.text, '', legend, noteList ? `\n${noteList}` : '', ''] : []),
+  ...(live ? [live] : []),
+  ...(hasMain ? [
+    'Event-loop lag of the library during each workload, p99 / max (every tick of a 1 ms interval timer during the timed steps, pooled over the workload\'s steps; `sync` blocks the loop by design):',
+    '',
+    lagTable(results),
+    '',
+    'Peak RSS per workload (MiB, `/usr/bin/time -f %M` of the peer process; for `ip` fork/op, `ip -batch` and the CNI plugin, the largest of the driver and its forks — the CNI driver is a shell, so its figure is the largest `bridge` fork\'s):',
+    '',
+    rssTable(results),
+    '',
+    targets(results),
+  ] : []),
 ].join('\n');
 console.log(`\n${report}\n`);
 console.log(`${machine.nproc} × ${machine.cpu}, kernel ${machine.kernel}; ${elapsed} s in all`);
@@ -630,7 +735,8 @@ between runs, everything else is regenerated.
 - Sizes: W1 ${s.w1} veth pairs (${s['w1-del']} deleted one by one, the other ${s.w1 - s['w1-del']} in bulk);
   W2 ${s.w2} addresses; W3 ${s.w3} routes; W4 ${s.w4} pairs, ${s['w4-rounds']} dumps; W5 ${s.w5} namespaces;
   W6 ${s.w6} pods (${Math.floor(s.w6 / 5)} deleted one by one, the other ${s.w6 - Math.floor(s.w6 / 5)} in bulk);
-  \`ip\` fork/op capped at ${s['fork-max']} operations per step
+  \`ip\` fork/op capped at ${s['fork-max']} operations per step;
+  W7 ${s.w7} route adds consumed; W8 a mirror of ${s['w8-links']} links and ${s.w8} routes${s['w8-ndb-max'] < s.w8 ? ` (NDB capped at ${s['w8-ndb-max']})` : ''}, then a burst of ${s['w8-burst']}
 - Peers: ${versions.ip}; pyroute2 ${versions.pyroute2} (Debian); ${versions.go}, vishvananda/netlink ${versions.netlink} (Debian);
   ${versions.rust ?? 'Rust: not built'}; CNI plugins ${versions.cni} (Debian); ${versions.cc}
 
@@ -767,6 +873,20 @@ from \`ip\` run inside the namespace; a failed count marks the cell "failed".
     on each (a batch sends each operation's first request together, so a name
     would be looked up after the operations that need it), and one batch per pod,
     all in flight. Teardown as in W1 (by index; bulk by group).
+- **W7, W8 (issue 19: following and mirroring)**. One producer for every
+  consumer: \`raw produce pipe N\` (scripts/bench/raw.c), ${s.w7} \`RTM_NEWROUTE\`s of
+  10.x.y.z/32 dev lo, up to 1024 per \`sendmsg()\`, as another process with its
+  own socket, started once the consumer is subscribed. W7 consumers: the
+  library's \`monitor({ families: ['route'] })\` with its defaults (scripts/bench/live-peer.js
+  *lib*), \`ip monitor route\` with its stdout counted by a Node driver (*ip*), and
+  pyroute2's \`IPRoute().bind()\` + \`get()\` (peer.py W7). A consumer stops at N
+  events, or 3 s after the producer ended with nothing more coming (the rest
+  counts as lost). W8: \`nl.watch({ tables: ['link', 'route'] })\` against
+  pyroute2's \`NDB()\`, both started on an empty namespace, then ${s['w8-links']} links
+  (\`ip -batch\`), ${s.w8} routes and a burst of ${s['w8-burst']} made by other processes;
+  memory is the RSS growth over each phase divided by its count. Checks: every
+  add in the kernel's table (W7), every link and route counted by the mirror,
+  and the library's \`verify()\` finding 0 differences (W8).
 - Peak RSS is \`/usr/bin/time -f %M\` of the peer's process (for \`ip\` fork/op
   and \`ip -batch\`, the largest of the Node driver and its \`ip\` children).
 - Hygiene: after each run, the benchmark waits until the kernel's count of
