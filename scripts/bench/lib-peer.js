@@ -326,6 +326,15 @@ async function w6(n, d) {
   await nl.link.add({ name: 'cni0', kind: 'bridge', up: true });
   await nl.address.add({ dev: 'cni0', address: '10.22.0.1/16' });
   for (let i = 0; i < n; i++) await nsAdd(`pod${i}`);
+  // A handle in each pod's namespace, opened back to back (closed after the clock stops):
+  // sync and await open one at a time, concurrent and batch all at once.
+  const opened = [];
+  await timed('open', n, async () => {
+    if (variant === 'sync') for (let i = 0; i < n; i++) opened.push(lib.openSync({ netns: `pod${i}` }));
+    else if (variant === 'await') for (let i = 0; i < n; i++) opened.push(await lib.open({ netns: `pod${i}` }));
+    else opened.push(...(await Promise.all(Array.from({ length: n }, (_, i) => lib.open({ netns: `pod${i}` })))));
+  });
+  await Promise.all(opened.map((h) => h.close()));
   const usePod = variant === 'await' || variant === 'concurrent';
   const pod = usePod ? nl.pod : undefined;
   if (usePod && (typeof pod?.add !== 'function' || typeof pod?.del !== 'function')) throw new Missing('nl.pod not in the library yet');
