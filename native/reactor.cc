@@ -474,6 +474,7 @@ void Reactor::loop() {
   epoll_event evs[64];
   while (!stop_.load()) {
     bool worked = false;
+    bool io = false;
     for (;;) {
       Command c;
       {
@@ -484,11 +485,14 @@ void Reactor::loop() {
         if (c.op == Op::Send) c.ep->taken_ = c.chunk;  // from here on it counts as sent
       }
       worked = true;
+      // Only I/O keeps the thread spinning for the next request: attaching and detaching
+      // sockets (handles opened and closed in bursts) would take a core from the opener.
+      if (c.op == Op::Send) io = true;
       handle(c);
       if (stop_.load()) break;
     }
-    if (readAll()) worked = true;
-    if (worked) lastWork_ = nowNs();
+    if (readAll()) worked = io = true;
+    if (io) lastWork_ = nowNs();
     int timeout = 0;
     if (!worked && !idleSpin()) {
       // Credits returned meanwhile make held endpoints readable again.

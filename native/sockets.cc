@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
+
 #include <thread>
 
 #ifndef SOL_NETLINK
@@ -126,7 +127,8 @@ class Opener {
       job_.store(&job);
     }
     cv_.notify_all();
-    for (int64_t until = nowNs() + kCallerSpinNs; !job.done.load(std::memory_order_acquire) && nowNs() < until;) cpuRelax();
+    // Yielding, not pausing: on a busy machine the opener may be waiting for this very core.
+    for (int64_t until = nowNs() + kCallerSpinNs; !job.done.load(std::memory_order_acquire) && nowNs() < until;) sched_yield();
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [&] { return job.done.load(); });
     return job.ok;
