@@ -3,7 +3,7 @@
  * RTM_NEWADDR/RTM_DELADDR/RTM_GETADDR, IPv4 and IPv6.
  * @module
  */
-import { flagBits, flagNames, prefixMatch, type Writer } from './codec.js';
+import { flagBits, flagNames, prefixMatch, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -59,6 +59,8 @@ const FOREVER = 0xffffffff;
 
 /** An address as `address.list` returns it (one `addr_info` entry of `ip -j address show`). */
 export interface Address {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: Family;
   /** The link's index (`ifindex`). */
   index: number;
@@ -406,7 +408,7 @@ function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | 
   if (family !== AF.INET && family !== AF.INET6) return undefined;
   if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   if (c.index && h.index !== c.index) return undefined;
-  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, addrAttrs.reset(R), 'address') as Partial<IfaAttrs>;
+  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, addrAttrs.reset(R), 'address') as Decoded<IfaAttrs>;
   const local = r.ifaLocal ?? r.ifaAddress;
   if (local === undefined) return undefined;
   const flags = r.ifaFlags ?? h.flags; // IFA_FLAGS holds all 32 bits; ifa_flags only the low 8
@@ -433,6 +435,7 @@ function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | 
   if (r.label !== undefined) a.label = r.label;
   if (r.metric !== undefined) a.metric = r.metric;
   if (r.proto !== undefined) a.proto = r.proto;
+  if (r.unknown !== undefined) a.unknown = r.unknown;
   return a;
 }
 

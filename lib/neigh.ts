@@ -9,7 +9,7 @@
  * wrong input, and a flush needs a filter.
  * @module
  */
-import { prefixMatch, type Writer } from './codec.js';
+import { prefixMatch, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -129,6 +129,8 @@ export interface NeighOptions extends NeighFlags {
 
 /** A neighbour as `neigh.list`/`get` return it (`ip -j neigh show`, `bridge -j fdb show`). */
 export interface Neighbour extends NeighFlags {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: NeighFamily;
   /** The link's index. */
   index: number;
@@ -447,7 +449,7 @@ function parseNeigh(b: Buffer, off: number, end: number, c?: Compiled): Neighbou
     if (c.ifindex && c.ifindex !== index) return undefined;
     if (c.state !== undefined && !(state & c.state) && !(c.state === 0 && state === 0)) return undefined;
   }
-  const raw = neighAttrs.decode(b, off + ndmsg.size, end, undefined, 'neigh') as Partial<NdaAttrs>;
+  const raw = neighAttrs.decode(b, off + ndmsg.size, end, undefined, 'neigh') as Decoded<NdaAttrs>;
   if (c) {
     if (c.vlan !== undefined && raw.vlan !== c.vlan) return undefined;
     if (c.to) {
@@ -475,6 +477,7 @@ function parseNeigh(b: Buffer, off: number, end: number, c?: Compiled): Neighbou
   if (raw.nhid !== undefined) n.nhid = raw.nhid;
   if (raw.linkNetnsid !== undefined) n.linkNetnsid = raw.linkNetnsid;
   if (raw.cacheinfo !== undefined) n.cacheinfo = raw.cacheinfo;
+  if (raw.unknown !== undefined) n.unknown = raw.unknown;
   return n;
 }
 

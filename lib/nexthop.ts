@@ -8,7 +8,7 @@
  * sent for a wrong input, and `flush` needs a selector or `all: true`.
  * @module
  */
-import { flagNames, type Writer } from './codec.js';
+import { flagNames, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -92,6 +92,8 @@ export interface NexthopOptions {
 
 /** A nexthop as `nexthop.list`/`get` return it (`ip -j nexthop show`). */
 export interface NexthopObject extends Omit<NexthopOptions, 'via' | 'dev' | 'group' | 'flags'> {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   id: number;
   /** The output link's name (its index when it has none this handle could see). */
   dev?: string | number;
@@ -311,7 +313,7 @@ function byId(type: number, nhid: number): Request<NexthopObject> {
 /** Decodes one RTM_NEWNEXTHOP payload (`dev` is the link's index; lists name it). */
 export function parseNexthop(b: Buffer, off: number, end: number): NexthopObject | undefined {
   const h = nhmsg.header(b, off, end, 'nexthop');
-  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Partial<NhaAttrs>;
+  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Decoded<NhaAttrs>;
   if (a.id === undefined) return undefined;
   const n: NexthopObject = { id: a.id, flags: flagNames(RTNH_F, h.flags) };
   if (h.family === AF.INET || h.family === AF.INET6) n.family = h.family === AF.INET ? 'inet' : 'inet6';
@@ -333,6 +335,7 @@ export function parseNexthop(b: Buffer, off: number, end: number): NexthopObject
   if (h.flags & RTNH_F.onlink) n.onlink = true;
   if (h.protocol) n.protocol = protocolName(h.protocol);
   if (a.group === undefined) n.scope = scopeName(h.scope);
+  if (a.unknown !== undefined) n.unknown = a.unknown;
   return n;
 }
 
@@ -413,7 +416,7 @@ function* nameAll(items: NexthopObject[]): Op<NexthopObject[]> {
 /** Decodes one RTM_NEWNEXTHOPBUCKET payload. */
 export function parseNexthopBucket(b: Buffer, off: number, end: number): NexthopBucket | undefined {
   nhmsg.header(b, off, end, 'nexthop');
-  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Partial<NhaAttrs>;
+  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Decoded<NhaAttrs>;
   const k = a.resBucket;
   if (a.id === undefined || k?.index === undefined || k.nhid === undefined) return undefined;
   return { id: a.id, index: k.index, idleTime: k.idleTime ?? 0, nhid: k.nhid };

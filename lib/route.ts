@@ -3,7 +3,7 @@
  * RTM_NEWROUTE/RTM_DELROUTE/RTM_GETROUTE, IPv4 and IPv6, every table.
  * @module
  */
-import { flagBits, flagNames, type Writer } from './codec.js';
+import { flagBits, flagNames, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -88,6 +88,8 @@ const RTCF = {
 
 /** One path of a multipath route (`nexthop via ADDR dev DEV weight N`). */
 export interface Nexthop {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   /** `as LABEL[/LABEL…]` — this path's outgoing labels (MPLS routes). */
   newdst?: number[];
   /** `via ADDR` — the gateway; an IPv6 gateway of an IPv4 route is sent as RTA_VIA. */
@@ -248,6 +250,8 @@ export interface RouteOptions {
 
 /** A route as `route.list` and `route.get` return it (`ip -j -d route show`). */
 export interface Route {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: Family | 'mpls';
   type: RouteType;
   /** `'default'`, a prefix, or a host address (without `/32`, `/128`); an MPLS route's incoming label as text (`'100'`, as `ip -j` shows it). */
@@ -884,7 +888,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
     if (c.type !== undefined && h.type !== c.type) return undefined;
     if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   }
-  const a = routeAttrs.decode(b, off + rtmsg.size, end, routeAttrs.reset(A), 'route') as Partial<RtaAttrs>;
+  const a = routeAttrs.decode(b, off + rtmsg.size, end, routeAttrs.reset(A), 'route') as Decoded<RtaAttrs>;
   const table = a.table ?? h.table;
   if (c?.table && table !== c.table) return undefined;
   const max = family === AF.INET ? 32 : 128;
@@ -915,6 +919,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
       if (gw !== undefined) n.gateway = gw;
       if (nh.flow !== undefined) n.realm = nh.flow;
       if (nh.encap !== undefined && nh.encapType !== undefined) n.encap = encapOut(nh.encapType, nh.encap, 'route.nexthops.encap') as RouteEncap; // another type cannot be sent back, but is shown
+      if (nh.unknown !== undefined) n.unknown = nh.unknown;
       return n;
     });
   if (a.pref !== undefined) r.pref = a.pref;
@@ -925,6 +930,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
   if (a.mark !== undefined) r.mark = a.mark;
   if (a.uid !== undefined) r.uid = a.uid;
   if (flags & RTM_F_CLONED) r.cache = flagNames(RTCF, flags & 0xffff0000);
+  if (a.unknown !== undefined) r.unknown = a.unknown;
   return r;
 }
 
@@ -932,7 +938,7 @@ export function parseRoute(b: Buffer, off: number, end: number, c?: Compiled): R
 function parseMpls(b: Buffer, off: number, end: number, h: RtMsg, c?: Compiled): Route | undefined {
   if (c?.protocol !== undefined && h.protocol !== c.protocol) return undefined;
   if (c?.type !== undefined && h.type !== c.type) return undefined;
-  const a = mplsRouteAttrs.decode(b, off + rtmsg.size, end, undefined, 'route') as Partial<RtaAttrs & { dst: number[] }>;
+  const a = mplsRouteAttrs.decode(b, off + rtmsg.size, end, undefined, 'route') as Decoded<RtaAttrs & { dst: number[] }>;
   const r: Route = {
     family: 'mpls',
     type: rtnNames[h.type] ?? (h.type as unknown as RouteType),
@@ -950,8 +956,10 @@ function parseMpls(b: Buffer, off: number, end: number, h: RtMsg, c?: Compiled):
       const n: NonNullable<Route['nexthops']>[number] = { oif: nh.oif, weight: nh.weight, flags: flagNames(RTNH_F, nh.flags) };
       if (nh.newdst !== undefined) n.newdst = nh.newdst;
       if (nh.via !== undefined) n.gateway = nh.via;
+      if (nh.unknown !== undefined) n.unknown = nh.unknown;
       return n;
     });
+  if (a.unknown !== undefined) r.unknown = a.unknown;
   return r;
 }
 

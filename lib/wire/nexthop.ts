@@ -140,4 +140,7 @@ export const nexthopAttrs = attrs<NhaAttrs>('nexthop', {
   fdb: [11, t.flag, 'NHA_FDB'],
   resGroup: { id: 12, uapi: 'NHA_RES_GROUP', nest: resGroupAttrs, nestedFlag: true },
   resBucket: { id: 13, uapi: 'NHA_RES_BUCKET', nest: resBucketAttrs, nestedFlag: true },
+}, {
+  // reported, not decoded (newer than the headers here: linux/nexthop.h of 6.10+)
+  NHA_OP_FLAGS: 14, NHA_GROUP_STATS: 15, NHA_HW_STATS_ENABLE: 16, NHA_HW_STATS_USED: 17,
 });

@@ -4,7 +4,7 @@
  * `name: [id, type, 'UAPI_NAME']`.
  * @module
  */
-import { attrs, encodeAttr, enumOf, fail, flagsOf, ipOf, pathOf, rd, struct, t, type AttrTable, type ValueCodec, type Writer } from '../codec.js';
+import { attrs, encodeAttr, enumOf, fail, flagsOf, ipOf, pathOf, rd, struct, t, type AttrTable, type UnknownAttrs, type ValueCodec, type Writer } from '../codec.js';
 import { AF, formatIp, parseIp, type ParsedIp } from '../types.js';
 
 /** struct rtmsg (linux/rtnetlink.h). */
@@ -447,6 +447,8 @@ export interface RawNexthop {
   oif: number;
   weight: number;
   flags: number;
+  /** RTA_* of the path no table knows. */
+  unknown?: UnknownAttrs;
 }
 
 /** A path of RTA_MULTIPATH to encode: checked, its link resolved. */
@@ -490,6 +492,7 @@ const multipath: ValueCodec<RawNexthop[]> = {
       if (inner.flow !== undefined) nh.flow = inner.flow;
       if (inner.encap !== undefined) nh.encap = inner.encap;
       if (inner.encapType !== undefined) nh.encapType = inner.encapType;
+      if (inner.unknown !== undefined) nh.unknown = inner.unknown;
       if (inner.newdst !== undefined) nh.newdst = inner.newdst;
       out.push(nh);
       off += (h.len + 3) & ~3;
@@ -563,7 +566,7 @@ export interface MplsRtaAttrs extends Omit<RtaAttrs, 'dst'> {
 export const mplsRouteAttrs = attrs<MplsRtaAttrs>('route', { ...routeEntries, dst: [1, labelStack, 'RTA_DST'] });
 
 /** The RTA_* a path of RTA_MULTIPATH carries. */
-const nexthopAttrs = routeAttrs.pick('nexthop', ['gateway', 'via', 'flow', 'newdst', 'encapType', 'encap']);
+const nexthopAttrs = routeAttrs.pick('nexthop', ['gateway', 'via', 'flow', 'newdst', 'encapType', 'encap'], true);
 
 /** Writes a gateway: RTA_GATEWAY, or RTA_VIA for one of the other family (`via inet6 …` on an IPv4 route). */
 export function writeGateway(w: Writer, gw: GatewayIn, viaAttr: boolean): void {
