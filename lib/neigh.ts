@@ -92,8 +92,11 @@ export interface NeighOptions extends NeighFlags {
   /** `'inet'`/`'inet6'` (from `address`), or `'bridge'` for an FDB entry. */
   family?: NeighFamily;
   /**
-   * `nud STATE` (default `permanent`; bridge FDB default `permanent`+`noarp`,
-   * as `bridge fdb add`). On `del`/`get`: not a selector (checked, not sent).
+   * `nud STATE` (default `permanent`, none beside `managed`, as `ip neigh
+   * add`; bridge FDB default `permanent`+`noarp`, as `bridge fdb add`). On
+   * `del`/`get`: not a selector (checked; an FDB delete sends it, default
+   * `permanent`+`noarp` as `bridge fdb del` does, which a `self` entry of the
+   * kernel's default FDB requires).
    */
   state?: NeighState | NeighState[];
   /**
@@ -363,11 +366,14 @@ function checkNeigh(input: unknown, op: 'add' | 'del' | 'get'): Checked {
   if (fam === AF.BRIDGE && op !== 'get' && !(flags & (NTF.self | NTF.master))) flags |= NTF.self; // as `bridge fdb add`
   if (op === 'get' && fam !== AF.BRIDGE) flags &= NTF.proxy;
   c.h.flags = flags;
+  // an FDB delete carries bridge's add default as bridge sends it: the kernel's default FDB (ndo_dflt_fdb_del, a `self` entry) refuses one without NUD_PERMANENT
+  if (op === 'del' && fam === AF.BRIDGE) c.h.state = o.state !== undefined ? stateBits(o.state) : NUD.permanent | NUD.noarp;
   if (op === 'add') {
     let ext = 0;
     for (const [k, bit] of Object.entries(NTF_EXT) as [keyof typeof NTF_EXT, number][]) if (o[k]) ext |= bit;
     if (ext) a.flagsExt = ext;
-    c.h.state = o.state !== undefined ? stateBits(o.state) : fam === AF.BRIDGE ? NUD.permanent | NUD.noarp : NUD.permanent;
+    // ip's defaults: permanent (FDB: permanent+noarp); none beside `managed`, which the kernel resolves itself (and refuses permanent with)
+    c.h.state = o.state !== undefined ? stateBits(o.state) : fam === AF.BRIDGE ? NUD.permanent | NUD.noarp : ext & NTF_EXT.managed ? 0 : NUD.permanent;
     if (o.protocol !== undefined) a.protocol = protocolNumber(o.protocol, 'neigh.protocol');
     a.nhid = o.nhid; // bridge FDB only (checked above)
   }

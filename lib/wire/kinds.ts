@@ -572,7 +572,7 @@ const bridge: KindSpec = {
     mcastMldVersion: [44, within(t.u8, 1, 2), 'IFLA_BR_MCAST_MLD_VERSION'],
     vlanStatsPerPort: [45, on, 'IFLA_BR_VLAN_STATS_PER_PORT'],
     multiBoolopt: [46, boolopt, 'IFLA_BR_MULTI_BOOLOPT'],
-  }, {
+  }, { IFLA_BR_PAD: 40,
     // reported, not decoded (state and counters `ip -d` shows elsewhere; 48/49 newer than the headers here)
     IFLA_BR_MCAST_QUERIER_STATE: 47, IFLA_BR_FDB_N_LEARNED: 48, IFLA_BR_FDB_MAX_LEARNED: 49,
   }),
@@ -632,7 +632,7 @@ const bridge: KindSpec = {
     mcastMaxGroups: [42, t.u32, 'IFLA_BRPORT_MCAST_MAX_GROUPS'],
     neighVlanSuppress: [43, on, 'IFLA_BRPORT_NEIGH_VLAN_SUPPRESS'],
     backupNhid: [44, t.u32, 'IFLA_BRPORT_BACKUP_NHID'],
-  }, {
+  }, { IFLA_BRPORT_PAD: 26,
     // MRP ring state, reported on every port, not decoded
     IFLA_BRPORT_MRP_RING_OPEN: 35, IFLA_BRPORT_MRP_IN_OPEN: 36,
   }),
@@ -1212,7 +1212,7 @@ const macsec: KindSpec = {
     replay: [12, on, 'IFLA_MACSEC_REPLAY_PROTECT'],
     validate: [13, enumOf(t.u8, { disabled: 0, check: 1, strict: 2 }), 'IFLA_MACSEC_VALIDATION'],
     offload: [15, enumOf(t.u8, { off: 0, phy: 1, mac: 2 }), 'IFLA_MACSEC_OFFLOAD'],
-  }),
+  }, { IFLA_MACSEC_PAD: 14 }),
 };
 
 // ---------------------------------------------------------------------------

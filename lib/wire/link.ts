@@ -101,7 +101,7 @@ export const linkAttrs = attrs<Record<string, unknown>>('link', {
   allmulti: [61, t.u32, 'IFLA_ALLMULTI'],
   gsoIpv4MaxSize: [63, t.u32, 'IFLA_GSO_IPV4_MAX_SIZE'],
   groIpv4MaxSize: [64, t.u32, 'IFLA_GRO_IPV4_MAX_SIZE'],
-}, {
+}, { IFLA_PAD: 42,
   // Reported, deliberately not decoded: the 32-bit counters (IFLA_STATS64 has them), the ifmap,
   // what a list asks for separately (VF info, IFLA_AF_SPEC: linkTableFor), hardware and XDP
   // details, notification-only attributes; 65..69 are newer than the headers here.
@@ -261,7 +261,7 @@ export const vfStatsAttrs = attrs<Record<string, number>>('vfStats', {
   multicast: [5, t.u64, 'IFLA_VF_STATS_MULTICAST'],
   rxDropped: [7, t.u64, 'IFLA_VF_STATS_RX_DROPPED'],
   txDropped: [8, t.u64, 'IFLA_VF_STATS_TX_DROPPED'],
-});
+}, { IFLA_VF_STATS_PAD: 6 });
 
 /** IFLA_VF_LINK_STATE_* (linux/if_link.h), as `ip link set DEV vf N state auto|enable|disable` names them. */
 export const vfLinkStates = { auto: 0, enable: 1, disable: 2 } as const;

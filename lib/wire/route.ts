@@ -210,7 +210,7 @@ export const ipEncapTable = attrs<IpEncapAttrs>('encap.ip', {
   ttl: [4, t.u8, 'LWTUNNEL_IP_TTL'],
   tos: [5, t.u8, 'LWTUNNEL_IP_TOS'],
   flags: [6, flagsOf(t.be16, tunnelFlags), 'LWTUNNEL_IP_FLAGS'],
-});
+}, { LWTUNNEL_IP_PAD: 7 });
 
 /** LWTUNNEL_IP6_* (linux/lwtunnel.h): `encap ip6 [id ID] [dst ADDR] [src ADDR] [hoplimit N] [tc N] [key] [csum] [seq]`. */
 export interface Ip6EncapAttrs {
@@ -229,7 +229,7 @@ export const ip6EncapTable = attrs<Ip6EncapAttrs>('encap.ip6', {
   hoplimit: [4, t.u8, 'LWTUNNEL_IP6_HOPLIMIT'],
   tc: [5, t.u8, 'LWTUNNEL_IP6_TC'],
   flags: [6, flagsOf(t.be16, tunnelFlags), 'LWTUNNEL_IP6_FLAGS'],
-});
+}, { LWTUNNEL_IP6_PAD: 7 });
 
 /** A segment list as `ip … segs A,B,C` gives it: the first segment first; `hmac` a key id (SR6_TLV_HMAC). */
 export interface Srh {

@@ -140,7 +140,7 @@ export const actAttrs = attrs<TcaActAttrs>('action', {
   stats: { id: 4, nest: stats2Attrs, uapi: 'TCA_ACT_STATS' },
   cookie: [6, t.binary, 'TCA_ACT_COOKIE'],
   inHwCount: [10, t.u32, 'TCA_ACT_IN_HW_COUNT'],
-});
+}, { TCA_ACT_PAD: 5 });
 
 /** TCA_ROOT_* (linux/rtnetlink.h): the top of RTM_*ACTION messages. */
 export const actRootAttrs = attrs<{ tab: Span; flags: number; count: number; timeDelta: number }>('actions', {
