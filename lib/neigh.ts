@@ -17,7 +17,7 @@ import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, getLinkRequest, linkIndex, lookupMissing, namesFor, resolveDev, type NameSource } from './resolve.js';
 import { AF, checkIfname, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp, type Prefix } from './types.js';
 import { bool, custom, ifindex, int, isPlain, nameOrInt, object, oneOf, s32, show, u16, u32, type Check, type Snapshot } from './validate.js';
-import { allCheck, protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
+import { allCheck, linkRefCheck, protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
 import { ifinfomsg, linkAttrs } from './wire/link.js';
 import { ndmsg, neighAttrs, type NdaAttrs, type NdaCacheinfo, type NdMsg } from './wire/neigh.js';
 import { RTM } from './wire/rtm.js';
@@ -194,13 +194,8 @@ export interface NeighFlushFilter extends NeighFilter {
 // ---------------------------------------------------------------------------
 // Input: the checks of each field, then the schemas of the calls
 
-const LINK = 'a link name (1..15 bytes; no NUL, "/", ":" or white space) or index (1..2^31-1)';
-/** `dev`, `via`, filter `dev`/`master`: a link by name or index. */
-const linkRef = custom<LinkRef>(LINK, ['', 'a\0b', 'x'.repeat(16), 'a b', 0, -1, 1.5, NaN, 2 ** 31, null, true, {}, 1n], (v, path) => {
-  if (typeof v === 'number') return ifindex(v, path);
-  if (typeof v === 'string') return checkIfname(v, path);
-  throw new TypeError(`${path} must be ${LINK}, got ${show(v)}`);
-});
+/** `dev`, `via`, filter `dev`/`master`: a link by name or index (vocab's check, shared by the families). */
+const linkRef = linkRefCheck;
 
 /** An address of one host: IPv4 or IPv6, no prefix length, no zone. */
 const ipAddress = custom<ParsedIp & { text: string }>('an IPv4 or IPv6 address (no prefix length, no zone)', ['10.0.0.300', '10.0.0.1/24', 'fe80::1%va', 'x', '', 42, null], (v, path) => {
