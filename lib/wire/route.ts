@@ -379,7 +379,7 @@ export interface RawEncap {
 }
 
 /** RTA_ENCAP: written from an {@link EncapIn} (its attributes in table order, as iproute2 writes them), read as a {@link RawEncap}. */
-const rawEncap: ValueCodec<RawEncap> = {
+export const rawEncap: ValueCodec<RawEncap> = {
   encode(w, v, field) {
     const e = v as unknown as EncapIn;
     const table: AttrTable<any> = encapTables[e.type];
@@ -388,12 +388,15 @@ const rawEncap: ValueCodec<RawEncap> = {
   decode: (b, off, len) => ({ b, off, len }),
 };
 
-/** Writes RTA_ENCAP then RTA_ENCAP_TYPE, the order of iproute2 (and of the kernel's dumps). */
-export function writeEncap(w: Writer, e: EncapIn, field: string): void {
-  const at = routeAttrs.beginNest(w, 'encap'); // NLA_F_NESTED, as iproute2 sets it
+/**
+ * Writes RTA_ENCAP then RTA_ENCAP_TYPE, the order of iproute2 (and of the
+ * kernel's dumps); or, given the nexthop table, NHA_ENCAP then NHA_ENCAP_TYPE.
+ */
+export function writeEncap(w: Writer, e: EncapIn, field: string, table: AttrTable<{ encap: RawEncap; encapType: number }> = routeAttrs as never): void {
+  const at = table.beginNest(w, 'encap'); // NLA_F_NESTED, as iproute2 sets it
   rawEncap.encode(w, e as unknown as RawEncap, field);
   w.endAttr(at);
-  routeAttrs.encodeOne(w, 'encapType', encapTypes[e.type]);
+  table.encodeOne(w, 'encapType', encapTypes[e.type]);
 }
 
 /** Decodes a received RTA_ENCAP by its RTA_ENCAP_TYPE: the type's name and its attributes, or just the type for one the library does not read. */
