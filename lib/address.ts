@@ -3,7 +3,7 @@
  * RTM_NEWADDR/RTM_DELADDR/RTM_GETADDR, IPv4 and IPv6.
  * @module
  */
-import { flagBits, flagNames, prefixMatch, type Writer } from './codec.js';
+import { flagBits, flagNames, prefixMatch, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -59,6 +59,8 @@ const FOREVER = 0xffffffff;
 
 /** An address as `address.list` returns it (one `addr_info` entry of `ip -j address show`). */
 export interface Address {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: Family;
   /** The link's index (`ifindex`). */
   index: number;
@@ -102,8 +104,12 @@ export interface AddressOptions {
   dev?: LinkRef;
   /** The link's index (what `list` returns); an alternative to `dev`. One of them is required. */
   index?: number;
-  /** `ADDRESS[/LEN]`, e.g. `'10.0.0.1/24'` or `'2001:db8::1/64'`. */
-  address: string;
+  /**
+   * `ADDRESS[/LEN]`, e.g. `'10.0.0.1/24'` or `'2001:db8::1/64'`. Required,
+   * except beside `anycast` alone (`ip addr add anycast ADDRESS dev DEV`:
+   * IFA_ANYCAST without IFA_LOCAL/IFA_ADDRESS, as ip sends it).
+   */
+  address?: string;
   /** The prefix length, when `address` carries none (as `list` returns it). */
   prefixlen?: number;
   /** Accepted for symmetry with `list`; must equal `address` when given. */
@@ -191,7 +197,7 @@ const REPORTED = IFA_F.secondary | IFA_F.tentative | IFA_F.permanent | IFA_F.dep
 const addressFields = {
   dev: linkRefCheck,
   index: ifindex,
-  address: { check: prefixCheck(), required: true },
+  address: prefixCheck(), // required unless anycast is given alone (checkAddress)
   prefixlen: int(0, 128),
   local: ipCheck,
   peer: prefixCheck(),
@@ -230,7 +236,8 @@ interface AddrMsg {
   explicitLen: boolean;
   flags: number;
   scope: number;
-  local: Buffer;
+  /** The address (IFA_LOCAL/IFA_ADDRESS); absent for `anycast ADDRESS` alone. */
+  local?: Buffer;
   peer?: Buffer;
   attrs: Partial<IfaAttrs>;
   /** The link: `dev` (a name is looked up) and/or `index`, which must agree. */
@@ -242,9 +249,15 @@ interface AddrMsg {
 function checkAddress(input: unknown, op: 'add' | 'del'): AddrMsg {
   const where = 'address';
   const o: AddrInput = addressSchemas[op](input, where);
+  if (o.address === undefined) {
+    if (o.anycast === undefined) throw new TypeError(`${where}.address is required (an address such as "10.0.0.1/24"; or anycast alone)`);
+    for (const k of ['prefixlen', 'local', 'peer', 'broadcast', 'label'] as const)
+      if (o[k] !== undefined) throw new TypeError(`${where}.${k} needs address (anycast alone names no address of the link)`);
+  }
   if (o.dev === undefined && o.index === undefined) throw new TypeError(`${where}.dev is required (a link name or index; or give index)`);
   checkSameLink(o.dev, o.index, where);
-  const pfx = o.address!;
+  // `anycast ADDRESS` alone: that address, prefix length 0, sent as IFA_ANYCAST only
+  const pfx = o.address ?? { ...o.anycast!, address: formatIp(o.anycast!.bytes), prefixlen: 0, explicit: false };
   const family = pfx.family === 'inet' ? AF.INET : AF.INET6;
   const max = family === AF.INET ? 32 : 128;
   const text = `${pfx.address}${pfx.explicit ? `/${pfx.prefixlen}` : ''}`;
@@ -271,7 +284,7 @@ function checkAddress(input: unknown, op: 'add' | 'del'): AddrMsg {
     }
   }
   const a: Partial<IfaAttrs> = {};
-  const m: AddrMsg = { family, prefixlen, explicitLen, flags: 0, scope: 0, local: pfx.bytes, peer, attrs: a, dev: o.dev, index: o.index };
+  const m: AddrMsg = { family, prefixlen, explicitLen, flags: 0, scope: 0, local: o.address === undefined ? undefined : pfx.bytes, peer, attrs: a, dev: o.dev, index: o.index };
   if (o.label !== undefined) {
     if (family !== AF.INET) throw new TypeError(`${where}.label applies to IPv4 addresses only`);
     a.label = o.label;
@@ -295,7 +308,10 @@ function checkAddress(input: unknown, op: 'add' | 'del'): AddrMsg {
   if (o.anycast !== undefined && o.anycast.family !== pfx.family) throw new TypeError(`${where}.anycast must be ${pfx.family} like the address (address family mismatch)`);
   const valid = o.validLft ?? FOREVER;
   const preferred = o.preferredLft ?? FOREVER;
-  if (op === 'del') return m; // a delete matches the address, its length, peer and label
+  if (op === 'del') {
+    if (m.local === undefined) a.anycast = formatIp(o.anycast!.bytes);
+    return m; // a delete matches the address, its length, peer and label
+  }
   if (preferred > valid)
     throw new RangeError(`${where}.preferredLft (${o.preferredLft ?? "'forever', the default"}) must not exceed validLft (${o.validLft ?? 'forever'})`);
   if (o.validLft !== undefined || o.preferredLft !== undefined) a.cacheinfo = { preferred, valid, cstamp: 0, tstamp: 0 };
@@ -317,9 +333,11 @@ function checkAddress(input: unknown, op: 'add' | 'del'): AddrMsg {
 
 function writeAddr(w: Writer, m: AddrMsg, index: number, op: 'add' | 'del'): void {
   ifaddrmsg.encode(w, { family: m.family, prefixlen: m.prefixlen, flags: m.flags & 0xff, scope: m.scope, index }, 'address');
-  addrAttrs.encodeBytes(w, 'ifaLocal', m.local);
-  // A delete without a prefix length matches any length (IFA_LOCAL alone), as `ip` does.
-  if (op === 'add' || m.explicitLen || m.peer) addrAttrs.encodeBytes(w, 'ifaAddress', m.peer ?? m.local); // the peer, or the address itself
+  if (m.local !== undefined) {
+    addrAttrs.encodeBytes(w, 'ifaLocal', m.local);
+    // A delete without a prefix length matches any length (IFA_LOCAL alone), as `ip` does.
+    if (op === 'add' || m.explicitLen || m.peer) addrAttrs.encodeBytes(w, 'ifaAddress', m.peer ?? m.local); // the peer, or the address itself
+  }
   addrAttrs.encode(w, m.attrs, 'address');
 }
 
@@ -409,7 +427,7 @@ function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | 
   if (family !== AF.INET && family !== AF.INET6) return undefined;
   if (c.scope !== undefined && h.scope !== c.scope) return undefined;
   if (c.index && h.index !== c.index) return undefined;
-  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, addrAttrs.reset(R), 'address') as Partial<IfaAttrs>;
+  const r = addrAttrs.decode(b, off + ifaddrmsg.size, end, addrAttrs.reset(R), 'address') as Decoded<IfaAttrs>;
   const local = r.ifaLocal ?? r.ifaAddress;
   if (local === undefined) return undefined;
   const flags = r.ifaFlags ?? h.flags; // IFA_FLAGS holds all 32 bits; ifa_flags only the low 8
@@ -436,6 +454,7 @@ function parseAddr(b: Buffer, off: number, end: number, c: Compiled): Address | 
   if (r.label !== undefined) a.label = r.label;
   if (r.metric !== undefined) a.metric = r.metric;
   if (r.proto !== undefined) a.proto = r.proto;
+  if (r.unknown !== undefined) a.unknown = r.unknown;
   return a;
 }
 

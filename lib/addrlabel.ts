@@ -8,7 +8,7 @@
  * sent for a wrong input, and `flush` needs a selector or `all: true`.
  * @module
  */
-import type { Writer } from './codec.js';
+import type { Decoded, UnknownAttrs, Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { NLM_F } from './protocol.js';
 import { type Op, type Request } from './request.js';
@@ -31,6 +31,8 @@ export interface AddrlabelOptions {
 
 /** A label as `addrlabel.list` returns it (`ip -j addrlabel list`). */
 export interface Addrlabel {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   /** The prefix, always with its length (`'::1/128'`). */
   prefix: string;
   label: number;
@@ -127,10 +129,11 @@ interface Listed {
 function decode(b: Buffer, off: number, end: number): Listed | undefined {
   const h = ifaddrlblmsg.header(b, off, end, 'addrlabel');
   if (h.family !== AF.INET6) return undefined;
-  const a = addrlabelAttrs.decode(b, off + ifaddrlblmsg.size, end, undefined, 'addrlabel') as Partial<IfalAttrs>;
+  const a = addrlabelAttrs.decode(b, off + ifaddrlblmsg.size, end, undefined, 'addrlabel') as Decoded<IfalAttrs>;
   if (a.address === undefined || a.label === undefined) return undefined;
   const l: Addrlabel = { prefix: `${a.address}/${h.prefixlen}`, label: a.label };
   if (h.index) l.dev = h.index;
+  if (a.unknown !== undefined) l.unknown = a.unknown;
   return { label: l, h, raw: { label: a.label, address: Buffer.from(parseIp(a.address, 'addrlabel.address').bytes) } };
 }
 

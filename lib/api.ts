@@ -10,11 +10,20 @@
  * {@link BatchToken}). The runtime operations live in each family's module;
  * families.ts checks, at compile time, that every interface here matches them.
  *
+ * What lists, gets and events return is never cut short by a newer kernel:
+ * an attribute no table of the library knows is kept on the object as
+ * `unknown` (type → payload as hex, an {@link UnknownAttrs}; in a nest, on
+ * the nest's object: a kind's `info.unknown`, a link's `linkinfoUnknown`,
+ * a route path's or metrics' `unknown`), and is never an error. Attributes
+ * the library knows but deliberately leaves undecoded (IFLA_STATS, padding,
+ * …) never appear there.
+ *
  * A new family adds: its interface here (methods documented as below), a
  * line in {@link Families}/{@link BatchBuilder}, and its entry in the
  * `ApiMatchesOps` check of families.ts.
  * @module
  */
+import type { UnknownAttrs } from './types.js';
 import type { Address, AddressDelOptions, AddressFilter, AddressFlushFilter, AddressOptions } from './address.js';
 import type { Link, LinkAddOptions, LinkDelTarget, LinkGroupSetOptions, LinkGroupTarget, LinkListFilter, LinkSetOptions } from './link.js';
 import type { Neighbour, NeighFilter, NeighFlushFilter, NeighOptions } from './neigh.js';

@@ -9,7 +9,7 @@
  * its first request, so nothing is half done for a wrong field.
  * @module
  */
-import { forEachAttr, Writer } from './codec.js';
+import { forEachAttr, Writer, type UnknownAttrs } from './codec.js';
 import { NLM_F } from './protocol.js';
 import type { Op, Request } from './request.js';
 import { linkIndex, lookupMissing } from './resolve.js';
@@ -48,6 +48,8 @@ export interface BridgeLinkSetOptions extends BridgePortOptions {
 
 /** A bridge port as `bridge.link.list` returns it (`bridge -d -j link show`). */
 export interface BridgePort extends BridgePortInfo {
+  /** Attributes the kernel sent that in IFLA_PROTINFO (IFLA_BRPORT_*) that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   index: number;
   /** The port's name. */
   dev: string;

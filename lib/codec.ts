@@ -13,7 +13,11 @@
  */
 import { endianness } from 'node:os';
 import { DecodeError } from './errors.js';
-import { formatIp, formatMac, parseIp, parseMac } from './types.js';
+import { formatIp, formatMac, parseIp, parseMac, type UnknownAttrs } from './types.js';
+export type { UnknownAttrs };
+
+/** What a table's decoder gives: the fields it found, and `unknown` when some id was not in the table. */
+export type Decoded<T> = Partial<T> & { unknown?: UnknownAttrs };
 import { closest, isPlain, show } from './validate.js';
 
 const LE = endianness() === 'LE';
@@ -650,6 +654,13 @@ export interface AttrSpec {
   nestedFlag?: boolean;
   /** Write only: the decoder skips this attribute (e.g. an fd). */
   writeOnly?: boolean;
+  /**
+   * Known but not decoded (a counters struct the facade leaves out, a nest
+   * only requests carry): the decoder skips it without listing it in
+   * `unknown`, and the encoder refuses it. Made by the `ignored` argument of
+   * {@link attrs}; its table key is `#` + the UAPI name.
+   */
+  ignore?: true;
 }
 
 /** `name: [id, codec, 'UAPI_NAME']`, the short form of an {@link AttrSpec}. */
@@ -672,14 +683,23 @@ export class AttrTable<T = Record<string, unknown>> {
   declare readonly _type: T;
   /**
    * Reads the attributes in [off, end) into `out` (or a fresh object), keyed
-   * by field names. Unknown ids are skipped; a malformed attribute is a
-   * DecodeError naming `path.field` (`path` defaults to the table's name).
+   * by field names. An id the table does not know is kept in `out.unknown`
+   * ({@link UnknownAttrs}; skipped instead by a table made with
+   * `keepUnknown: false`, such as a {@link AttrTable.pick}); a malformed
+   * attribute is a DecodeError naming `path.field` (`path` defaults to the
+   * table's name).
    */
   decode: DecodeFn<T>;
+  /** Whether the decoder keeps unknown ids in `unknown` (false: skips them). */
+  readonly keepUnknown: boolean;
 
-  constructor(readonly name: string, specs: Record<string, AttrSpec>) {
-    this.byName = new Map(Object.entries(specs));
-    for (const [k, s] of this.byName) if (!s.writeOnly) this.byId[s.id] = [k, s];
+  constructor(readonly name: string, specs: Record<string, AttrSpec>, opts: { keepUnknown?: boolean } = {}) {
+    this.keepUnknown = opts.keepUnknown ?? true;
+    const entries = Object.entries(specs);
+    // an ignored id that an entry decodes (a table grown from another) is that entry's
+    const decoded = new Set(entries.filter(([, s]) => !s.ignore && !s.writeOnly).map(([, s]) => s.id));
+    this.byName = new Map(entries.filter(([, s]) => !(s.ignore && decoded.has(s.id))));
+    for (const [k, s] of this.byName) if (!s.writeOnly && !s.ignore) this.byId[s.id] = [k, s];
     this.decode = (b, off, end, out, path) => {
       this.decode = compileDecoder(this);
       return this.decode(b, off, end, out, path);
@@ -691,7 +711,9 @@ export class AttrTable<T = Record<string, unknown>> {
    * hot decoder reuses instead of a fresh one per message; its shape stays the same).
    */
   reset(o: Partial<T>): Partial<T> {
-    this.reset = new Function('o', `${[...this.byName.keys()].map((k) => `o[${JSON.stringify(k)}] = undefined;`).join(' ')} return o;`) as (o: Partial<T>) => Partial<T>;
+    const keys = [...this.byName].filter(([, s]) => !s.ignore).map(([k]) => k);
+    if (this.keepUnknown) keys.push('unknown');
+    this.reset = new Function('o', `${keys.map((k) => `o[${JSON.stringify(k)}] = undefined;`).join(' ')} return o;`) as (o: Partial<T>) => Partial<T>;
     return this.reset(o);
   }
 
@@ -703,8 +725,8 @@ export class AttrTable<T = Record<string, unknown>> {
       const value = (v as Record<string, unknown>)[key];
       if (value === undefined || skip?.has(key)) continue;
       const spec = this.byName.get(key);
-      if (!spec) {
-        const near = closest(key, [...this.byName.keys()]);
+      if (!spec || spec.ignore) {
+        const near = closest(key, [...this.byName].filter(([, s]) => !s.ignore).map(([k]) => k));
         throw new TypeError(`${path}: unknown field '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
       }
       encodeAttr(w, spec, value, `${path}.${key}`);
@@ -714,7 +736,7 @@ export class AttrTable<T = Record<string, unknown>> {
   /** The spec of `name`; a missing one is the library's own mistake. */
   spec(name: string): AttrSpec {
     const s = this.byName.get(name);
-    if (!s) throw new Error(`table ${this.name} has no attribute '${name}'`);
+    if (!s || s.ignore) throw new Error(`table ${this.name} has no attribute '${name}'`);
     return s;
   }
 
@@ -745,14 +767,21 @@ export class AttrTable<T = Record<string, unknown>> {
     return w.beginAttr(s.id | (s.nestedFlag ? NLA_F_NESTED : 0));
   }
 
-  /** A table of some of these attributes (same ids; for a decoder that needs only them). */
-  pick<K extends keyof T & string>(name: string, keys: readonly K[]): AttrTable<Pick<T, K>> {
-    return new AttrTable<Pick<T, K>>(name, Object.fromEntries(keys.map((k) => [k, this.spec(k)])));
+  /**
+   * A table of some of these attributes (same ids; for a decoder that needs
+   * only them). It skips the other ids unless `keepUnknown` (a nest whose
+   * place holds only these, such as a path of RTA_MULTIPATH).
+   */
+  pick<K extends keyof T & string>(name: string, keys: readonly K[], keepUnknown = false): AttrTable<Pick<T, K>> {
+    // a partial view: what it leaves out is not unknown (unless the picked ones are all its place can hold)
+    return new AttrTable<Pick<T, K>>(name, Object.fromEntries(keys.map((k) => [k, this.spec(k)])), { keepUnknown });
   }
 
-  /** The same table without some attributes (they are then skipped like unknown ones). */
+  /** The same table without decoding some attributes (they are then skipped as ignored ones, not listed as unknown). */
   omit<K extends keyof T & string>(keys: readonly K[]): AttrTable<Omit<T, K>> {
-    return new AttrTable<Omit<T, K>>(this.name, Object.fromEntries([...this.byName].filter(([k]) => !keys.includes(k as K))));
+    const specs = [...this.byName].map(([k, s]): [string, AttrSpec] =>
+      keys.includes(k as K) ? [`#${s.uapi ?? k}`, { id: s.id, uapi: s.uapi, ignore: true }] : [k, s]);
+    return new AttrTable<Omit<T, K>>(this.name, Object.fromEntries(specs), { keepUnknown: this.keepUnknown });
   }
 }
 
@@ -823,6 +852,12 @@ function compileDecoder<T>(table: AttrTable<T>): DecodeFn<T> {
   const K: unknown[] = [];
   const ref = (v: unknown) => `K[${K.push(v) - 1}]`;
   const cases: string[] = [];
+  // known ids that are not decoded (ignored, write only): skipped, not unknown
+  const skipped = new Set<number>();
+  for (const s of table.byName.values()) if ((s.ignore || s.writeOnly) && !table.byId[s.id]) skipped.add(s.id);
+  if (skipped.size) cases.push(`${[...skipped].sort((a, b) => a - b).map((id) => `case ${id}:`).join(' ')} break;`);
+  // an unknown id: its payload kept as hex (this branch alone pays for it)
+  if (table.keepUnknown) cases.push('default: { const u = out.unknown; (u === undefined ? (out.unknown = {}) : u)[id] = b.toString(\'hex\', q, q + l); break; }');
   table.byId.forEach((entry, id) => {
     if (!entry) return;
     const [name, spec] = entry;
@@ -846,7 +881,8 @@ function compileDecoder<T>(table: AttrTable<T>): DecodeFn<T> {
       if (len < 4 || len > end - off) badHeader(b, off, end, path, T);
       const q = off + 4;
       const l = len - 4;
-      switch (${readSource('u16', 'off + 2')} & ${NLA_TYPE_MASK}) {
+      const id = ${readSource('u16', 'off + 2')} & ${NLA_TYPE_MASK};
+      switch (id) {
         ${cases.join('\n        ')}
       }
       off += (len + 3) & -4;
@@ -861,11 +897,18 @@ function compileDecoder<T>(table: AttrTable<T>): DecodeFn<T> {
 /**
  * Builds a table from entries `name: [id, codec, 'UAPI_NAME']` for a value,
  * or a full {@link AttrSpec} (with its `uapi`) for nests and special cases.
+ * `ignored` (`{ UAPI_NAME: id }`) lists what the kernel sends and the facade
+ * deliberately leaves undecoded: skipped, never listed as `unknown`.
  */
-export function attrs<T>(name: string, entries: { [K in keyof T]?: Shorthand | (AttrSpec & { uapi: string }) }): AttrTable<T> {
+export function attrs<T>(
+  name: string,
+  entries: { [K in keyof T]?: Shorthand | (AttrSpec & { uapi: string }) },
+  ignored: Readonly<Record<string, number>> = {},
+): AttrTable<T> {
   const specs: Record<string, AttrSpec> = {};
   for (const [k, e] of Object.entries(entries) as [string, Shorthand | AttrSpec][]) {
     specs[k] = Array.isArray(e) ? { id: e[0], codec: e[1], uapi: e[2] } : (e as AttrSpec);
   }
+  for (const [uapi, id] of Object.entries(ignored)) specs[`#${uapi}`] = { id, uapi, ignore: true };
   return new AttrTable<T>(name, specs);
 }

@@ -22,7 +22,7 @@ export { monitor, type ListableFamily, type Monitor, type MonitorEvent, type Mon
 export { waitFor, type WaitForOptions, type WaitObject } from './wait.js';
 export { watch, Watch, type WatchChange, type WatchDrift, type WatchFilter, type WatchObjects, type WatchOptions, type WatchPeer, type WatchTable } from './watch.js';
 export { BatchSkippedError, type BatchOptions, type BatchResult, type BatchResults, type TokenValue } from './batch.js';
-export type { Abortable, Family, LinkAttributes, LinkPeer, LinkRef, NetnsRef } from './types.js';
+export type { Abortable, Family, LinkAttributes, LinkPeer, LinkRef, NetnsRef, UnknownAttrs } from './types.js';
 export type {
   CreatableLinkKind, Link, LinkAddKindOptions, LinkAddOptions, LinkBase, LinkControl, LinkDelFilter, LinkDelTarget, LinkFlag, LinkKind,
   LinkKindInfo, LinkKindOptions, LinkKindState, LinkListFilter, LinkSetKindOptions, LinkSetOptions, LinkSetSlaveOptions, LinkSlaveInfo,

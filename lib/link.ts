@@ -2,7 +2,7 @@
  * Links: `ip link show|add|set|del` over RTM_NEWLINK/RTM_SETLINK/RTM_DELLINK/RTM_GETLINK.
  * @module
  */
-import { NLA_TYPE_MASK, Writer, align4, flagNames, rd, type AttrTable } from './codec.js';
+import { NLA_TYPE_MASK, Writer, align4, flagNames, rd, type AttrTable, type UnknownAttrs } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -141,6 +141,10 @@ export type SlaveKind = keyof LinkSlaveInfo;
 
 /** The fields of a {@link Link} that do not depend on its kind. */
 export interface LinkBase extends LinkAttributes {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's), IFLA_* at the top: type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
+  /** IFLA_INFO_* ids of IFLA_LINKINFO no table knows; those of a kind's data are in `info.unknown` (and `slaveInfo.unknown`). */
+  linkinfoUnknown?: UnknownAttrs;
   index: number;
   name: string;
   /** `up`: IFF_UP is set (administratively up). */

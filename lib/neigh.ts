@@ -9,7 +9,7 @@
  * wrong input, and a flush needs a filter.
  * @module
  */
-import { prefixMatch, type Writer } from './codec.js';
+import { prefixMatch, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -17,7 +17,7 @@ import { streaming, type Op, type Request } from './request.js';
 import { dumpNamed, getLinkRequest, linkIndex, lookupMissing, namesFor, resolveDev, type NameSource } from './resolve.js';
 import { AF, checkIfname, parseIp, parseMac, parsePrefix, type LinkRef, type ParsedIp, type Prefix } from './types.js';
 import { bool, custom, ifindex, int, isPlain, nameOrInt, object, oneOf, s32, show, u16, u32, type Check, type Snapshot } from './validate.js';
-import { allCheck, protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
+import { allCheck, linkRefCheck, protocolName, protocolNumber, RTPROT, type RouteProtocol } from './vocab.js';
 import { ifinfomsg, linkAttrs } from './wire/link.js';
 import { ndmsg, neighAttrs, type NdaAttrs, type NdaCacheinfo, type NdMsg } from './wire/neigh.js';
 import { RTM } from './wire/rtm.js';
@@ -92,8 +92,11 @@ export interface NeighOptions extends NeighFlags {
   /** `'inet'`/`'inet6'` (from `address`), or `'bridge'` for an FDB entry. */
   family?: NeighFamily;
   /**
-   * `nud STATE` (default `permanent`; bridge FDB default `permanent`+`noarp`,
-   * as `bridge fdb add`). On `del`/`get`: not a selector (checked, not sent).
+   * `nud STATE` (default `permanent`, none beside `managed`, as `ip neigh
+   * add`; bridge FDB default `permanent`+`noarp`, as `bridge fdb add`). On
+   * `del`/`get`: not a selector (checked; an FDB delete sends it, default
+   * `permanent`+`noarp` as `bridge fdb del` does, which a `self` entry of the
+   * kernel's default FDB requires).
    */
   state?: NeighState | NeighState[];
   /**
@@ -129,6 +132,8 @@ export interface NeighOptions extends NeighFlags {
 
 /** A neighbour as `neigh.list`/`get` return it (`ip -j neigh show`, `bridge -j fdb show`). */
 export interface Neighbour extends NeighFlags {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: NeighFamily;
   /** The link's index. */
   index: number;
@@ -189,13 +194,8 @@ export interface NeighFlushFilter extends NeighFilter {
 // ---------------------------------------------------------------------------
 // Input: the checks of each field, then the schemas of the calls
 
-const LINK = 'a link name (1..15 bytes; no NUL, "/", ":" or white space) or index (1..2^31-1)';
-/** `dev`, `via`, filter `dev`/`master`: a link by name or index. */
-const linkRef = custom<LinkRef>(LINK, ['', 'a\0b', 'x'.repeat(16), 'a b', 0, -1, 1.5, NaN, 2 ** 31, null, true, {}, 1n], (v, path) => {
-  if (typeof v === 'number') return ifindex(v, path);
-  if (typeof v === 'string') return checkIfname(v, path);
-  throw new TypeError(`${path} must be ${LINK}, got ${show(v)}`);
-});
+/** `dev`, `via`, filter `dev`/`master`: a link by name or index (vocab's check, shared by the families). */
+const linkRef = linkRefCheck;
 
 /** An address of one host: IPv4 or IPv6, no prefix length, no zone. */
 const ipAddress = custom<ParsedIp & { text: string }>('an IPv4 or IPv6 address (no prefix length, no zone)', ['10.0.0.300', '10.0.0.1/24', 'fe80::1%va', 'x', '', 42, null], (v, path) => {
@@ -361,11 +361,14 @@ function checkNeigh(input: unknown, op: 'add' | 'del' | 'get'): Checked {
   if (fam === AF.BRIDGE && op !== 'get' && !(flags & (NTF.self | NTF.master))) flags |= NTF.self; // as `bridge fdb add`
   if (op === 'get' && fam !== AF.BRIDGE) flags &= NTF.proxy;
   c.h.flags = flags;
+  // an FDB delete carries bridge's add default as bridge sends it: the kernel's default FDB (ndo_dflt_fdb_del, a `self` entry) refuses one without NUD_PERMANENT
+  if (op === 'del' && fam === AF.BRIDGE) c.h.state = o.state !== undefined ? stateBits(o.state) : NUD.permanent | NUD.noarp;
   if (op === 'add') {
     let ext = 0;
     for (const [k, bit] of Object.entries(NTF_EXT) as [keyof typeof NTF_EXT, number][]) if (o[k]) ext |= bit;
     if (ext) a.flagsExt = ext;
-    c.h.state = o.state !== undefined ? stateBits(o.state) : fam === AF.BRIDGE ? NUD.permanent | NUD.noarp : NUD.permanent;
+    // ip's defaults: permanent (FDB: permanent+noarp); none beside `managed`, which the kernel resolves itself (and refuses permanent with)
+    c.h.state = o.state !== undefined ? stateBits(o.state) : fam === AF.BRIDGE ? NUD.permanent | NUD.noarp : ext & NTF_EXT.managed ? 0 : NUD.permanent;
     if (o.protocol !== undefined) a.protocol = protocolNumber(o.protocol, 'neigh.protocol');
     a.nhid = o.nhid; // bridge FDB only (checked above)
   }
@@ -447,7 +450,7 @@ function parseNeigh(b: Buffer, off: number, end: number, c?: Compiled): Neighbou
     if (c.ifindex && c.ifindex !== index) return undefined;
     if (c.state !== undefined && !(state & c.state) && !(c.state === 0 && state === 0)) return undefined;
   }
-  const raw = neighAttrs.decode(b, off + ndmsg.size, end, undefined, 'neigh') as Partial<NdaAttrs>;
+  const raw = neighAttrs.decode(b, off + ndmsg.size, end, undefined, 'neigh') as Decoded<NdaAttrs>;
   if (c) {
     if (c.vlan !== undefined && raw.vlan !== c.vlan) return undefined;
     if (c.to) {
@@ -475,6 +478,7 @@ function parseNeigh(b: Buffer, off: number, end: number, c?: Compiled): Neighbou
   if (raw.nhid !== undefined) n.nhid = raw.nhid;
   if (raw.linkNetnsid !== undefined) n.linkNetnsid = raw.linkNetnsid;
   if (raw.cacheinfo !== undefined) n.cacheinfo = raw.cacheinfo;
+  if (raw.unknown !== undefined) n.unknown = raw.unknown;
   return n;
 }
 

@@ -15,6 +15,7 @@ import { type Op, type Request } from './request.js';
 import { dumpNamed, linkIndex, lookupMissing } from './resolve.js';
 import { AF, type Family, type LinkRef } from './types.js';
 import { custom, object, show } from './validate.js';
+import type { Decoded, UnknownAttrs } from './codec.js';
 import { familyCheck, linkRefCheck } from './vocab.js';
 import { NETCONFA_IFINDEX, netconfAttrs, netconfmsg, type NetconfaAttrs } from './wire/netconf.js';
 import { RTM } from './wire/rtm.js';
@@ -30,6 +31,8 @@ export type NetconfDev = LinkRef | 'all' | 'default';
 
 /** One family's settings of one link (or of `all` / `default`), as `ip -j netconf show` prints them. */
 export interface Netconf {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: Family;
   /** The link's name (its index when it has none this handle could see), or `'all'` / `'default'`. */
   dev: string | number;
@@ -91,7 +94,7 @@ function* indexOf(d: NetconfDev, where: string): Op<number> {
 export function parseNetconf(b: Buffer, off: number, end: number): Netconf | undefined {
   const h = netconfmsg.header(b, off, end, 'netconf');
   if (h.family !== AF.INET && h.family !== AF.INET6) return undefined;
-  const a = netconfAttrs.decode(b, off + netconfmsg.size, end, undefined, 'netconf') as Partial<NetconfaAttrs>;
+  const a = netconfAttrs.decode(b, off + netconfmsg.size, end, undefined, 'netconf') as Decoded<NetconfaAttrs>;
   if (a.ifindex === undefined) return undefined;
   const n: Netconf = {
     family: h.family === AF.INET ? 'inet' : 'inet6',
@@ -104,6 +107,7 @@ export function parseNetconf(b: Buffer, off: number, end: number): Netconf | und
   if (a.ignoreRoutesWithLinkdown !== undefined) n.ignoreRoutesWithLinkdown = a.ignoreRoutesWithLinkdown !== 0;
   if (a.input !== undefined) n.input = a.input !== 0;
   if (a.bcForwarding !== undefined) n.bcForwarding = a.bcForwarding !== 0;
+  if (a.unknown !== undefined) n.unknown = a.unknown;
   return n;
 }
 

@@ -8,7 +8,7 @@
  * sent for a wrong input, and `flush` needs a selector or `all: true`.
  * @module
  */
-import { flagNames, type Writer } from './codec.js';
+import { flagNames, type Decoded, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -31,7 +31,9 @@ import {
   type RouteProtocol,
   type Scope,
 } from './vocab.js';
+import { encapCheck, encapIn, encapLinks, encapOut, type OtherEncap, type RouteEncap } from './encap.js';
 import { NEXTHOP_GRP_TYPE, nexthopAttrs, nhmsg, RTNH_F, type NhaAttrs, type NhMsg } from './wire/nexthop.js';
+import { writeEncap, type EncapIn } from './wire/route.js';
 import { RTM } from './wire/rtm.js';
 
 /** Flags a nexthop reports (`RTNH_F_*`): `onlink` (set with `onlink`), `dead`, `linkdown`, `offload`, `trap`, … */
@@ -68,6 +70,13 @@ export interface NexthopOptions {
   onlink?: boolean;
   /** `blackhole` — drop what is sent here (no gateway, device or fdb). */
   blackhole?: boolean;
+  /**
+   * `encap mpls|ip|ip6|seg6|seg6local …` — the nexthop's lightweight-tunnel
+   * encapsulation (NHA_ENCAP, NHA_ENCAP_TYPE), the same object a route's
+   * `encap` is (`ip nexthop add id N encap mpls 100 via ADDR dev DEV`).
+   * Not on a group, a blackhole or an fdb nexthop.
+   */
+  encap?: RouteEncap;
   /** `fdb` — a nexthop (or group) for bridge FDB entries (vxlan), not for routes. */
   fdb?: boolean;
   /** `protocol P` — who installed it. */
@@ -91,7 +100,11 @@ export interface NexthopOptions {
 }
 
 /** A nexthop as `nexthop.list`/`get` return it (`ip -j nexthop show`). */
-export interface NexthopObject extends Omit<NexthopOptions, 'via' | 'dev' | 'group' | 'flags'> {
+export interface NexthopObject extends Omit<NexthopOptions, 'via' | 'dev' | 'group' | 'flags' | 'encap'> {
+  /** Its encapsulation as `add` takes it (a type the library does not decode: its type alone). */
+  encap?: RouteEncap | OtherEncap;
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   id: number;
   /** The output link's name (its index when it has none this handle could see). */
   dev?: string | number;
@@ -169,6 +182,7 @@ const nexthopFields = {
   dev: linkRefCheck,
   onlink: bool,
   blackhole: bool,
+  encap: encapCheck,
   fdb: bool,
   protocol: protocolCheck,
   group: arrayOf(member, { min: 1 }),
@@ -211,6 +225,7 @@ interface Checked {
   gateway?: ParsedIp;
   dev?: LinkRef;
   fdb: boolean;
+  encap?: EncapIn;
 }
 
 /** Checks the whole input of add/replace (schema, then what the fields say together). */
@@ -258,6 +273,8 @@ function checkNexthop(input: unknown, op: 'add' | 'replace'): Checked {
     if (gf !== undefined && ff !== undefined && gf !== ff) throw new TypeError(`nexthop.${gwName} is ${gw!.family}, but nexthop.family is ${o.family} (address family mismatch)`);
     family = gf ?? ff ?? AF.INET;
   }
+  if (o.encap !== undefined)
+    for (const k of ['group', 'blackhole', 'fdb'] as const) if (o[k] !== undefined && o[k] !== false) throw new TypeError(`nexthop.encap does not apply to ${k === 'group' ? 'a group (nexthop.group)' : `nexthop.${k}`}`);
   const c: Checked = {
     h: { family, scope: 0, protocol: o.protocol ?? 0, flags: onlink ? RTNH_F.onlink : 0 },
     id: o.id,
@@ -266,6 +283,7 @@ function checkNexthop(input: unknown, op: 'add' | 'replace'): Checked {
     dev: o.dev,
     fdb: o.fdb === true,
   };
+  if (o.encap !== undefined) c.encap = encapIn(o.encap, family, 'nexthop.encap');
   if (o.group) {
     c.group = o.group.map((m) => ({ id: m.id!, weight: m.weight ?? 1 }));
     if (o.type !== undefined) c.groupType = NEXTHOP_GRP_TYPE[o.type];
@@ -282,6 +300,7 @@ function writeNexthop(w: Writer, c: Checked, oif: number | undefined): void {
   if (c.resGroup) nexthopAttrs.encodeOne(w, 'resGroup', c.resGroup, 'nexthop');
   if (c.groupType !== undefined) nexthopAttrs.encodeOne(w, 'groupType', c.groupType);
   if (c.blackhole) nexthopAttrs.encodeOne(w, 'blackhole', true);
+  if (c.encap) writeEncap(w, c.encap, 'nexthop.encap', nexthopAttrs);
   if (c.gateway) nexthopAttrs.encodeBytes(w, 'gateway', c.gateway.bytes);
   if (oif !== undefined) nexthopAttrs.encodeOne(w, 'oif', oif);
   if (c.fdb) nexthopAttrs.encodeOne(w, 'fdb', true);
@@ -290,6 +309,7 @@ function writeNexthop(w: Writer, c: Checked, oif: number | undefined): void {
 function* modify(input: unknown, flags: number, op: 'add' | 'replace'): Op<void> {
   const c = checkNexthop(input, op);
   const oif = yield* linkOf(c.dev, undefined, 'nexthop');
+  yield* encapLinks(c.encap, 'nexthop.encap');
   yield { type: RTM.NEWNEXTHOP, flags, body: (w: Writer) => writeNexthop(w, c, oif) } satisfies Request;
 }
 
@@ -311,7 +331,7 @@ function byId(type: number, nhid: number): Request<NexthopObject> {
 /** Decodes one RTM_NEWNEXTHOP payload (`dev` is the link's index; lists name it). */
 export function parseNexthop(b: Buffer, off: number, end: number): NexthopObject | undefined {
   const h = nhmsg.header(b, off, end, 'nexthop');
-  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Partial<NhaAttrs>;
+  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Decoded<NhaAttrs>;
   if (a.id === undefined) return undefined;
   const n: NexthopObject = { id: a.id, flags: flagNames(RTNH_F, h.flags) };
   if (h.family === AF.INET || h.family === AF.INET6) n.family = h.family === AF.INET ? 'inet' : 'inet6';
@@ -330,9 +350,11 @@ export function parseNexthop(b: Buffer, off: number, end: number): NexthopObject
   if (a.oif !== undefined) n.dev = a.oif;
   if (a.blackhole) n.blackhole = true;
   if (a.fdb) n.fdb = true;
+  if (a.encap !== undefined && a.encapType !== undefined) n.encap = encapOut(a.encapType, a.encap, 'nexthop.encap') as unknown as RouteEncap | OtherEncap;
   if (h.flags & RTNH_F.onlink) n.onlink = true;
   if (h.protocol) n.protocol = protocolName(h.protocol);
   if (a.group === undefined) n.scope = scopeName(h.scope);
+  if (a.unknown !== undefined) n.unknown = a.unknown;
   return n;
 }
 
@@ -413,7 +435,7 @@ function* nameAll(items: NexthopObject[]): Op<NexthopObject[]> {
 /** Decodes one RTM_NEWNEXTHOPBUCKET payload. */
 export function parseNexthopBucket(b: Buffer, off: number, end: number): NexthopBucket | undefined {
   nhmsg.header(b, off, end, 'nexthop');
-  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Partial<NhaAttrs>;
+  const a = nexthopAttrs.decode(b, off + nhmsg.size, end, undefined, 'nexthop') as Decoded<NhaAttrs>;
   const k = a.resBucket;
   if (a.id === undefined || k?.index === undefined || k.nhid === undefined) return undefined;
   return { id: a.id, index: k.index, idleTime: k.idleTime ?? 0, nhid: k.nhid };

@@ -9,7 +9,7 @@
  * @module
  */
 import { readdirSync } from 'node:fs';
-import type { Writer } from './codec.js';
+import type { UnknownAttrs, Writer } from './codec.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
 import { type Op, type Request } from './request.js';
@@ -21,6 +21,8 @@ import { RTM } from './wire/rtm.js';
 
 /** One entry of {@link NetnsIdApi.listIds} (`ip -j netns list-id`). */
 export interface NetnsId {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   /** The id this namespace gives the other one. */
   nsid: number;
   /** With `target`: the id the target namespace gives the same namespace. */
@@ -192,6 +194,7 @@ export const netnsOps = {
     const out: NetnsId[] = ids.map((r) => {
       const e: NetnsId = { nsid: r.nsid ?? NOT_ASSIGNED };
       if (r.currentNsid !== undefined && r.currentNsid !== NOT_ASSIGNED) e.currentNsid = r.currentNsid;
+      if (r.unknown !== undefined) e.unknown = r.unknown;
       return e;
     });
     if (target === undefined && out.length) {

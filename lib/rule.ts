@@ -7,7 +7,7 @@
  * `del` needs a selector, `flush` a family.
  * @module
  */
-import { flagNames, type Writer } from './codec.js';
+import { flagNames, type UnknownAttrs, type Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -118,6 +118,8 @@ export interface RuleOptions {
 
 /** A rule as `rule.list` returns it (`ip -j rule show`). */
 export interface Rule extends Omit<RuleOptions, 'family' | 'action' | 'table' | 'flags'> {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   family: Family;
   priority: number;
   action: RuleAction | number;

@@ -11,7 +11,7 @@
  * added without one, a filter without pref or handle) is returned by `add`.
  * @module
  */
-import type { Writer } from './codec.js';
+import type { Decoded as Attrs, UnknownAttrs, Writer } from './codec.js';
 import { NetlinkError } from './errors.js';
 import { registerEvents, type EventDecoder } from './events.js';
 import { NLM_F } from './protocol.js';
@@ -84,6 +84,8 @@ export interface QdiscOptions {
 
 /** A qdisc as `tc.qdisc.list` returns it (`tc -s -j qdisc show`). */
 export interface Qdisc {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   /** The link's name, when known. */
   dev?: string;
   index: number;
@@ -121,6 +123,8 @@ export interface ClassOptions {
 
 /** A class as `tc.class.list` returns it (`tc -s -j class show dev DEV`). */
 export interface TcClass {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   dev?: string;
   index: number;
   kind: string;
@@ -161,6 +165,8 @@ export interface FilterOptions {
 
 /** A filter as `tc.filter.list` returns it (`tc -j filter show dev DEV parent ID`). */
 export interface Filter {
+  /** Attributes the kernel sent that no table of the library knows (a newer kernel's): type → payload as hex ({@link UnknownAttrs}). */
+  unknown?: UnknownAttrs;
   dev?: string;
   index: number;
   parent: string;
@@ -285,22 +291,22 @@ function writeKind(w: Writer, kind: string | undefined): void {
 
 interface Decoded {
   h: TcMsg;
-  raw: Partial<TcaAttrs>;
+  raw: Attrs<TcaAttrs>;
 }
 function decodeTc(b: Buffer, off: number, end: number, path: string): Decoded {
   const h = tcmsg.header(b, off, end, path);
-  const raw = tcaAttrs.decode(b, off + tcmsg.size, end, undefined, path) as Partial<TcaAttrs>;
+  const raw = tcaAttrs.decode(b, off + tcmsg.size, end, undefined, path) as Attrs<TcaAttrs>;
   return { h, raw };
 }
 
-function kindPayload(b: Buffer, kind: TcKind | undefined, raw: Partial<TcaAttrs>, path: string): Record<string, unknown> | undefined {
+function kindPayload(b: Buffer, kind: TcKind | undefined, raw: Attrs<TcaAttrs>, path: string): Record<string, unknown> | undefined {
   if (!raw.options) return undefined;
   const { off, end } = raw.options;
   if (kind?.decode) return kind.decode(b, off, end, `${path}.options`);
   return end > off ? { raw: Buffer.from(b.subarray(off, end)).toString('hex') } : {};
 }
 
-function xstatsOf(b: Buffer, kind: TcKind | undefined, raw: Partial<TcaAttrs>, path: string): Record<string, unknown> | undefined {
+function xstatsOf(b: Buffer, kind: TcKind | undefined, raw: Attrs<TcaAttrs>, path: string): Record<string, unknown> | undefined {
   const s = raw.stats2?.app ?? raw.xstats;
   if (!s || !kind?.xstats || s.end <= s.off) return undefined;
   return kind.xstats(b, s.off, s.end, `${path}.xstats`);
@@ -321,6 +327,7 @@ function parseQdisc(b: Buffer, off: number, end: number): Qdisc | undefined {
   if (raw.ingressBlock) q.ingressBlock = raw.ingressBlock;
   if (raw.egressBlock) q.egressBlock = raw.egressBlock;
   if (raw.hwOffload) q.offloaded = true;
+  if (raw.unknown !== undefined) q.unknown = raw.unknown;
   return q;
 }
 
@@ -335,6 +342,7 @@ function parseClass(b: Buffer, off: number, end: number): TcClass | undefined {
   if (raw.stats2) c.stats = statsOf(raw.stats2);
   const xs = xstatsOf(b, entry?.class, raw, 'class');
   if (xs) c.xstats = xs;
+  if (raw.unknown !== undefined) c.unknown = raw.unknown;
   return c;
 }
 
@@ -349,6 +357,7 @@ function parseFilter(b: Buffer, off: number, end: number): Filter | undefined {
   if (raw.chain !== undefined) f.chain = raw.chain;
   const options = kindPayload(b, entry, raw, 'filter');
   if (options) f.options = options;
+  if (raw.unknown !== undefined) f.unknown = raw.unknown;
   return f;
 }
 

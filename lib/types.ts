@@ -254,3 +254,15 @@ export interface LinkPeer extends LinkAttributes {
   /** Create the peer directly inside this namespace (one request; no move afterwards). */
   netns?: NetnsRef;
 }
+
+/**
+ * The attributes of a reply that no table entry knows (a newer kernel's),
+ * kept as they came: attribute type (NLA_F_* bits masked) → payload as hex,
+ * as a kind without a table lists its data (`info: { raw: hex }`). A type
+ * that repeats keeps its last payload. Objects that lists, gets and events
+ * return carry them as `unknown` (kind options as `info.unknown`, and so on);
+ * attributes the library knows but deliberately does not decode never appear.
+ * An `ip` equivalent: `ip -d` prints nothing for them either.
+ */
+export type UnknownAttrs = Record<number, string>;
+

@@ -16,7 +16,7 @@ const LAYERS: readonly { layer: number; what: string; files: readonly string[] }
   { layer: 1, what: 'codec, requests, protocol (and the RTM_* ids)', files: ['codec.ts', 'request.ts', 'protocol.ts', 'wire/rtm.ts'] },
   { layer: 2, what: 'the connection (engine glue) and its trace channels', files: ['netlink.ts', 'trace.ts'] },
   { layer: 3, what: 'wire tables: the only place attribute ids and struct layouts are written', files: ['wire/*'] },
-  { layer: 4, what: 'helpers below the families: lookups, ip vocabulary, event registry, requests described in ip words', files: ['resolve.ts', 'vocab.ts', 'events.ts', 'describe.ts'] },
+  { layer: 4, what: 'helpers below the families: lookups, ip vocabulary, event registry, requests described in ip words', files: ['resolve.ts', 'vocab.ts', 'events.ts', 'describe.ts', 'encap.ts'] },
   { layer: 5, what: 'families: typed objects <-> messages', files: ['link.ts', 'address.ts', 'route.ts', 'rule.ts', 'neigh.ts', 'nsid.ts', 'tc.ts', 'nexthop.ts', 'addrlabel.ts', 'netconf.ts', 'bridge.ts', 'token.ts'] },
   { layer: 6, what: 'families together, monitor, batch, handle, netns, pod networks', files: ['api.ts', 'families.ts', 'monitor.ts', 'wait.ts', 'watch.ts', 'batch.ts', 'handle.ts', 'netns.ts', 'pod.ts', 'tuntap.ts'] },
   { layer: 7, what: 'the facade: nothing imports it', files: ['index.ts'] },

@@ -13,7 +13,7 @@
  * @module
  */
 import { endianness } from 'node:os';
-import { AttrTable, attrs, enumOf, flagsOf, ipOf, macOf, members, pathOf, rd, readOnly, struct, t, type Struct, type ValueCodec, type Writer } from '../codec.js';
+import { AttrTable, attrs, enumOf, flagsOf, ipOf, macOf, members, pathOf, rd, readOnly, struct, t, type Decoded, type Struct, type UnknownAttrs, type ValueCodec, type Writer } from '../codec.js';
 import type { LinkPeer, LinkRef } from '../types.js';
 import { closest, isPlain, show } from '../validate.js';
 
@@ -572,6 +572,9 @@ const bridge: KindSpec = {
     mcastMldVersion: [44, within(t.u8, 1, 2), 'IFLA_BR_MCAST_MLD_VERSION'],
     vlanStatsPerPort: [45, on, 'IFLA_BR_VLAN_STATS_PER_PORT'],
     multiBoolopt: [46, boolopt, 'IFLA_BR_MULTI_BOOLOPT'],
+  }, { IFLA_BR_PAD: 40,
+    // reported, not decoded (state and counters `ip -d` shows elsewhere; 48/49 newer than the headers here)
+    IFLA_BR_MCAST_QUERIER_STATE: 47, IFLA_BR_FDB_N_LEARNED: 48, IFLA_BR_FDB_MAX_LEARNED: 49,
   }),
   readOnly: ['rootId', 'bridgeId', 'rootPort', 'rootPathCost', 'topologyChange', 'topologyChangeDetected', 'helloTimer', 'tcnTimer', 'topologyChangeTimer', 'gcTimer'],
   pre(info, where) {
@@ -629,6 +632,9 @@ const bridge: KindSpec = {
     mcastMaxGroups: [42, t.u32, 'IFLA_BRPORT_MCAST_MAX_GROUPS'],
     neighVlanSuppress: [43, on, 'IFLA_BRPORT_NEIGH_VLAN_SUPPRESS'],
     backupNhid: [44, t.u32, 'IFLA_BRPORT_BACKUP_NHID'],
+  }, { IFLA_BRPORT_PAD: 26,
+    // MRP ring state, reported on every port, not decoded
+    IFLA_BRPORT_MRP_RING_OPEN: 35, IFLA_BRPORT_MRP_IN_OPEN: 36,
   }),
   slaveLinkFields: ['backupPort'],
 };
@@ -785,6 +791,9 @@ const vxlan: KindSpec = {
     df: [29, dfMode, 'IFLA_VXLAN_DF'],
     vnifilter: [30, on, 'IFLA_VXLAN_VNIFILTER'],
     localbypass: [31, on, 'IFLA_VXLAN_LOCALBYPASS'],
+  }, {
+    // reported on every vxlan, not decoded (newer than the headers and the specs here: linux/if_link.h of 6.13+)
+    IFLA_VXLAN_LABEL_POLICY: 32, IFLA_VXLAN_RESERVED_BITS: 33,
   }),
   required: ['id'],
   requiredUnless: ['external', 'vnifilter'],
@@ -1203,7 +1212,7 @@ const macsec: KindSpec = {
     replay: [12, on, 'IFLA_MACSEC_REPLAY_PROTECT'],
     validate: [13, enumOf(t.u8, { disabled: 0, check: 1, strict: 2 }), 'IFLA_MACSEC_VALIDATION'],
     offload: [15, enumOf(t.u8, { off: 0, phy: 1, mac: 2 }), 'IFLA_MACSEC_OFFLOAD'],
-  }),
+  }, { IFLA_MACSEC_PAD: 14 }),
 };
 
 // ---------------------------------------------------------------------------
@@ -1703,7 +1712,7 @@ export const linkinfoAttrs = attrs<{ kind: string; info: Span; slaveKind: string
   info: [2, span, 'IFLA_INFO_DATA'],
   slaveKind: [4, t.chars, 'IFLA_INFO_SLAVE_KIND'],
   slaveInfo: [5, span, 'IFLA_INFO_SLAVE_DATA'],
-});
+}, { IFLA_INFO_XSTATS: 3 }); // per-kind counters, not decoded
 
 /** IFLA_LINKINFO decoded: the kind and its options, the port kind and its options. */
 export interface LinkInfo {
@@ -1711,6 +1720,8 @@ export interface LinkInfo {
   slaveKind?: string;
   info?: Record<string, unknown>;
   slaveInfo?: Record<string, unknown>;
+  /** IFLA_INFO_* ids no table knows, payloads as hex (see {@link UnknownAttrs}). */
+  linkinfoUnknown?: UnknownAttrs;
 }
 
 /**
@@ -1735,7 +1746,7 @@ export const linkinfo: ValueCodec<LinkInfo> = {
   },
   decode(b, off, len, at, name) {
     const path = pathOf(at, name);
-    const raw = linkinfoAttrs.decode(b, off, off + len, undefined, path) as Partial<{ kind: string; info: Span; slaveKind: string; slaveInfo: Span }>;
+    const raw = linkinfoAttrs.decode(b, off, off + len, undefined, path) as Decoded<{ kind: string; info: Span; slaveKind: string; slaveInfo: Span }>;
     const out: LinkInfo = {};
     if (raw.kind !== undefined) out.kind = raw.kind;
     if (raw.slaveKind !== undefined) out.slaveKind = raw.slaveKind;
@@ -1747,6 +1758,7 @@ export const linkinfo: ValueCodec<LinkInfo> = {
       const spec = kinds[raw.slaveKind];
       out.slaveInfo = kindData(b, spec?.slaveData, spec?.slavePost, raw.slaveInfo, pathOf(path, 'slaveInfo'));
     }
+    if (raw.unknown !== undefined) out.linkinfoUnknown = raw.unknown;
     return out;
   },
 };

@@ -101,6 +101,14 @@ export const linkAttrs = attrs<Record<string, unknown>>('link', {
   allmulti: [61, t.u32, 'IFLA_ALLMULTI'],
   gsoIpv4MaxSize: [63, t.u32, 'IFLA_GSO_IPV4_MAX_SIZE'],
   groIpv4MaxSize: [64, t.u32, 'IFLA_GRO_IPV4_MAX_SIZE'],
+}, { IFLA_PAD: 42,
+  // Reported, deliberately not decoded: the 32-bit counters (IFLA_STATS64 has them), the ifmap,
+  // what a list asks for separately (VF info, IFLA_AF_SPEC: linkTableFor), hardware and XDP
+  // details, notification-only attributes; 65..69 are newer than the headers here.
+  IFLA_STATS: 7, IFLA_MAP: 14, IFLA_NUM_VF: 21, IFLA_VFINFO_LIST: 22, IFLA_VF_PORTS: 24, IFLA_PORT_SELF: 25,
+  IFLA_AF_SPEC: 26, IFLA_PHYS_PORT_ID: 34, IFLA_PHYS_SWITCH_ID: 36, IFLA_PHYS_PORT_NAME: 38, IFLA_XDP: 43,
+  IFLA_EVENT: 44, IFLA_NEW_NETNSID: 45, IFLA_NEW_IFINDEX: 49, IFLA_PROTO_DOWN_REASON: 55, IFLA_DEVLINK_PORT: 62,
+  IFLA_DPLL_PIN: 65, IFLA_MAX_PACING_OFFLOAD_HORIZON: 66, IFLA_NETNS_IMMUTABLE: 67, IFLA_HEADROOM: 68, IFLA_TAILROOM: 69,
 });
 
 /** The same table without IFLA_STATS64: the kernel always sends the counters; `stats: false` skips decoding them. */
@@ -218,7 +226,7 @@ export const inet6AfAttrs = attrs<{ flags: number; conf: Record<string, number>;
   token: [7, ipOf('inet6'), 'IFLA_INET6_TOKEN'],
   addrGenMode: [8, enumOf(t.u8, addrGenModes), 'IFLA_INET6_ADDR_GEN_MODE'],
   raMtu: [9, readOnly(t.u32), 'IFLA_INET6_RA_MTU'],
-});
+}, { IFLA_INET6_STATS: 3, IFLA_INET6_MCAST: 4, IFLA_INET6_ICMP6STATS: 6 });
 
 /** IFLA_AF_SPEC of AF_UNSPEC/AF_INET6 link messages: one nest per address family, typed by AF_*. */
 export const afSpecAttrs = attrs<{ inet: Record<string, unknown>; inet6: Record<string, unknown> }>('afSpec', {
@@ -253,7 +261,7 @@ export const vfStatsAttrs = attrs<Record<string, number>>('vfStats', {
   multicast: [5, t.u64, 'IFLA_VF_STATS_MULTICAST'],
   rxDropped: [7, t.u64, 'IFLA_VF_STATS_RX_DROPPED'],
   txDropped: [8, t.u64, 'IFLA_VF_STATS_TX_DROPPED'],
-});
+}, { IFLA_VF_STATS_PAD: 6 });
 
 /** IFLA_VF_LINK_STATE_* (linux/if_link.h), as `ip link set DEV vf N state auto|enable|disable` names them. */
 export const vfLinkStates = { auto: 0, enable: 1, disable: 2 } as const;

@@ -6,6 +6,7 @@
  * @module
  */
 import { attrs, fail, rd, struct, t, type ValueCodec } from '../codec.js';
+import { rawEncap, type RawEncap } from './route.js';
 
 /** struct nhmsg (linux/nexthop.h). */
 export interface NhMsg {
@@ -118,6 +119,8 @@ export interface NhaAttrs {
   oif: number;
   gateway: string;
   encapType: number;
+  /** NHA_ENCAP, read once NHA_ENCAP_TYPE (sent after it) is known: the route encapsulation tables (./route.ts) read it. */
+  encap: RawEncap;
   /** Dump filter: groups only. */
   groups: boolean;
   /** Dump filter: nexthops whose device has this master. */
@@ -135,9 +138,13 @@ export const nexthopAttrs = attrs<NhaAttrs>('nexthop', {
   oif: [5, t.u32, 'NHA_OIF'],
   gateway: [6, t.ip, 'NHA_GATEWAY'],
   encapType: [7, t.u16, 'NHA_ENCAP_TYPE'],
+  encap: { id: 8, uapi: 'NHA_ENCAP', codec: rawEncap, nestedFlag: true },
   groups: [9, t.flag, 'NHA_GROUPS'],
   master: [10, t.u32, 'NHA_MASTER'],
   fdb: [11, t.flag, 'NHA_FDB'],
   resGroup: { id: 12, uapi: 'NHA_RES_GROUP', nest: resGroupAttrs, nestedFlag: true },
   resBucket: { id: 13, uapi: 'NHA_RES_BUCKET', nest: resBucketAttrs, nestedFlag: true },
+}, {
+  // reported, not decoded (newer than the headers here: linux/nexthop.h of 6.10+)
+  NHA_OP_FLAGS: 14, NHA_GROUP_STATS: 15, NHA_HW_STATS_ENABLE: 16, NHA_HW_STATS_USED: 17,
 });

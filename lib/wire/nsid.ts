@@ -3,7 +3,7 @@
  * (linux/net_namespace.h), each entry `name: [id, type, 'UAPI_NAME']`.
  * @module
  */
-import { attrs, struct, t } from '../codec.js';
+import { attrs, struct, t, type UnknownAttrs } from '../codec.js';
 
 /** struct rtgenmsg (linux/rtnetlink.h), padded to 4 bytes as netlink aligns it. */
 export const rtgenmsg = struct<{ family: number }>('rtgenmsg', [
@@ -19,6 +19,8 @@ export interface NsidAttrs {
   fd?: number;
   targetNsid?: number;
   currentNsid?: number;
+  /** NETNSA_* no table knows. */
+  unknown?: UnknownAttrs;
 }
 /** The nsid table. */
 export const nsidAttrs = attrs<NsidAttrs>('netns', {

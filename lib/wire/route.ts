@@ -4,7 +4,7 @@
  * `name: [id, type, 'UAPI_NAME']`.
  * @module
  */
-import { attrs, encodeAttr, enumOf, fail, flagsOf, ipOf, pathOf, rd, struct, t, type AttrTable, type ValueCodec, type Writer } from '../codec.js';
+import { attrs, encodeAttr, enumOf, fail, flagsOf, ipOf, pathOf, rd, struct, t, type AttrTable, type UnknownAttrs, type ValueCodec, type Writer } from '../codec.js';
 import { AF, formatIp, parseIp, type ParsedIp } from '../types.js';
 
 /** struct rtmsg (linux/rtnetlink.h). */
@@ -210,7 +210,7 @@ export const ipEncapTable = attrs<IpEncapAttrs>('encap.ip', {
   ttl: [4, t.u8, 'LWTUNNEL_IP_TTL'],
   tos: [5, t.u8, 'LWTUNNEL_IP_TOS'],
   flags: [6, flagsOf(t.be16, tunnelFlags), 'LWTUNNEL_IP_FLAGS'],
-});
+}, { LWTUNNEL_IP_PAD: 7 });
 
 /** LWTUNNEL_IP6_* (linux/lwtunnel.h): `encap ip6 [id ID] [dst ADDR] [src ADDR] [hoplimit N] [tc N] [key] [csum] [seq]`. */
 export interface Ip6EncapAttrs {
@@ -229,7 +229,7 @@ export const ip6EncapTable = attrs<Ip6EncapAttrs>('encap.ip6', {
   hoplimit: [4, t.u8, 'LWTUNNEL_IP6_HOPLIMIT'],
   tc: [5, t.u8, 'LWTUNNEL_IP6_TC'],
   flags: [6, flagsOf(t.be16, tunnelFlags), 'LWTUNNEL_IP6_FLAGS'],
-});
+}, { LWTUNNEL_IP6_PAD: 7 });
 
 /** A segment list as `ip … segs A,B,C` gives it: the first segment first; `hmac` a key id (SR6_TLV_HMAC). */
 export interface Srh {
@@ -379,7 +379,7 @@ export interface RawEncap {
 }
 
 /** RTA_ENCAP: written from an {@link EncapIn} (its attributes in table order, as iproute2 writes them), read as a {@link RawEncap}. */
-const rawEncap: ValueCodec<RawEncap> = {
+export const rawEncap: ValueCodec<RawEncap> = {
   encode(w, v, field) {
     const e = v as unknown as EncapIn;
     const table: AttrTable<any> = encapTables[e.type];
@@ -388,12 +388,15 @@ const rawEncap: ValueCodec<RawEncap> = {
   decode: (b, off, len) => ({ b, off, len }),
 };
 
-/** Writes RTA_ENCAP then RTA_ENCAP_TYPE, the order of iproute2 (and of the kernel's dumps). */
-export function writeEncap(w: Writer, e: EncapIn, field: string): void {
-  const at = routeAttrs.beginNest(w, 'encap'); // NLA_F_NESTED, as iproute2 sets it
+/**
+ * Writes RTA_ENCAP then RTA_ENCAP_TYPE, the order of iproute2 (and of the
+ * kernel's dumps); or, given the nexthop table, NHA_ENCAP then NHA_ENCAP_TYPE.
+ */
+export function writeEncap(w: Writer, e: EncapIn, field: string, table: AttrTable<{ encap: RawEncap; encapType: number }> = routeAttrs as never): void {
+  const at = table.beginNest(w, 'encap'); // NLA_F_NESTED, as iproute2 sets it
   rawEncap.encode(w, e as unknown as RawEncap, field);
   w.endAttr(at);
-  routeAttrs.encodeOne(w, 'encapType', encapTypes[e.type]);
+  table.encodeOne(w, 'encapType', encapTypes[e.type]);
 }
 
 /** Decodes a received RTA_ENCAP by its RTA_ENCAP_TYPE: the type's name and its attributes, or just the type for one the library does not read. */
@@ -447,6 +450,8 @@ export interface RawNexthop {
   oif: number;
   weight: number;
   flags: number;
+  /** RTA_* of the path no table knows. */
+  unknown?: UnknownAttrs;
 }
 
 /** A path of RTA_MULTIPATH to encode: checked, its link resolved. */
@@ -490,6 +495,7 @@ const multipath: ValueCodec<RawNexthop[]> = {
       if (inner.flow !== undefined) nh.flow = inner.flow;
       if (inner.encap !== undefined) nh.encap = inner.encap;
       if (inner.encapType !== undefined) nh.encapType = inner.encapType;
+      if (inner.unknown !== undefined) nh.unknown = inner.unknown;
       if (inner.newdst !== undefined) nh.newdst = inner.newdst;
       out.push(nh);
       off += (h.len + 3) & ~3;
@@ -563,7 +569,7 @@ export interface MplsRtaAttrs extends Omit<RtaAttrs, 'dst'> {
 export const mplsRouteAttrs = attrs<MplsRtaAttrs>('route', { ...routeEntries, dst: [1, labelStack, 'RTA_DST'] });
 
 /** The RTA_* a path of RTA_MULTIPATH carries. */
-const nexthopAttrs = routeAttrs.pick('nexthop', ['gateway', 'via', 'flow', 'newdst', 'encapType', 'encap']);
+const nexthopAttrs = routeAttrs.pick('nexthop', ['gateway', 'via', 'flow', 'newdst', 'encapType', 'encap'], true);
 
 /** Writes a gateway: RTA_GATEWAY, or RTA_VIA for one of the other family (`via inet6 …` on an IPv4 route). */
 export function writeGateway(w: Writer, gw: GatewayIn, viaAttr: boolean): void {

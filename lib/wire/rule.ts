@@ -127,4 +127,4 @@ export const ruleAttrs = attrs<FraAttrs>('rule', {
   sportMask: [28, t.u16, 'FRA_SPORT_MASK'],
   dportMask: [29, t.u16, 'FRA_DPORT_MASK'],
   dscpMask: [30, t.u8, 'FRA_DSCP_MASK'],
-});
+}, { FRA_PAD: 18 });

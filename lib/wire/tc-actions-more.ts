@@ -178,7 +178,7 @@ export const policeAttrs = attrs<{ tbf: PoliceTbf; rate: Uint8Array; peakrate: U
   peakrate64: [9, t.u64, 'TCA_POLICE_PEAKRATE64'],
   pktRate64: [10, t.u64, 'TCA_POLICE_PKTRATE64'],
   pktBurst64: [11, t.u64, 'TCA_POLICE_PKTBURST64'],
-});
+}, { TCA_POLICE_PAD: 7 });
 
 const rateField = custom<number>("a rate such as '1mbit' (or bits per second)", ['x', -1, null], (v, path) => parseRate(v, path, { positive: true }));
 const sizeCell = custom<{ size: number; cellLog?: number }>("a size such as '10kb' or '10kb/8'", ['x', -1, null], (v, path) => parseSizeAndCell(v, path));

@@ -132,7 +132,7 @@ export const u32Attrs = attrs<U32Attrs>('u32', {
   sel: [5, u32Sel, 'TCA_U32_SEL'],
   indev: [8, t.string, 'TCA_U32_INDEV'],
   flags: [11, t.u32, 'TCA_U32_FLAGS'],
-});
+}, { TCA_U32_PAD: 12 });
 const TCA_U32_ACT = 7;
 const TCA_U32_POLICE = 6;
 
@@ -511,7 +511,7 @@ export function findAttr(b: Buffer, off: number, end: number, id: number): [numb
 export const matchallAttrs = attrs<{ classid: number; flags: number }>('matchall', {
   classid: [1, t.u32, 'TCA_MATCHALL_CLASSID'],
   flags: [3, t.u32, 'TCA_MATCHALL_FLAGS'],
-});
+}, { TCA_MATCHALL_PAD: 5 });
 const TCA_MATCHALL_ACT = 2;
 
 /** `tc filter add … matchall [classid ID] [skip_sw|skip_hw] [action …]`. */

@@ -137,7 +137,7 @@ export const htbAttrs = attrs<HtbAttrs>('htb', {
   rate64: [6, t.u64, 'TCA_HTB_RATE64'],
   ceil64: [7, t.u64, 'TCA_HTB_CEIL64'],
   offload: [9, t.flag, 'TCA_HTB_OFFLOAD'],
-});
+}, { TCA_HTB_PAD: 8 });
 
 /** `tc qdisc add … htb [default ID] [r2q N] [direct_qlen N] [offload]`. */
 export interface HtbQdiscOptions {

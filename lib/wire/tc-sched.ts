@@ -76,7 +76,7 @@ export const tbfAttrs = attrs<TbfAttrs>('tbf', {
   prate64: [5, t.u64, 'TCA_TBF_PRATE64'],
   burst: [6, t.u32, 'TCA_TBF_BURST'],
   pburst: [7, t.u32, 'TCA_TBF_PBURST'],
-});
+}, { TCA_TBF_PAD: 8 });
 
 /**
  * `tc qdisc add … tbf rate R burst B (latency T | limit L) [peakrate R mtu M]

@@ -94,7 +94,7 @@ export const stats2Attrs = attrs<TcaStats2>('stats', {
   rateEst64: [5, rateEst64, 'TCA_STATS_RATE_EST64'],
   basicHw: [7, statsBasic, 'TCA_STATS_BASIC_HW'],
   pkt64: [8, t.u64, 'TCA_STATS_PKT64'],
-});
+}, { TCA_STATS_PAD: 6 });
 
 /** TCA_* (linux/rtnetlink.h), as decoded (kind payloads as spans). */
 export interface TcaAttrs {
@@ -121,7 +121,7 @@ export const tcaAttrs = attrs<TcaAttrs>('tc', {
   ingressBlock: [13, t.u32, 'TCA_INGRESS_BLOCK'],
   egressBlock: [14, t.u32, 'TCA_EGRESS_BLOCK'],
   extWarnMsg: [16, t.string, 'TCA_EXT_WARN_MSG'],
-});
+}, { TCA_STATS: 3, TCA_RATE: 5, TCA_FCNT: 6, TCA_PAD: 9 }); // the old tc_stats (TCA_STATS2 has it), estimator, filter count, padding
 
 /** TCA_ACT_* (linux/pkt_cls.h): one action of a list, as decoded. */
 export interface TcaActAttrs {
@@ -140,7 +140,7 @@ export const actAttrs = attrs<TcaActAttrs>('action', {
   stats: { id: 4, nest: stats2Attrs, uapi: 'TCA_ACT_STATS' },
   cookie: [6, t.binary, 'TCA_ACT_COOKIE'],
   inHwCount: [10, t.u32, 'TCA_ACT_IN_HW_COUNT'],
-});
+}, { TCA_ACT_PAD: 5 });
 
 /** TCA_ROOT_* (linux/rtnetlink.h): the top of RTM_*ACTION messages. */
 export const actRootAttrs = attrs<{ tab: Span; flags: number; count: number; timeDelta: number }>('actions', {
